@@ -1,0 +1,72 @@
+// The Backend interface: the only contract between the runtime and a store of bytes.
+// Serialization, TTL semantics, staleness, tags-as-data and metrics live in runtime/, once.
+
+/** Options of {@link Backend.set}. */
+export interface SetOptions {
+  /**
+   * Milliseconds after which the backend may drop the record (the runtime adds the stale windows
+   * itself). `undefined` or `Infinity`: keep until evicted or invalidated.
+   */
+  ttl?: number
+  /** Tags the record is filed under, for {@link Backend.invalidateTags}. */
+  tags?: readonly string[]
+}
+
+/** Counters a backend reports about itself. Every field is optional. */
+export interface BackendStats {
+  entries?: number
+  bytes?: number
+  evictions?: number
+  expirations?: number
+  corrupt?: number
+  errors?: number
+}
+
+/**
+ * A store of opaque byte records under string keys. All methods are async; a backend that can
+ * answer synchronously (memory, file) also implements the `*Sync` twins, which lets sync
+ * functions be cached on it.
+ */
+export interface Backend {
+  /** A short name for logs and metrics labels, e.g. `'file'`. */
+  readonly kind: string
+  /** Returns the record, or `undefined` when it is absent or expired. Never throws for a miss. */
+  get(key: string): Promise<Uint8Array | undefined>
+  /** Stores the record, replacing any previous one under `key`. */
+  set(key: string, value: Uint8Array, options?: SetOptions): Promise<void>
+  /** Returns true if a record was deleted, false if there was none. */
+  delete(key: string): Promise<boolean>
+  /** Deletes every record filed under any of `tags`; resolves once no reader can see them. Returns how many were removed, when known. */
+  invalidateTags(tags: readonly string[]): Promise<number>
+  /** Deletes every record whose key starts with any of `prefixes`. Returns how many were removed, when known. */
+  invalidatePrefix(prefixes: readonly string[]): Promise<number>
+  /** Deletes every record of this backend. */
+  clear(): Promise<void>
+  /** Releases connections, timers and handles. The backend is unusable afterwards. */
+  close(): Promise<void>
+  /** A snapshot of the backend's own counters. */
+  stats(): BackendStats
+
+  getSync?(key: string): Uint8Array | undefined
+  setSync?(key: string, value: Uint8Array, options?: SetOptions): void
+  deleteSync?(key: string): boolean
+  invalidateTagsSync?(tags: readonly string[]): number
+  invalidatePrefixSync?(prefixes: readonly string[]): number
+  clearSync?(): void
+}
+
+/** A backend whose `*Sync` twins are all present. */
+export type SyncBackend = Backend & Required<Pick<Backend,
+  'getSync' | 'setSync' | 'deleteSync' | 'invalidateTagsSync' | 'invalidatePrefixSync' | 'clearSync'>>
+
+export const REQUIRED_METHODS = [
+  'get', 'set', 'delete', 'invalidateTags', 'invalidatePrefix', 'clear', 'close', 'stats',
+] as const
+
+export const SYNC_METHODS = [
+  'getSync', 'setSync', 'deleteSync', 'invalidateTagsSync', 'invalidatePrefixSync', 'clearSync',
+] as const
+
+export function isSyncBackend(b: Backend): b is SyncBackend {
+  return SYNC_METHODS.every((m) => typeof b[m] === 'function')
+}

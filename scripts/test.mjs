@@ -1,0 +1,62 @@
+// Runs every tests/**/*.test.ts in its own Node process (uvu suites, TypeScript through tsx,
+// package self-imports resolved to source via the "fncache-source" condition), two at a time,
+// and ends with one plain line "N passed, N failed" for CI.
+// Usage: node scripts/test.mjs [filter-regex]
+import { spawn } from 'node:child_process'
+import { readdirSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { availableParallelism } from 'node:os'
+
+const filter = process.argv[2] ? new RegExp(process.argv[2]) : null
+const files = []
+;(function walk(dir) {
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name)
+    if (name === 'fixtures' || name === 'node_modules') continue
+    if (statSync(path).isDirectory()) walk(path)
+    else if (name.endsWith('.test.ts') && (!filter || filter.test(path))) files.push(path)
+  }
+})('tests')
+
+const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '')
+const runFile = (file) => new Promise((resolve) => {
+  const started = Date.now()
+  const child = spawn(process.execPath, ['--conditions=fncache-source', '--import', 'tsx', file], {
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout.on('data', (d) => { out += d })
+  child.stderr.on('data', (d) => { out += d })
+  child.on('close', (code, signal) => {
+    const text = strip(out)
+    const total = Number(/Total:\s+(\d+)/.exec(text)?.[1] ?? NaN)
+    const passed = Number(/Passed:\s+(\d+)/.exec(text)?.[1] ?? NaN)
+    const skipped = Number(/Skipped:\s+(\d+)/.exec(text)?.[1] ?? 0)
+    let failed = total - passed - skipped
+    // A crash before uvu's summary (or a non-zero exit with a clean summary) is one failure.
+    if (Number.isNaN(total)) failed = 1
+    else if (code !== 0 && failed === 0) failed = 1
+    resolve({ file, passed: Number.isNaN(passed) ? 0 : passed, failed, skipped, code, signal, text, ms: Date.now() - started })
+  })
+})
+
+const queue = [...files]
+const results = []
+const workers = Array.from({ length: Math.max(1, Math.min(2, availableParallelism())) }, async () => {
+  while (queue.length) {
+    const r = await runFile(queue.shift())
+    results.push(r)
+    const mark = r.failed ? 'FAIL' : 'ok  '
+    console.log(`${mark} ${relative('.', r.file)}  ${r.passed} passed${r.skipped ? `, ${r.skipped} skipped` : ''}${r.failed ? `, ${r.failed} failed` : ''}  (${r.ms} ms)`)
+    if (r.failed) console.log(r.text.split('\n').map((l) => '    ' + l).join('\n'))
+  }
+})
+await Promise.all(workers)
+
+const passed = results.reduce((n, r) => n + r.passed, 0)
+const failed = results.reduce((n, r) => n + r.failed, 0)
+const skipped = results.reduce((n, r) => n + r.skipped, 0)
+if (files.length === 0) console.log('no test files found')
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
+process.exitCode = failed || files.length === 0 ? 1 : 0

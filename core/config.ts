@@ -1,0 +1,42 @@
+// The `fncache` config (babel-plugin-macros' configName, or the SWC transform's options), strict:
+// an unknown key is an error naming it, like serde's deny_unknown_fields.
+import { errors, nearest } from './errors.js'
+import { parseDuration } from './options.js'
+import { RUNTIME_IMPORT } from './runtime-ids.js'
+import type { MacroConfig } from './types.js'
+
+/** The config keys, documented in docs/babel.md. */
+export const CONFIG_KEYS = ['root', 'namespace', 'ttl', 'version', 'runtimeImport'] as const
+
+const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? JSON.stringify(v) : typeof v)
+
+/** Validates raw config (`undefined`/`null`: defaults) into a MacroConfig. */
+export function normaliseConfig(raw: unknown): MacroConfig {
+  const config: MacroConfig = { version: 'function', runtimeImport: RUNTIME_IMPORT }
+  if (raw == null) return config
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw errors.configType('fncache', 'an object', kind(raw))
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    switch (key) {
+      case 'root': case 'namespace': case 'runtimeImport':
+        if (value === undefined) break
+        if (typeof value !== 'string' || value === '') throw errors.configType(key, 'a non-empty string', kind(value))
+        config[key] = value
+        break
+      case 'ttl': {
+        if (value === undefined) break
+        const ms = typeof value === 'number' || typeof value === 'string' ? parseDuration(value) : null
+        if (ms === null) throw errors.badDuration('the fncache config key "ttl"', kind(value), null)
+        config.ttl = ms
+        break
+      }
+      case 'version':
+        if (value === undefined || value === 'function') break
+        if (typeof value !== 'string' || value === '') throw errors.configType(key, "'function', 'module' or a build id string", kind(value))
+        config.version = value === 'module' ? 'module' : { build: value }
+        break
+      default:
+        throw errors.configUnknownKey(key, CONFIG_KEYS, nearest(key, CONFIG_KEYS))
+    }
+  }
+  return config
+}

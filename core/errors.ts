@@ -1,0 +1,163 @@
+// TransformError and the one message catalog: every build error's words live here, so Babel and
+// SWC print the same text (`[E_CODE] expected; received.` then `  Try: ...`).
+import type { Loc } from './types.js'
+
+export type ErrorCode =
+  | 'E_MACRO_NOT_A_FUNCTION'
+  | 'E_MACRO_GENERATOR'
+  | 'E_MACRO_NOT_CALLED'
+  | 'E_MACRO_ARGUMENTS'
+  | 'E_OPTIONS_NOT_OBJECT'
+  | 'E_OPTIONS_SPREAD'
+  | 'E_OPTION_UNKNOWN'
+  | 'E_OPTION_NOT_LITERAL'
+  | 'E_OPTION_TYPE'
+  | 'E_DURATION'
+  | 'E_TAG_PARAM'
+  | 'E_KEY_PARAM'
+  | 'E_IMPORT_UNKNOWN'
+  | 'E_DUPLICATE_ID'
+  | 'E_CONFIG'
+
+/** A build error: a code, where (`null`: no place in the file, e.g. config), what, and the fix. */
+export class TransformError extends Error {
+  readonly code: ErrorCode
+  readonly loc: Loc | null
+  readonly hint: string | undefined
+  /** The text without the code frame: `[CODE] message` and the `Try:` line. */
+  readonly text: string
+  constructor(code: ErrorCode, loc: Loc | null, message: string, hint?: string) {
+    const text = `[${code}] ${message}` + (hint ? `\n  Try: ${hint}` : '')
+    super(text)
+    this.name = 'TransformError'
+    this.code = code
+    this.loc = loc
+    this.hint = hint
+    this.text = text
+  }
+}
+
+const EXAMPLE = "export const getUser = cached(async (id: string) => db.user(id), { ttl: '5m' })"
+
+const article = (word: string) => (/^[AEIOU]/i.test(word) ? 'an ' : 'a ') + word
+
+/** The catalog: one builder per case; the planner calls these, never `new TransformError` with free text. */
+export const errors = {
+  notAFunction: (callee: string, received: string | null, loc: Loc | null) =>
+    new TransformError('E_MACRO_NOT_A_FUNCTION', loc,
+      `${callee}() expects a function expression or arrow function as its first argument; received ${received ?? 'no arguments'}.`,
+      `${EXAMPLE.replace('cached(', callee + '(')}`),
+  generator: (callee: string, loc: Loc) =>
+    new TransformError('E_MACRO_GENERATOR', loc,
+      `${callee}() expects a plain or async function; received a generator function.`,
+      'cache the array the generator would produce: cached(async (id) => Array.fromAsync(items(id)))'),
+  notCalled: (callee: string, usage: string, loc: Loc) =>
+    new TransformError('E_MACRO_NOT_CALLED', loc,
+      `${callee} must be called directly, as ${callee}(fn) or ${callee}(fn, options); received ${usage}.`,
+      `const getUser = ${callee}(async (id: string) => db.user(id))  // or import { wrap } from 'fncache.macro/runtime' for run-time wrapping`),
+  tooManyArguments: (callee: string, count: number, loc: Loc) =>
+    new TransformError('E_MACRO_ARGUMENTS', loc,
+      `${callee}() expects at most 2 arguments (a function and an options object); received ${count}.`,
+      `${callee}(fn, { ttl: '5m', tags: ['users'] })`),
+  spreadArgument: (callee: string, loc: Loc) =>
+    new TransformError('E_MACRO_ARGUMENTS', loc,
+      `${callee}() expects its arguments written out; received a spread argument.`,
+      `${callee}(fn, { ttl: '5m' })`),
+  optionsNotObject: (callee: string, received: string, loc: Loc) =>
+    new TransformError('E_OPTIONS_NOT_OBJECT', loc,
+      `${callee}() expects its options as an object literal, checked at build time; received ${received}.`,
+      `${callee}(fn, { ttl: '5m', tags: ['users'] })`),
+  optionsComputedKey: (loc: Loc) =>
+    new TransformError('E_OPTIONS_NOT_OBJECT', loc,
+      'options expects plain property names; received a computed key.',
+      "{ ttl: '5m' }"),
+  optionsSpread: (loc: Loc) =>
+    new TransformError('E_OPTIONS_SPREAD', loc,
+      'options expects every property written out, checked at build time; received a spread.',
+      "write the options inline: { ttl: '5m', tags: ['users'] }, or set defaults with configure({ ttl }) at run time"),
+  unknownOption: (name: string, known: readonly string[], nearest: string | null, loc: Loc) =>
+    new TransformError('E_OPTION_UNKNOWN', loc,
+      `options expects one of ${known.join(', ')}; received unknown option "${name}".`,
+      nearest ? `${nearest} (did you mean "${nearest}"?)` : undefined),
+  notLiteral: (name: string, expected: string, received: string, loc: Loc) =>
+    new TransformError('E_OPTION_NOT_LITERAL', loc,
+      `option "${name}" expects ${expected} written in place (checked at build time); received ${article(received)}.`,
+      hintFor(name)),
+  wrongType: (name: string, expected: string, received: string, loc: Loc) =>
+    new TransformError('E_OPTION_TYPE', loc,
+      `option "${name}" expects ${expected}; received ${received}.`,
+      hintFor(name)),
+  badDuration: (name: string, received: string, loc: Loc | null) =>
+    new TransformError('E_DURATION', loc,
+      `${name} expects milliseconds or a duration such as '250ms', '30s', '5m', '1h', '1d', '1w'; received ${received}.`,
+      `${name}: '5m'`),
+  tagParam: (tag: string, name: string, reason: string, params: readonly (string | null)[], loc: Loc) =>
+    new TransformError('E_TAG_PARAM', loc,
+      `tag template "{${name}}" in "${tag}" expects a named parameter of the function (${describeParams(params)}); received ${reason}.`,
+      "name a plain parameter, or compute tags with a function: tags: (result, user) => ['user:' + user.id]"),
+  keyParam: (name: string, reason: string, params: readonly (string | null)[], loc: Loc) =>
+    new TransformError('E_KEY_PARAM', loc,
+      `key entry "${name}" expects a named parameter of the function (${describeParams(params)}); received ${reason}.`,
+      'name plain parameters, or compute the key with a function: key: (user) => user.id'),
+  unknownImport: (name: string, valid: readonly string[], nearest: string | null, loc: Loc | null) =>
+    new TransformError('E_IMPORT_UNKNOWN', loc,
+      `fncache.macro exports the default macro and ${valid.join(', ')}; received an import of "${name}".`,
+      nearest ? `import cached, { ${nearest} } from 'fncache.macro'` : "import cached from 'fncache.macro'"),
+  duplicateId: (id: string, loc: Loc) =>
+    new TransformError('E_DUPLICATE_ID', loc,
+      `each cached function in a file expects its own id; received a second function with id "${id}".`,
+      "give it another binding name, or an explicit id: { id: 'users#byEmail' }"),
+  configUnknownKey: (key: string, known: readonly string[], nearest: string | null) =>
+    new TransformError('E_CONFIG', null,
+      `the fncache config expects only ${known.join(', ')}; received unknown key "${key}".`,
+      nearest ? `"${nearest}" in "babelMacros": { "fncache": { ... } } (did you mean "${nearest}"?)` : undefined),
+  configType: (key: string, expected: string, received: string) =>
+    new TransformError('E_CONFIG', null,
+      `the fncache config key "${key}" expects ${expected}; received ${received}.`),
+}
+
+function hintFor(name: string): string | undefined {
+  switch (name) {
+    case 'ttl': case 'staleWhileRevalidate': case 'staleIfError': return `${name}: '5m' (or milliseconds: ${name}: 300000)`
+    case 'tags': return "tags: ['users', 'user:{id}'], or tags: (result, id) => ['user:' + id]"
+    case 'key': return "key: ['id'], or key: (id, options) => id"
+    case 'cacheIf': return 'cacheIf: (result) => result != null'
+    case 'prefix': return "prefix: 'users:'"
+    case 'backend': return "backend: 'shared' (a name registered with configure({ backends }))"
+    case 'dedupe': return 'dedupe: false'
+    case 'version': return "version: '2'"
+    case 'id': return "id: 'users#byEmail'"
+    default: return undefined
+  }
+}
+
+function describeParams(params: readonly (string | null)[]): string {
+  const named = params.filter((p): p is string => p !== null)
+  return named.length ? `one of ${named.join(', ')}` : 'it has none that can be named'
+}
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+export function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!
+    row[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1))
+      prev = cur
+    }
+  }
+  return row[b.length]!
+}
+
+/** The closest candidate within a distance of about a third of the name, or `null`. */
+export function nearest(name: string, candidates: readonly string[]): string | null {
+  let best: string | null = null
+  let bestDistance = Infinity
+  for (const candidate of candidates) {
+    const d = distance(name, candidate)
+    if (d < bestDistance) { best = candidate; bestDistance = d }
+  }
+  return bestDistance <= Math.max(2, Math.ceil(name.length / 3)) ? best : null
+}

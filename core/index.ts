@@ -1,0 +1,10 @@
+// core: the AST-free planner shared by the Babel macro and the SWC transform.
+export * from './types.js'
+export { TransformError, errors, nearest, distance } from './errors.js'
+export { normaliseOptions, parseDuration, OPTION_NAMES } from './options.js'
+export { normaliseConfig, CONFIG_KEYS } from './config.js'
+export { moduleContext, findPackageRoot, shortHash } from './identity.js'
+export { planCall, planModule } from './plan.js'
+export { planImports } from './imports.js'
+export { printOptions, PLACEHOLDERS } from './print.js'
+export { RUNTIME_IMPORT, RUNTIME_EXPORTS, HELPERS } from './runtime-ids.js'

@@ -1,0 +1,174 @@
+// planCall: one CallSite -> one Plan. Pure; every decision of the transform lives here (identity,
+// version, option checks, key indices, the specialised key encoder, compiled tag templates).
+import { errors } from './errors.js'
+import { normaliseOptions, type NormalisedOptions } from './options.js'
+import { shortHash } from './identity.js'
+import type { CallSite, FunctionSite, KeyEncoding, Loc, MacroConfig, ModuleContext, ParamSite, Plan, TagPart, TagPlan, TypeKind } from './types.js'
+
+const USAGE: Record<CallSite['usage'], (callee: string) => string> = {
+  call: (c) => `${c}()`,
+  value: (c) => `${c} used as a value`,
+  member: (c) => `a member access on ${c} (${c}.something)`,
+  new: (c) => `new ${c}()`,
+  'tagged-template': (c) => `a tagged template (${c}\`...\`)`,
+  'optional-call': (c) => `an optional call (${c}?.())`,
+}
+
+/** Plans one wrap. Throws TransformError (from the catalog in errors.ts) for anything invalid. */
+export function planCall(site: CallSite, config: MacroConfig, module: ModuleContext): Plan {
+  const { callee } = site
+  if (site.usage !== 'call') throw errors.notCalled(callee, USAGE[site.usage](callee), site.loc)
+  if (site.spreadArgLoc) throw errors.spreadArgument(callee, site.spreadArgLoc)
+  if (site.argCount > 2) throw errors.tooManyArguments(callee, site.argCount, site.extraArgLoc ?? site.loc)
+  const fn = site.fn
+  if (!fn) throw errors.notAFunction(callee, site.firstArg?.nodeType ?? null, site.firstArg?.loc ?? site.loc)
+  if (fn.generator) throw errors.generator(callee, fn.loc)
+  const options = normaliseOptions(callee, site.options)
+
+  const params = fn.params.map((p) => (p.kind === 'name' ? p.name : null))
+  const rest = fn.params.length > 0 && fn.params[fn.params.length - 1]!.kind === 'rest'
+  const plan: Plan = {
+    id: options.id ?? `${module.relativePath}#${nameOf(site)}`,
+    version: versionOf(fn, options, config, module),
+    loc: site.loc,
+    async: fn.async,
+    params,
+    rest,
+    helpers: ['wrap'],
+  }
+  if (config.namespace !== undefined) plan.namespace = config.namespace
+  const ttl = options.ttl ?? config.ttl
+  if (ttl !== undefined) plan.ttl = ttl
+  if (options.staleWhileRevalidate !== undefined) plan.staleWhileRevalidate = options.staleWhileRevalidate
+  if (options.staleIfError !== undefined) plan.staleIfError = options.staleIfError
+  if (options.prefix !== undefined) plan.prefix = options.prefix
+  if (options.backend !== undefined) plan.backend = options.backend
+  if (options.dedupe !== undefined) plan.dedupe = options.dedupe
+
+  let keyIndices: number[] | null = null
+  if (options.key?.kind === 'passthrough') plan.key = { kind: 'passthrough' }
+  else if (options.key) {
+    keyIndices = options.key.items.map(({ value, loc }) => {
+      const found = lookupParam(fn.params, value)
+      if (typeof found === 'string') throw errors.keyParam(value, found, params, loc)
+      return found
+    })
+    plan.key = { kind: 'indices', indices: keyIndices }
+  }
+  const keyOf = planKeyOf(fn.params, keyIndices, plan.key?.kind === 'passthrough')
+  if (keyOf) plan.keyOf = keyOf
+
+  if (options.tags?.kind === 'passthrough') plan.tags = { kind: 'passthrough' }
+  else if (options.tags) {
+    let arity = 0
+    const tags = options.tags.items.map(({ value, loc }) => {
+      const tag = compileTag(value, fn.params, params, loc)
+      if (tag.kind === 'template') {
+        for (const part of tag.parts) if ('param' in part) arity = Math.max(arity, part.param + 1)
+        if (!plan.helpers.includes('tagPart')) plan.helpers.push('tagPart')
+      }
+      return tag
+    })
+    plan.tags = { kind: 'list', tags, arity }
+  }
+  if (options.cacheIf) plan.cacheIf = { kind: 'passthrough' }
+
+  if (fn.name !== null && fn.selfReferences > 0) {
+    const b = site.binding
+    if (b.kind === 'variable' && b.name === fn.name) plan.self = { name: fn.name, strategy: 'drop-name' }
+    else if (b.kind === 'variable' && !fn.outerNameShadowed) plan.self = { name: fn.name, strategy: 'rename', to: b.name }
+    else plan.self = { name: fn.name, strategy: 'temp' }
+  }
+  return plan
+}
+
+/** Plans every wrap of one file, and rejects two wraps that would share an id. */
+export function planModule(sites: readonly CallSite[], config: MacroConfig, module: ModuleContext): Plan[] {
+  const plans = sites.map((site) => planCall(site, config, module))
+  const seen = new Set<string>()
+  for (const plan of plans) {
+    if (seen.has(plan.id)) throw errors.duplicateId(plan.id, plan.loc)
+    seen.add(plan.id)
+  }
+  return plans
+}
+
+/**
+ * The name after `#`: the binding (`getUser`), `default`, a property path (`api.getUser`), a
+ * class field (`UserService.getUser` static, `UserService.prototype.getUser` instance), or the
+ * call's position `line:column` (both 1-based) when nothing names it.
+ */
+function nameOf(site: CallSite): string {
+  const b = site.binding
+  switch (b.kind) {
+    case 'variable': return b.name
+    case 'default': return 'default'
+    case 'member': return b.path.join('.')
+    case 'class-field': return `${b.className}.${b.static ? '' : 'prototype.'}${b.name}`
+    case 'anonymous': return `${site.loc.line}:${site.loc.column + 1}`
+  }
+}
+
+function versionOf(fn: FunctionSite, options: NormalisedOptions, config: MacroConfig, module: ModuleContext): string {
+  if (options.version !== undefined) return options.version
+  if (config.version === 'module') return module.moduleHash
+  if (typeof config.version === 'object') return config.version.build
+  return shortHash(fn.text)
+}
+
+/** A parameter's index by name, or why the name cannot be addressed. */
+function lookupParam(params: readonly ParamSite[], name: string): number | string {
+  const index = params.findIndex((p) => p.name === name)
+  if (index < 0) {
+    const patterns = params.some((p) => p.kind === 'pattern')
+    return `"${name}", which is not a parameter${patterns ? ' (destructured parameters have no name to address)' : ''}`
+  }
+  if (params[index]!.kind === 'rest') return `the rest parameter "...${name}"`
+  return index
+}
+
+const TEMPLATE = /\{([A-Za-z_$][\w$]*)((?:\.[A-Za-z_$][\w$]*)*)\}/g
+
+/** `'user:{user.id}'` -> literal text and parameter paths; a string without templates stays literal. */
+function compileTag(tag: string, params: readonly ParamSite[], names: readonly (string | null)[], loc: Loc): TagPlan {
+  const parts: TagPart[] = []
+  let last = 0
+  for (const m of tag.matchAll(TEMPLATE)) {
+    const found = lookupParam(params, m[1]!)
+    if (typeof found === 'string') throw errors.tagParam(tag, m[1]! + m[2]!, found, names, loc)
+    if (m.index! > last) parts.push({ text: tag.slice(last, m.index) })
+    parts.push({ param: found, path: m[2] ? m[2].slice(1).split('.') : [] })
+    last = m.index! + m[0].length
+  }
+  if (parts.length === 0) return { kind: 'literal', value: tag }
+  if (last < tag.length) parts.push({ text: tag.slice(last) })
+  return { kind: 'template', parts }
+}
+
+/**
+ * The specialised key encoder, when the key is two or more plain parameters (the runtime keys a
+ * single value by the value itself, so one value needs none). Annotated primitives get a type
+ * guard; anything else a per-value primitive switch. Destructured or rest values: none (generic).
+ */
+function planKeyOf(params: readonly ParamSite[], indices: number[] | null, passthrough: boolean): Plan['keyOf'] | undefined {
+  if (passthrough) return undefined
+  if (!indices) {
+    if (params.some((p) => p.kind !== 'name')) return undefined
+    indices = params.map((_, i) => i)
+  }
+  if (indices.length < 2) return undefined
+  const values = indices.map((index) => ({ index, encoding: encodingOf(params[index]!) }))
+  return { arity: Math.max(...indices) + 1, values }
+}
+
+const FIXED: readonly TypeKind[] = ['string', 'number', 'boolean', 'bigint', 'null', 'undefined']
+
+function encodingOf(param: ParamSite): KeyEncoding {
+  if (!param.type) return 'any'
+  const kinds = new Set(param.type)
+  // A missing argument is undefined whatever the default: the key encodes the call's arguments.
+  if (param.optional || param.hasDefault) kinds.add('undefined')
+  if (kinds.size !== 1) return 'any'
+  const only = [...kinds][0]!
+  return FIXED.includes(only) ? (only as KeyEncoding) : 'any'
+}

@@ -1,0 +1,188 @@
+// Plain data shared by every transform: what an analyzer reports (CallSite), what the planner
+// decides (Plan), and where things are (Loc). No Babel or SWC types: this is the contract.
+
+/** A position: `line` 1-based, `column` 0-based in UTF-16 code units (Babel's convention). */
+export interface Pos {
+  line: number
+  column: number
+}
+
+/** A source range; code frames underline it when it spans one line. */
+export interface Loc extends Pos {
+  end: Pos
+}
+
+/**
+ * The primitive kinds a TypeScript annotation can promise, one per union member; `other` is
+ * anything else (an alias, an object type, a generic).
+ */
+export type TypeKind = 'string' | 'number' | 'boolean' | 'bigint' | 'null' | 'undefined' | 'other'
+
+/** One declared parameter of the wrapped function (a TS `this` parameter is not reported). */
+export interface ParamSite {
+  /** `name`: a plain identifier (maybe with a default); `pattern`: destructured; `rest`: `...args`. */
+  kind: 'name' | 'pattern' | 'rest'
+  /** The identifier's name (`rest` with an identifier argument has one too); `null` for a pattern. */
+  name: string | null
+  /** Whether the parameter has a default value (`a = 1`). */
+  hasDefault: boolean
+  /** Whether the parameter is optional (`a?: string`). */
+  optional: boolean
+  /** Kinds of the annotation's union members; `null` when unannotated. */
+  type: TypeKind[] | null
+  loc: Loc
+}
+
+/** The wrapped function, when the first argument is a function expression or arrow. */
+export interface FunctionSite {
+  kind: 'arrow' | 'function'
+  async: boolean
+  generator: boolean
+  /** The function expression's own name (`function fib() {}`), or `null`. */
+  name: string | null
+  /** References to that own name inside the function's body. */
+  selfReferences: number
+  /** Whether renaming those references to the outer binding's name would be captured by an inner declaration. */
+  outerNameShadowed: boolean
+  params: ParamSite[]
+  /** The function's source text, exactly as written (the version hash input). */
+  text: string
+  loc: Loc
+}
+
+/** A literal option value as written, or a marker saying what it is instead. */
+export type ValueSite =
+  | { kind: 'string'; value: string; loc: Loc }
+  | { kind: 'number'; value: number; loc: Loc }
+  | { kind: 'boolean'; value: boolean; loc: Loc }
+  | { kind: 'null'; loc: Loc }
+  | { kind: 'array'; items: ValueSite[]; loc: Loc }
+  /** A function expression, arrow or method: passed through as code. */
+  | { kind: 'function'; loc: Loc }
+  /** Any other expression (an identifier, a call, ...); `nodeType` names it in messages. */
+  | { kind: 'other'; nodeType: string; loc: Loc }
+
+export type OptionSite =
+  | { kind: 'property'; name: string; keyLoc: Loc; value: ValueSite; loc: Loc }
+  | { kind: 'spread'; loc: Loc }
+  | { kind: 'computed'; loc: Loc }
+
+/** The second argument of the call. */
+export type OptionsSite =
+  | { kind: 'object'; properties: OptionSite[]; loc: Loc }
+  | { kind: 'other'; nodeType: string; loc: Loc }
+
+/** Where the wrap's result goes, which names the function. */
+export type BindingSite =
+  /** `const getUser = cached(...)`, `export const`, `let`, `var`. */
+  | { kind: 'variable'; name: string }
+  /** `export default cached(...)`. */
+  | { kind: 'default' }
+  /** An object property (`const api = { getUser: cached(...) }` → `['api', 'getUser']`), or an assignment to a member (`api.getUser = cached(...)`). `'default'` leads for `export default {...}`. */
+  | { kind: 'member'; path: string[] }
+  /** A class field initialiser; `className` is `'default'` for `export default class {}`. */
+  | { kind: 'class-field'; className: string; name: string; static: boolean }
+  /** Anything else: named by its position. */
+  | { kind: 'anonymous' }
+
+/** How the macro's identifier is used at one reference. */
+export type Usage = 'call' | 'value' | 'member' | 'new' | 'tagged-template' | 'optional-call'
+
+/** One reference to the macro, as an analyzer saw it. */
+export interface CallSite {
+  /** The macro's local name (`cached`), for messages. */
+  callee: string
+  usage: Usage
+  /** The call (or the reference, when not a call). */
+  loc: Loc
+  /** The arguments: the first one's node type and location (`null`: no arguments). */
+  argCount: number
+  firstArg: { nodeType: string; loc: Loc } | null
+  /** The location of the third argument, when there is one. */
+  extraArgLoc: Loc | null
+  /** Whether an argument is a spread (`cached(...args)`). */
+  spreadArgLoc: Loc | null
+  fn: FunctionSite | null
+  options: OptionsSite | null
+  binding: BindingSite
+}
+
+/** What one file gives the planner, computed once per file (see core/identity.ts). */
+export interface ModuleContext {
+  /** The file's path relative to the package root, POSIX separators (`src/users.ts`). */
+  relativePath: string
+  /** The hash of the whole module's source (used with `version: 'module'`). */
+  moduleHash: string
+}
+
+/** The `fncache` config, normalised (see core/config.ts). */
+export interface MacroConfig {
+  root?: string
+  namespace?: string
+  ttl?: number
+  version: 'function' | 'module' | { build: string }
+  runtimeImport: string
+}
+
+/** A piece of a compiled tag: literal text, or a parameter path filled at call time. */
+export type TagPart = { text: string } | { param: number; path: string[] }
+
+/** One tag: a literal string, or parts joined at call time. */
+export type TagPlan = { kind: 'literal'; value: string } | { kind: 'template'; parts: TagPart[] }
+
+/** How `keyOf` encodes one key value: a fixed type with a guard, or a per-value primitive switch. */
+export type KeyEncoding = 'string' | 'number' | 'boolean' | 'bigint' | 'null' | 'undefined' | 'any'
+
+/** The decisions for one wrap: everything an emitter needs, nothing it must decide. */
+export interface Plan {
+  id: string
+  version: string
+  /** The call, for emitters that look it up by position. */
+  loc: Loc
+  async: boolean
+  /** Declared parameter names; `null` for one that cannot be addressed (destructured). */
+  params: (string | null)[]
+  /** Whether the last parameter is a rest parameter. */
+  rest: boolean
+  namespace?: string
+  ttl?: number
+  staleWhileRevalidate?: number
+  staleIfError?: number
+  prefix?: string
+  backend?: string
+  dedupe?: boolean
+  /** `indices`: the key is these arguments; `passthrough`: the user's key function, as written. */
+  key?: { kind: 'indices'; indices: number[] } | { kind: 'passthrough' }
+  /** A specialised encoder of the key values (argument index and encoding each); absent: generic. */
+  keyOf?: { arity: number; values: { index: number; encoding: KeyEncoding }[] }
+  /** `list`: literal tags and templates; `passthrough`: the user's tags function, as written. */
+  tags?: { kind: 'list'; tags: TagPlan[]; arity: number } | { kind: 'passthrough' }
+  /** `passthrough`: the user's cacheIf, as written. */
+  cacheIf?: { kind: 'passthrough' }
+  /**
+   * How a named function expression's calls to its own name go through the cache:
+   * `drop-name`: remove the name (the outer binding has the same name); `rename`: drop it and
+   * rename its references to `to`; `temp`: route them through a new variable assigned the wrap.
+   */
+  self?: { name: string; strategy: 'drop-name' } | { name: string; strategy: 'rename'; to: string } | { name: string; strategy: 'temp' }
+  /** Runtime helpers this wrap uses (`wrap` always). */
+  helpers: ('wrap' | 'tagPart')[]
+}
+
+/** Named imports from the macro, rewritten to the runtime. */
+export interface ImportSite {
+  imported: string
+  local: string
+  /** Imported as a type, or never used as a value: kept, not checked against the runtime's exports. */
+  typeOnly: boolean
+  loc: Loc
+}
+
+/** The rewritten import of one file. */
+export interface ImportPlan {
+  source: string
+  /** Named runtime exports the user imported, with their local names. */
+  named: { imported: string; local: string }[]
+  /** Helpers the emitted code calls (the emitter picks collision-free local names). */
+  helpers: ('wrap' | 'tagPart')[]
+}

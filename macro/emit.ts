@@ -1,0 +1,79 @@
+// Plans -> Babel edits: the callee becomes the wrap helper, the options argument becomes core's
+// printed text (user functions put back in place through placeholders), and the macro import
+// becomes the file's one runtime import. Mechanical: every decision was made by planCall.
+import type { NodePath, types as BabelTypes } from '@babel/core'
+import type * as t from '@babel/types'
+import { printOptions, type ImportPlan, type Plan } from '../core/index.js'
+import type { Analyzed } from './analyze.js'
+
+type Babel = typeof import('@babel/core')
+
+export interface EmitInput {
+  babel: Babel
+  program: NodePath<t.Program>
+  /** The macro's import declaration (null for `require('fncache.macro')`). */
+  decl: NodePath<t.ImportDeclaration> | null
+  calls: { analyzed: Analyzed; plan: Plan }[]
+  imports: ImportPlan
+}
+
+export function emit({ babel, program, decl, calls, imports }: EmitInput): void {
+  const T: typeof BabelTypes = babel.types
+  const locals: Record<string, string> = {}
+  for (const helper of imports.helpers) locals[helper] = program.scope.generateUid(helper)
+
+  for (const { analyzed, plan } of calls) emitCall(babel, T, analyzed, plan, locals)
+
+  if (decl) {
+    const helpers = imports.helpers.map((h) => T.importSpecifier(T.identifier(locals[h]!), T.identifier(h)))
+    const kept = decl.node.specifiers.filter((s) => s.type === 'ImportSpecifier')
+    const existing = program.get('body').find((s): s is NodePath<t.ImportDeclaration> =>
+      s !== decl && s.isImportDeclaration() && s.node.source.value === imports.source && s.node.importKind !== 'type')
+    if (existing) {
+      existing.node.specifiers.push(...helpers, ...kept)
+      decl.remove()
+    } else if (helpers.length + kept.length === 0) {
+      decl.remove()
+    } else {
+      decl.node.source = T.stringLiteral(imports.source)
+      decl.node.specifiers = [...helpers, ...kept]
+    }
+  }
+  // New bindings (helpers, a moved import) and references (the wrap calls) must be known to
+  // later plugins: preset-typescript drops imports whose bindings look unreferenced.
+  program.scope.crawl()
+}
+
+function emitCall(babel: Babel, T: typeof BabelTypes, a: Analyzed, plan: Plan, locals: Record<string, string>): void {
+  const call = a.call!
+  const text = printOptions(plan, { tagPart: locals.tagPart ?? '_tagPart' })
+  const replacements: Record<string, t.Expression> = {}
+  for (const name of ['tags', 'key', 'cacheIf'] as const) {
+    if (!text.includes(`%%${name}%%`)) continue
+    const value = a.values.get(name)!.node
+    replacements[name] = value.type === 'ObjectMethod'
+      ? T.functionExpression(null, value.params, value.body, value.generator, value.async)
+      : (value as t.Expression)
+  }
+  const options = babel.template.expression(text, { syntacticPlaceholders: true })(replacements)
+
+  a.ref.replaceWith(T.identifier(locals.wrap!))
+  const args = call.get('arguments')
+  if (args[1]) args[1].replaceWith(options)
+  else call.pushContainer('arguments', options)
+
+  const self = plan.self
+  if (!self) return
+  const fn = a.fn!.node as t.FunctionExpression
+  if (self.strategy === 'drop-name') {
+    fn.id = null
+  } else if (self.strategy === 'rename') {
+    fn.id = null
+    for (const r of a.selfRefs) r.node.name = self.to
+  } else {
+    const temp = call.scope.generateUidIdentifier(self.name)
+    call.scope.push({ id: T.cloneNode(temp) })
+    for (const r of a.selfRefs) r.node.name = temp.name
+    call.replaceWith(T.assignmentExpression('=', temp, call.node))
+  }
+}

@@ -1,0 +1,49 @@
+// The macro's pipeline, in order: config -> analyze every reference -> plan (core) -> emit.
+// A TransformError from core becomes a MacroError with Babel's code frame at the error's Loc.
+import type { NodePath, PluginPass } from '@babel/core'
+import type * as t from '@babel/types'
+import macros from 'babel-plugin-macros'
+import { TransformError, moduleContext, normaliseConfig, planImports, planModule, type ImportSite } from '../core/index.js'
+import { analyzeReference, importSites, isTypeOnly } from './analyze.js'
+import { emit } from './emit.js'
+
+interface MacroArgs {
+  references: Record<string, NodePath[]>
+  state: PluginPass
+  babel: typeof import('@babel/core')
+  config?: unknown
+  source: string
+}
+
+export function expand({ references, state, babel, config, source }: MacroArgs): { keepImports: true } {
+  const file = state.file
+  try {
+    const cfg = normaliseConfig(config)
+    const program = file.path as NodePath<t.Program>
+    // babel-plugin-macros calls the macro once per import, in order; ours is the first one
+    // still importing `source` (earlier ones were rewritten to the runtime already).
+    const decl = program.get('body').find((s): s is NodePath<t.ImportDeclaration> =>
+      s.isImportDeclaration() && s.node.source.value === source) ?? null
+    const named: ImportSite[] = decl ? importSites(decl) : []
+    const refs = ((references.default ?? []) as NodePath<t.Identifier>[]).filter((r) => !isTypeOnly(r))
+    const analyzed = refs.map((ref) => analyzeReference(ref, file.code))
+    const module = moduleContext(file.opts.filename ?? null, file.code, cfg, file.opts.cwd ?? process.cwd())
+    const plans = planModule(analyzed.map((a) => a.site), cfg, module)
+    const imports = planImports(named, plans, cfg)
+    emit({ babel, program, decl, calls: analyzed.map((a, i) => ({ analyzed: a, plan: plans[i]! })), imports })
+  } catch (error) {
+    if (error instanceof TransformError) throw toMacroError(error, file)
+    throw error
+  }
+  return { keepImports: true }
+}
+
+/** The core error's text, with Babel's code frame built from its Loc. */
+function toMacroError(error: TransformError, file: PluginPass['file']): Error {
+  const loc = error.loc
+  const out: Error & { code?: string } = loc
+    ? (file as unknown as { buildCodeFrameError(node: unknown, msg: string, E: typeof Error): Error }).buildCodeFrameError({ loc: { start: loc, end: loc.end } }, error.text, macros.MacroError as ErrorConstructor)
+    : new macros.MacroError(error.text)
+  out.code = error.code
+  return out
+}

@@ -25,7 +25,7 @@ export function normaliseConfig(raw: unknown): MacroConfig {
       case 'ttl': {
         if (value === undefined) break
         const ms = typeof value === 'number' || typeof value === 'string' ? parseDuration(value) : null
-        if (ms === null) throw errors.badDuration('the fncache config key "ttl"', kind(value), null)
+        if (ms === null) throw errors.configType(key, "milliseconds or a duration such as '30s', '5m', '1h', '1d'", kind(value), '"ttl": "5m"')
         config.ttl = ms
         break
       }

@@ -78,7 +78,7 @@ export const errors = {
   unknownOption: (name: string, known: readonly string[], nearest: string | null, loc: Loc) =>
     new TransformError('E_OPTION_UNKNOWN', loc,
       `options expects one of ${known.join(', ')}; received unknown option "${name}".`,
-      nearest ? `${nearest} (did you mean "${nearest}"?)` : undefined),
+      nearest ? `did you mean "${nearest}"?` : undefined),
   notLiteral: (name: string, expected: string, received: string, loc: Loc) =>
     new TransformError('E_OPTION_NOT_LITERAL', loc,
       `option "${name}" expects ${expected} written in place (checked at build time); received ${article(received)}.`,
@@ -110,10 +110,10 @@ export const errors = {
   configUnknownKey: (key: string, known: readonly string[], nearest: string | null) =>
     new TransformError('E_CONFIG', null,
       `the fncache config expects only ${known.join(', ')}; received unknown key "${key}".`,
-      nearest ? `"${nearest}" in "babelMacros": { "fncache": { ... } } (did you mean "${nearest}"?)` : undefined),
-  configType: (key: string, expected: string, received: string) =>
+      nearest ? `did you mean "${nearest}"?` : undefined),
+  configType: (key: string, expected: string, received: string, hint?: string) =>
     new TransformError('E_CONFIG', null,
-      `the fncache config key "${key}" expects ${expected}; received ${received}.`),
+      `the fncache config key "${key}" expects ${expected}; received ${received}.`, hint),
 }
 
 function hintFor(name: string): string | undefined {

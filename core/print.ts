@@ -14,14 +14,15 @@ export interface HelperNames {
 const str = (s: string) => JSON.stringify(s)
 
 /** Names for generated parameters: the user's where usable, else `_0`, `_1`... */
-function argNames(plan: Plan, arity: number, reserved: readonly string[]): string[] {
+function argNames(plan: Plan, arity: number, reserved: (name: string) => boolean): string[] {
   const names = plan.params.slice(0, arity).map((p, i) => p ?? `_${i}`)
   while (names.length < arity) names.push(`_${names.length}`)
-  const clash = names.some((n) => reserved.includes(n) || /^_\d+$/.test(n)) || new Set(names).size !== names.length
+  const clash = names.some((n, i) => (reserved(n) || /^_\d+$/.test(n)) && n !== `_${i}`) || new Set(names).size !== names.length
   return clash ? names.map((_, i) => `_${i}`) : names
 }
 
-const RESERVED = ['JSON', 'undefined', 'result', 'k']
+/** Names generated code reads besides its parameters: a parameter with one of them is renamed. */
+const KEYOF_RESERVED = (n: string) => n === 'JSON' || n === 'undefined' || /^k\d+$/.test(n)
 
 /** The options object text, one line: `{ id: "src/a.ts#f", version: "...", ... }`. */
 export function printOptions(plan: Plan, helpers: HelperNames): string {
@@ -57,7 +58,7 @@ function printTags(plan: Plan, tags: TagPlan[], arity: number, helpers: HelperNa
       : `${helpers.tagPart}(${[names[part.param]!, ...part.path].join('?.')})`).join(' + ')
   }).join(', ')}]`
   if (arity === 0) return list([])
-  const names = argNames(plan, arity, [...RESERVED, helpers.tagPart])
+  const names = argNames(plan, arity, (n) => n === 'result' || n === 'undefined' || n === helpers.tagPart)
   return `(result, ${names.join(', ')}) => ${list(names)}`
 }
 
@@ -82,7 +83,7 @@ const anyPart = (v: string) =>
  * expression. Unannotated values: computed first into `k<i>`, each checked for undefined.
  */
 function printKeyOf(plan: Plan, keyOf: NonNullable<Plan['keyOf']>): string {
-  const names = argNames(plan, keyOf.arity, RESERVED)
+  const names = argNames(plan, keyOf.arity, KEYOF_RESERVED)
   const guards: string[] = []
   const parts: string[] = []
   const lets: string[] = []

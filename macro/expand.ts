@@ -30,6 +30,11 @@ export function expand({ references, state, babel, config, source }: MacroArgs):
     const module = moduleContext(file.opts.filename ?? null, file.code, cfg, file.opts.cwd ?? process.cwd())
     const plans = planModule(analyzed.map((a) => a.site), cfg, module)
     const imports = planImports(named, plans, cfg)
+    // Plans are also published on the result (`result.metadata.fncache`) for tools and tests.
+    const meta = file.metadata as { fncache?: { plans: unknown[]; imports: unknown[] } }
+    meta.fncache ??= { plans: [], imports: [] }
+    meta.fncache.plans.push(...plans)
+    meta.fncache.imports.push(imports)
     emit({ babel, program, decl, calls: analyzed.map((a, i) => ({ analyzed: a, plan: plans[i]! })), imports })
   } catch (error) {
     if (error instanceof TransformError) throw toMacroError(error, file)

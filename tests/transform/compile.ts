@@ -1,0 +1,42 @@
+// Test helper: compiles TypeScript through real @babel/core 7 with babel-plugin-macros and
+// @babel/preset-typescript. The macro is found through babel-plugin-macros' `resolvePath`
+// option: fixture inputs keep importing 'fncache.macro' exactly as user code does, and the
+// package (not in its own node_modules) resolves to the macro's source (TypeScript, loaded
+// by tsx's require hook that `node --import tsx` installs).
+import { transformSync, type BabelFileResult } from '@babel/core'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+
+const require = createRequire(import.meta.url)
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '')
+const MACRO = require.resolve('../../macro/index.ts')
+const macros = require.resolve('babel-plugin-macros')
+const ts = require.resolve('@babel/preset-typescript')
+
+export function resolvePath(source: string, basedir: string): string {
+  if (source === 'fncache.macro') return MACRO
+  return require.resolve(source, { paths: [basedir] })
+}
+
+export interface CompileOptions {
+  /** The `fncache` config, as `['macros', { fncache }]` plugin options. */
+  config?: unknown
+  sourceMaps?: boolean | 'inline'
+}
+
+export function compile(code: string, filename: string, options: CompileOptions = {}): BabelFileResult {
+  const pluginOptions: Record<string, unknown> = { resolvePath }
+  if (options.config !== undefined) pluginOptions.fncache = options.config
+  return transformSync(code, {
+    filename,
+    configFile: false,
+    babelrc: false,
+    highlightCode: false,
+    sourceMaps: options.sourceMaps ?? false,
+    plugins: [[macros, pluginOptions]],
+    presets: [[ts, { onlyRemoveTypeImports: false }]],
+  })!
+}
+
+/** Replaces the repository root with `<ROOT>` so goldens are portable. */
+export const portable = (text: string) => text.split(ROOT).join('<ROOT>')

@@ -1,0 +1,28 @@
+// The eviction policies and `createPolicy`, the one validated way for a store to get one by name.
+
+import type { EvictionPolicy } from './policy.js'
+import { LfuPolicy } from './lfu.js'
+import { LruPolicy, checkCapacity, received } from './lru.js'
+
+export type { EvictionPolicy, Slot } from './policy.js'
+export { LruPolicy, MAX_CAPACITY } from './lru.js'
+export { LfuPolicy, COUNT_MAX, AGING_PERIOD_FACTOR } from './lfu.js'
+
+/** The policies a memory store can use: `'lru'` (recency) or `'lfu'` (frequency, with aging). */
+export type PolicyKind = 'lru' | 'lfu'
+
+/**
+ * A policy of `kind` over slots `0 … capacity - 1`.
+ *
+ * @param kind `'lru'` evicts the least recently used slot; `'lfu'` the least frequently used
+ *   (counts capped at 15, halved every `10 × capacity` accesses), ties least recent first.
+ * @param capacity The initial slot space: an integer from 1 to 2^32. `resize` grows it.
+ * @throws TypeError naming the option when `kind` or `capacity` is invalid.
+ */
+export function createPolicy(kind: PolicyKind, capacity: number): EvictionPolicy {
+  if (kind !== 'lru' && kind !== 'lfu') {
+    throw new TypeError(`policy must be 'lru' or 'lfu'; received ${received(kind)}`)
+  }
+  checkCapacity(capacity)
+  return kind === 'lru' ? new LruPolicy(capacity) : new LfuPolicy(capacity)
+}

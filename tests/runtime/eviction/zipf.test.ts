@@ -1,0 +1,84 @@
+// Hit ratios on a skewed workload: a store driving each policy through 1,000,000 Zipf(0.9) requests
+// over 100,000 keys with room for 1,000. LFU must beat LRU by at least 5 percentage points.
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { LfuPolicy, LruPolicy } from '../../../runtime/eviction/index.js'
+import type { EvictionPolicy, Slot } from '../../../runtime/eviction/policy.js'
+
+/** A small seeded PRNG (mulberry32): uniform in [0, 1). */
+function mulberry32(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** `n` keys in 0 … keys-1, key k drawn with probability ∝ 1 / (k+1)^s (CDF + binary search). */
+function zipfTrace(n: number, keys: number, s: number, seed: number): Uint32Array {
+  const cdf = new Float64Array(keys)
+  let sum = 0
+  for (let k = 0; k < keys; k++) cdf[k] = sum += 1 / Math.pow(k + 1, s)
+  for (let k = 0; k < keys; k++) cdf[k] /= sum
+  const random = mulberry32(seed)
+  const trace = new Uint32Array(n)
+  for (let i = 0; i < n; i++) {
+    const u = random()
+    let lo = 0
+    let hi = keys - 1
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (cdf[mid] < u) lo = mid + 1
+      else hi = mid
+    }
+    trace[i] = lo
+  }
+  return trace
+}
+
+/** Replays `trace` through a store of `capacity` slots (insert on miss, evict when full). */
+function hitRatio(policy: EvictionPolicy, capacity: number, trace: Uint32Array, keys: number): number {
+  const slotOf = new Int32Array(keys).fill(-1)
+  const keyOf = new Int32Array(capacity)
+  let used = 0
+  let hits = 0
+  for (let i = 0; i < trace.length; i++) {
+    const key = trace[i]
+    const slot = slotOf[key]
+    if (slot !== -1) {
+      hits++
+      policy.touch(slot as Slot)
+      continue
+    }
+    let free: number
+    if (used < capacity) {
+      free = used++
+    } else {
+      free = policy.evict()
+      slotOf[keyOf[free]] = -1
+    }
+    keyOf[free] = key
+    slotOf[key] = free
+    policy.insert(free as Slot)
+  }
+  assert.is(policy.size, capacity)
+  return hits / trace.length
+}
+
+// ---
+
+const zipf = suite('Zipf(0.9) hit ratio')
+
+zipf('LFU beats LRU by at least 5 points: 1,000,000 requests, 100,000 keys, capacity 1,000', () => {
+  const keys = 100_000
+  const capacity = 1_000
+  const trace = zipfTrace(1_000_000, keys, 0.9, 42)
+  const lru = hitRatio(new LruPolicy(capacity), capacity, trace, keys)
+  const lfu = hitRatio(new LfuPolicy(capacity), capacity, trace, keys)
+  console.log(`    hit ratio: LRU ${(lru * 100).toFixed(2)}%, LFU ${(lfu * 100).toFixed(2)}%`)
+  assert.ok(lru > 0.2 && lru < 0.6, `LRU hit ratio ${lru} is implausible for this trace`)
+  assert.ok(lfu >= lru + 0.05, `LFU ${lfu} < LRU ${lru} + 0.05`)
+})
+
+zipf.run()

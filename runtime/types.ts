@@ -92,6 +92,10 @@ export interface WrapOptions extends Omit<CacheOptions, 'ttl' | 'staleWhileReval
   keyOf?: (...args: any[]) => string | undefined
   /** Whether the function is `async` (known from syntax); `undefined`: decided from its results. */
   async?: boolean
+  /** True when the last parameter is a rest parameter (the key is then every argument). */
+  rest?: boolean
+  /** Overrides configure()'s namespace for this function's storage keys. */
+  namespace?: string
   /** True when the options come from the transform (no uncompiled warning). */
   compiled?: boolean
 }
@@ -108,6 +112,8 @@ export interface FunctionStats {
   invalidations: number
   evictions: number
   expirations: number
+  /** Records that failed to decode (corrupt, truncated or foreign), each treated as a miss. */
+  corrupt: number
 }
 
 /** Methods every cached function carries. */

@@ -1,0 +1,457 @@
+// The in-process memory backend. Entries live in one slot space (parallel arrays, one eviction
+// policy, one bound) but are found through per-function maps keyed by the encoded arguments
+// alone, so a lookup hashes a short key instead of `functionId + ':' + args` (DESIGN §3).
+// Unlike persistent backends it holds live values, not bytes: no codec on the hit path.
+
+import { createPolicy } from '../eviction/index.js'
+import type { EvictionPolicy, Slot } from '../eviction/policy.js'
+import type { Backend, BackendStats, SetOptions } from './backend.js'
+import type { Counters } from '../metrics.js'
+import { describe, typeError } from '../errors.js'
+import { encodeValue } from '../key.js'
+import { estimateSize } from './size.js'
+import { G } from '../global.js'
+
+/** Options of {@link memory}. */
+export interface MemoryOptions {
+  /**
+   * The most entries kept; the least valuable (per {@link MemoryOptions.policy}) is evicted
+   * past it. `Infinity` is allowed only together with `maxBytes`.
+   * @default 10_000
+   */
+  max?: number
+  /**
+   * The most bytes kept, as estimated by {@link MemoryOptions.sizeOf}. `undefined`: no byte bound.
+   * @default undefined
+   */
+  maxBytes?: number
+  /**
+   * Which entry leaves first: `'lru'` (least recently used) or `'lfu'` (least frequently used,
+   * with aging).
+   * @default 'lru'
+   */
+  policy?: 'lru' | 'lfu'
+  /** Estimates an entry's size in bytes when `maxBytes` is set. @default a structural estimate */
+  sizeOf?: (value: unknown, key: unknown) => number
+  /** The clock, in milliseconds. @default the runtime clock (`configure({ now })`, else `Date.now`) */
+  now?: () => number
+}
+
+/** Returned by lookups that found no fresh value. */
+export const MISS: unique symbol = Symbol('fncache.miss')
+export type Miss = typeof MISS
+
+const INITIAL_CAPACITY = 256
+
+/** The entries of one function (or of the generic byte API) inside a {@link MemoryBackend}. */
+export class MemoryStore {
+  /** Single primitive keys (not -0), stored as themselves: `f(42)` is found by `42`. */
+  readonly direct = new Map<unknown, Slot>()
+  /** Encoded argument lists (strings), for everything else. */
+  readonly encoded = new Map<string, Slot>()
+  /** Milliseconds an entry is kept after it stops being fresh (stale-while-revalidate / -if-error). */
+  window = 0
+  version = ''
+  constructor(
+    readonly backend: MemoryBackend,
+    readonly index: number,
+    /** The logical-key prefix of this store's entries, for prefix invalidation. */
+    public prefix: string,
+    public counters: Counters | null,
+  ) {}
+
+  /** The fresh value stored under a direct key, or MISS. Marks the entry used. */
+  getDirect(key: unknown): unknown {
+    const slot = this.direct.get(key)
+    return slot === undefined ? MISS : this.backend.read(slot)
+  }
+
+  /** The fresh value stored under an encoded key, or MISS. Marks the entry used. */
+  getEncoded(key: string): unknown {
+    const slot = this.encoded.get(key)
+    return slot === undefined ? MISS : this.backend.read(slot)
+  }
+
+  /** The slot of a key whatever its freshness, or undefined. */
+  slotOf(key: unknown, encoded: boolean): Slot | undefined {
+    return encoded ? this.encoded.get(key as string) : this.direct.get(key)
+  }
+
+  get size(): number {
+    return this.direct.size + this.encoded.size
+  }
+
+  /** The logical key of an entry of this store. */
+  logicalKey(key: unknown, encoded: boolean): string {
+    return this.prefix + (encoded ? (key as string) : encodeValue(key, '', 'key'))
+  }
+}
+
+export class MemoryBackend implements Backend {
+  readonly kind = 'memory'
+  readonly max: number
+  readonly maxBytes: number
+  readonly policyName: 'lru' | 'lfu'
+  #now: () => number
+  #sizeOf: (value: unknown, key: unknown) => number
+  #policy: EvictionPolicy
+  #capacity = 0
+  #used = 0
+  #free: Slot[] = []
+  #keys: unknown[] = []
+  #vals: unknown[] = []
+  /** store index * 2 + (1 if the key is encoded). */
+  #owner = new Uint32Array(0)
+  /** Fresh-until timestamps; allocated on the first entry with a TTL (until then nothing expires). */
+  #fresh: Float64Array | null = null
+  #tags: (readonly string[] | undefined)[] | null = null
+  #tagIndex = new Map<string, Set<Slot>>()
+  #sizes: Float64Array | null = null
+  #bytes = 0
+  #stores: MemoryStore[] = []
+  #byId = new Map<string, MemoryStore>()
+  #generic: MemoryStore
+  #evictions = 0
+  #expirations = 0
+
+  constructor(options: MemoryOptions = {}) {
+    if (options === null || typeof options !== 'object') throw typeError('E_OPTION', `memory() expects an options object; received ${describe(options)}.`)
+    for (const name of Object.keys(options)) {
+      if (!['max', 'maxBytes', 'policy', 'sizeOf', 'now'].includes(name)) {
+        throw typeError('E_OPTION', `memory() has no option "${name}"; valid options are max, maxBytes, policy, sizeOf, now.`)
+      }
+    }
+    const { max = options.maxBytes !== undefined ? Infinity : 10_000, maxBytes, policy = 'lru', sizeOf, now } = options
+    if (!(max === Infinity || (Number.isInteger(max) && max >= 1))) {
+      throw typeError('E_OPTION', `memory() option max must be a positive integer or Infinity; received ${describe(max)}.`, 'memory({ max: 10_000 })')
+    }
+    if (max === Infinity && maxBytes === undefined) {
+      throw typeError('E_OPTION', 'memory() option max may be Infinity only with maxBytes; an unbounded cache grows until the process dies.', 'memory({ max: Infinity, maxBytes: 64 * 1024 * 1024 })')
+    }
+    if (maxBytes !== undefined && !(Number.isFinite(maxBytes) && maxBytes > 0)) {
+      throw typeError('E_OPTION', `memory() option maxBytes must be a positive number of bytes; received ${describe(maxBytes)}.`)
+    }
+    if (policy !== 'lru' && policy !== 'lfu') {
+      throw typeError('E_OPTION', `memory() option policy must be 'lru' or 'lfu'; received ${describe(policy)}.`)
+    }
+    if (sizeOf !== undefined && typeof sizeOf !== 'function') throw typeError('E_OPTION', `memory() option sizeOf must be a function; received ${describe(sizeOf)}.`)
+    if (now !== undefined && typeof now !== 'function') throw typeError('E_OPTION', `memory() option now must be a function returning milliseconds; received ${describe(now)}.`)
+    this.max = max
+    this.maxBytes = maxBytes ?? Infinity
+    this.policyName = policy
+    this.#now = now ?? (() => G.now())
+    this.#sizeOf = sizeOf ?? estimateSize
+    if (maxBytes !== undefined) this.#sizes = new Float64Array(0)
+    this.#policy = createPolicy(policy, 1)
+    this.#grow()
+    this.#generic = this.store('\0generic', '', null)
+  }
+
+  // --- the runtime's API (values, per-function stores) ---
+
+  /** The store of a function id, created on first use. */
+  store(id: string, prefix: string, counters: Counters | null): MemoryStore {
+    let s = this.#byId.get(id)
+    if (s === undefined) {
+      s = new MemoryStore(this, this.#stores.length, prefix, counters)
+      this.#stores.push(s)
+      this.#byId.set(id, s)
+    } else {
+      s.prefix = prefix
+      s.counters = counters
+    }
+    return s
+  }
+
+  /** Hit path: the value of a slot if fresh (marking it used), else MISS. */
+  read(slot: Slot): unknown {
+    const fresh = this.#fresh
+    if (fresh !== null) {
+      const f = fresh[slot]!
+      if (f !== Infinity && f <= this.#now()) return MISS
+    }
+    this.#policy.touch(slot)
+    return this.#vals[slot]
+  }
+
+  /** Fresh-until of a slot (Infinity when it never expires). */
+  freshOf(slot: Slot): number {
+    return this.#fresh === null ? Infinity : this.#fresh[slot]!
+  }
+
+  valueOf(slot: Slot): unknown {
+    return this.#vals[slot]
+  }
+
+  /** Whether the entry at `slot` is past its fresh time and its store's stale window. */
+  isDead(slot: Slot, now: number): boolean {
+    const f = this.freshOf(slot)
+    return f !== Infinity && f + this.#stores[this.#owner[slot]! >>> 1]!.window <= now
+  }
+
+  now(): number {
+    return this.#now()
+  }
+
+  /** Stores `value` under `key` in `store`; returns false when it is too large to keep. */
+  put(store: MemoryStore, key: unknown, encoded: boolean, value: unknown, fresh: number, tags: readonly string[] | undefined): boolean {
+    const map = encoded ? store.encoded : store.direct
+    let size = 0
+    if (this.#sizes !== null) {
+      size = this.#sizeOf(value, key)
+      if (!(size <= this.maxBytes)) {
+        const old = map.get(key as never)
+        if (old !== undefined) this.#remove(old)
+        return false
+      }
+    }
+    let slot = map.get(key as never)
+    if (slot !== undefined) {
+      this.#policy.touch(slot)
+      if (this.#tags !== null && this.#tags[slot] !== undefined) this.#untag(slot)
+    } else {
+      slot = this.#alloc()
+      this.#keys[slot] = key
+      this.#owner[slot] = store.index * 2 + (encoded ? 1 : 0)
+      map.set(key as never, slot)
+      this.#policy.insert(slot)
+    }
+    this.#vals[slot] = value
+    if (fresh !== Infinity && this.#fresh === null) this.#fresh = new Float64Array(this.#capacity).fill(Infinity)
+    if (this.#fresh !== null) this.#fresh[slot] = fresh
+    if (tags !== undefined && tags.length > 0) this.#tag(slot, tags)
+    if (this.#sizes !== null) {
+      this.#bytes += size - this.#sizes[slot]!
+      this.#sizes[slot] = size
+      while (this.#bytes > this.maxBytes) {
+        const freed = this.#evictOne(slot)
+        if (freed === -1) break
+        this.#free.push(freed)
+      }
+    }
+    return true
+  }
+
+  /** Deletes the entry of `key`; true if there was one. */
+  remove(store: MemoryStore, key: unknown, encoded: boolean): boolean {
+    const slot = store.slotOf(key, encoded)
+    if (slot === undefined) return false
+    this.#remove(slot)
+    return true
+  }
+
+  /** Drops an entry found dead on access, counting an expiration. */
+  expire(slot: Slot): void {
+    this.#expirations++
+    const c = this.#stores[this.#owner[slot]! >>> 1]!.counters
+    if (c !== null) c.expirations++
+    this.#remove(slot)
+  }
+
+  clearStore(store: MemoryStore): number {
+    const n = store.size
+    for (const slot of store.direct.values()) this.#remove(slot)
+    for (const slot of store.encoded.values()) this.#remove(slot)
+    return n
+  }
+
+  /** Entries of `store` as [key, encoded] pairs (a snapshot; safe to delete while iterating). */
+  entriesOf(store: MemoryStore): [unknown, boolean][] {
+    const out: [unknown, boolean][] = []
+    for (const k of store.direct.keys()) out.push([k, false])
+    for (const k of store.encoded.keys()) out.push([k, true])
+    return out
+  }
+
+  // --- Backend interface (bytes under logical keys); sync twins first ---
+
+  getSync(key: string): Uint8Array | undefined {
+    const slot = this.#generic.encoded.get(key)
+    if (slot === undefined) return undefined
+    if (this.isDead(slot, this.#now())) {
+      this.expire(slot)
+      return undefined
+    }
+    this.#policy.touch(slot)
+    return this.#vals[slot] as Uint8Array
+  }
+
+  setSync(key: string, value: Uint8Array, options?: SetOptions): void {
+    const ttl = options?.ttl
+    const fresh = ttl === undefined || ttl === Infinity || ttl <= 0 ? Infinity : this.#now() + ttl
+    this.put(this.#generic, key, true, value, fresh, options?.tags)
+  }
+
+  deleteSync(key: string): boolean {
+    return this.remove(this.#generic, key, true)
+  }
+
+  invalidateTagsSync(tags: readonly string[]): number {
+    let n = 0
+    for (const tag of tags) {
+      const slots = this.#tagIndex.get(tag)
+      if (slots === undefined) continue
+      for (const slot of [...slots]) {
+        const c = this.#stores[this.#owner[slot]! >>> 1]!.counters
+        if (c !== null) c.invalidations++
+        this.#remove(slot)
+        n++
+      }
+    }
+    return n
+  }
+
+  invalidatePrefixSync(prefixes: readonly string[]): number {
+    let n = 0
+    for (const store of this.#stores) {
+      for (const p of prefixes) {
+        if (store.prefix.startsWith(p) && store !== this.#generic) {
+          n += this.#countInvalidations(store, this.clearStore(store))
+          break
+        }
+        if (!p.startsWith(store.prefix)) continue
+        const rest = p.slice(store.prefix.length)
+        let removed = 0
+        for (const [key, encoded] of this.entriesOf(store)) {
+          const k = encoded ? (key as string) : encodeValue(key, '', 'key')
+          if (k.startsWith(rest)) {
+            this.remove(store, key, encoded)
+            removed++
+          }
+        }
+        n += this.#countInvalidations(store, removed)
+      }
+    }
+    return n
+  }
+
+  clearSync(): void {
+    for (const store of this.#stores) this.clearStore(store)
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> { return this.getSync(key) }
+  async set(key: string, value: Uint8Array, options?: SetOptions): Promise<void> { this.setSync(key, value, options) }
+  async delete(key: string): Promise<boolean> { return this.deleteSync(key) }
+  async invalidateTags(tags: readonly string[]): Promise<number> { return this.invalidateTagsSync(tags) }
+  async invalidatePrefix(prefixes: readonly string[]): Promise<number> { return this.invalidatePrefixSync(prefixes) }
+  async clear(): Promise<void> { this.clearSync() }
+  async close(): Promise<void> { this.clearSync() }
+
+  stats(): BackendStats {
+    return {
+      entries: this.#used - this.#free.length,
+      ...(this.#sizes !== null ? { bytes: this.#bytes } : {}),
+      evictions: this.#evictions,
+      expirations: this.#expirations,
+    }
+  }
+
+  /** @internal for tests: the number of allocated slots. */
+  get capacity(): number {
+    return this.#capacity
+  }
+
+  // --- slot management ---
+
+  #countInvalidations(store: MemoryStore, n: number): number {
+    if (store.counters !== null) store.counters.invalidations += n
+    return n
+  }
+
+  #alloc(): Slot {
+    if (this.#free.length > 0) return this.#free.pop()!
+    if (this.#used === this.#capacity) {
+      if (this.#capacity < this.max) this.#grow()
+      else return this.#evictOne(-1) as Slot
+    }
+    return this.#used++ as Slot
+  }
+
+  /** Evicts the policy's victim (never `keep`); returns its slot, now free, or -1. */
+  #evictOne(keep: number): Slot | -1 {
+    let victim = this.#policy.evict()
+    if (victim === keep && victim !== -1) {
+      // The entry just written is the policy's pick (LFU: newest has the lowest count): keep it
+      // and evict the next one instead.
+      const next = this.#policy.evict()
+      this.#policy.insert(victim)
+      victim = next
+    }
+    if (victim === -1) return -1
+    this.#evictions++
+    const c = this.#stores[this.#owner[victim]! >>> 1]!.counters
+    if (c !== null) c.evictions++
+    this.#unlink(victim)
+    return victim
+  }
+
+  #remove(slot: Slot): void {
+    this.#policy.remove(slot)
+    this.#unlink(slot)
+    this.#free.push(slot)
+  }
+
+  /** Deletes the entry's data and map key; the policy must already have let go of the slot. */
+  #unlink(slot: Slot): void {
+    const owner = this.#owner[slot]!
+    const store = this.#stores[owner >>> 1]!
+    if (owner & 1) store.encoded.delete(this.#keys[slot] as string)
+    else store.direct.delete(this.#keys[slot])
+    if (this.#tags !== null && this.#tags[slot] !== undefined) this.#untag(slot)
+    if (this.#sizes !== null) {
+      this.#bytes -= this.#sizes[slot]!
+      this.#sizes[slot] = 0
+    }
+    this.#keys[slot] = undefined
+    this.#vals[slot] = undefined
+  }
+
+  #tag(slot: Slot, tags: readonly string[]): void {
+    if (this.#tags === null) this.#tags = []
+    this.#tags[slot] = tags
+    for (const tag of tags) {
+      let set = this.#tagIndex.get(tag)
+      if (set === undefined) this.#tagIndex.set(tag, (set = new Set()))
+      set.add(slot)
+    }
+  }
+
+  #untag(slot: Slot): void {
+    for (const tag of this.#tags![slot]!) {
+      const set = this.#tagIndex.get(tag)
+      if (set === undefined) continue
+      set.delete(slot)
+      if (set.size === 0) this.#tagIndex.delete(tag)
+    }
+    this.#tags![slot] = undefined
+  }
+
+  #grow(): void {
+    const cap = Math.min(this.max, this.#capacity === 0 ? INITIAL_CAPACITY : this.#capacity * 2)
+    const owner = new Uint32Array(cap)
+    owner.set(this.#owner)
+    this.#owner = owner
+    if (this.#fresh !== null) {
+      const fresh = new Float64Array(cap).fill(Infinity)
+      fresh.set(this.#fresh)
+      this.#fresh = fresh
+    }
+    if (this.#sizes !== null) {
+      const sizes = new Float64Array(cap)
+      sizes.set(this.#sizes)
+      this.#sizes = sizes
+    }
+    this.#policy.resize(cap)
+    this.#capacity = cap
+  }
+}
+
+/** Creates a memory backend. See {@link MemoryOptions}. */
+export function memory(options?: MemoryOptions): MemoryBackend {
+  return new MemoryBackend(options)
+}
+
+/** The backend behind the name `'default'` until configure() says otherwise: 10,000 entries, LRU. */
+export function defaultBackend(): MemoryBackend {
+  return new MemoryBackend({ max: 10_000 })
+}

@@ -1,0 +1,102 @@
+// configure(): named backends, namespace, default TTL, clock and error hook for the process.
+
+import type { Backend } from './backends/backend.js'
+import { REQUIRED_METHODS } from './backends/backend.js'
+import { defaultBackend } from './backends/memory.js'
+import { describe, typeError } from './errors.js'
+import { parseDuration, DURATION_HINT } from './duration.js'
+import { G, isValueBackend, type ErrorContext } from './global.js'
+import { nearest } from './options.js'
+
+/** Options of {@link configure}. Every field is optional; fields left out keep their value. */
+export interface ConfigureOptions {
+  /**
+   * Prefixes every storage key and tag in persistent backends (`'myapp'` → `myapp:src/a.ts#f:42`),
+   * so applications sharing a Redis or a directory do not see each other's entries.
+   * @default '' (no namespace)
+   */
+  namespace?: string
+  /**
+   * The TTL of functions that set none: milliseconds or a duration string. `0`: no expiry.
+   * @default 0
+   */
+  ttl?: number | string
+  /**
+   * Backends by name. `default` serves functions without a `backend` option; when left out, it is
+   * a memory backend of 10,000 entries. Backends that are replaced are closed.
+   */
+  backends?: Record<string, Backend>
+  /** Receives cache-side failures (backend down, corrupt record, tags function threw). @default a warning once per failure kind */
+  onError?: (error: unknown, context: ErrorContext) => void
+  /** The clock, in milliseconds since the epoch: tests pass a fake one. @default Date.now */
+  now?: () => number
+}
+
+const KNOWN = ['namespace', 'ttl', 'backends', 'onError', 'now']
+
+function checkBackend(name: string, b: unknown): Backend {
+  if (b === null || typeof b !== 'object') {
+    throw typeError('E_BACKEND_INVALID', `configure(): backends.${name} must be a backend object (memory(), file(), redis() or your own); received ${describe(b)}.`)
+  }
+  const missing = REQUIRED_METHODS.filter((m) => typeof (b as Record<string, unknown>)[m] !== 'function')
+  if (missing.length > 0 || typeof (b as Backend).kind !== 'string') {
+    throw typeError('E_BACKEND_INVALID', `configure(): backends.${name} is not a valid backend; it must define kind and the methods ${REQUIRED_METHODS.join(', ')}${missing.length ? ` (missing: ${missing.join(', ')})` : ' (missing: kind)'}.`)
+  }
+  return b as Backend
+}
+
+/** Configures the process-wide cache. Returns nothing; wrappers pick the change up on their next call. */
+export function configure(options: ConfigureOptions): void {
+  if (options === null || typeof options !== 'object') throw typeError('E_OPTION', `configure() expects an options object; received ${describe(options)}.`)
+  for (const name of Object.keys(options)) {
+    if (!KNOWN.includes(name)) {
+      const hint = nearest(name, KNOWN)
+      throw typeError('E_OPTION', `configure() has no option "${name}"${hint ? `; did you mean "${hint}"?` : `; valid options are ${KNOWN.join(', ')}.`}`)
+    }
+  }
+  const { namespace, ttl, backends, onError, now } = options
+  if (namespace !== undefined && typeof namespace !== 'string') throw typeError('E_OPTION', `configure(): namespace must be a string; received ${describe(namespace)}.`)
+  let ttlMs: number | undefined
+  if (ttl !== undefined) {
+    ttlMs = parseDuration(ttl)
+    if (ttlMs === undefined) throw typeError('E_OPTION', `configure(): ttl must be ${DURATION_HINT}; received ${describe(ttl)}.`)
+  }
+  if (onError !== undefined && typeof onError !== 'function') throw typeError('E_OPTION', `configure(): onError must be a function; received ${describe(onError)}.`)
+  if (now !== undefined && typeof now !== 'function') throw typeError('E_OPTION', `configure(): now must be a function returning milliseconds; received ${describe(now)}.`)
+  let next: Map<string, Backend> | undefined
+  if (backends !== undefined) {
+    if (backends === null || typeof backends !== 'object') throw typeError('E_OPTION', `configure(): backends must be an object of named backends; received ${describe(backends)}.`)
+    next = new Map(Object.entries(backends).map(([name, b]) => [name, checkBackend(name, b)]))
+  }
+
+  // Validated: apply.
+  if (namespace !== undefined) G.namespace = namespace
+  if (ttlMs !== undefined) G.ttl = ttlMs
+  if (onError !== undefined) G.onError = onError
+  if (now !== undefined) G.now = now
+  if (next !== undefined) {
+    if (!next.has('default')) {
+      const old = G.backends.get('default')
+      next.set('default', old !== undefined && isValueBackend(old) ? old : defaultBackend())
+    }
+    const kept = new Set(next.values())
+    for (const old of G.backends.values()) {
+      if (!kept.has(old)) old.close().catch(() => {})
+    }
+    G.backends = next
+  }
+  G.gen++
+}
+
+/** @internal for tests: back to a fresh default memory backend and default settings. */
+export function resetForTests(): void {
+  for (const b of G.backends.values()) b.close().catch(() => {})
+  G.backends = new Map([['default', defaultBackend()]])
+  G.breakers = new Map()
+  G.namespace = ''
+  G.ttl = 0
+  G.onError = undefined
+  G.now = Date.now
+  G.ids.clear()
+  G.gen++
+}

@@ -1,0 +1,108 @@
+// The one GlobalCache of a process, kept on globalThis under a registered symbol so that two
+// copies of the package (ESM and CJS, or two versions in node_modules) share backends, metrics
+// and invalidations.
+
+import type { Backend } from './backends/backend.js'
+import { Counters } from './metrics.js'
+import type { Breaker } from './breaker.js'
+
+export interface ErrorContext {
+  /** What failed: `'get'`, `'set'`, `'delete'`, `'invalidateTags'`, `'encode'`, `'tags'`... */
+  operation: string
+  backend?: string
+  functionId?: string
+}
+
+export interface GlobalCache {
+  readonly version: 1
+  /** Bumped by configure(): wrappers re-resolve their backend when it changes. */
+  gen: number
+  now: () => number
+  namespace: string
+  /** Default TTL in ms; 0 means none. */
+  ttl: number
+  backends: Map<string, Backend>
+  breakers: Map<Backend, Breaker>
+  onError: ((error: unknown, context: ErrorContext) => void) | undefined
+  /** Every (function, backend) counter set, for metrics snapshots. */
+  counters: Counters[]
+  /** Ids taken by wrappers, with the function each wraps (uncompiled duplicates get a suffix). */
+  ids: Map<string, { fn: Function; version: string }>
+  /** Invalidation epoch and log: a call that started before an invalidation does not store a result it covers. */
+  epoch: number
+  inflight: number
+  log: { epoch: number; tags?: readonly string[]; prefixes?: readonly string[] }[]
+}
+
+const KEY = Symbol.for('fncache.macro/global')
+
+function create(): GlobalCache {
+  const g: GlobalCache = {
+    version: 1,
+    gen: 0,
+    now: Date.now,
+    namespace: '',
+    ttl: 0,
+    backends: new Map(),
+    breakers: new Map(),
+    onError: undefined,
+    counters: [],
+    ids: new Map(),
+    epoch: 0,
+    inflight: 0,
+    log: [],
+  }
+  // The default memory backend is created on first use (wrap.ts), which keeps this module free
+  // of a dependency on the backends.
+  return g
+}
+
+export const G: GlobalCache = ((globalThis as Record<symbol, GlobalCache | undefined>)[KEY] ??= create())
+
+/** True for backends that hold live values in this process (the memory backend, from any copy of the package). */
+export function isValueBackend(b: Backend): b is import('./backends/memory.js').MemoryBackend {
+  const m = b as unknown as Record<string, unknown>
+  return b.kind === 'memory' && typeof m.store === 'function' && typeof m.read === 'function'
+}
+
+/** Records an invalidation so in-flight calls do not store what it covers. */
+export function logInvalidation(entry: { tags?: readonly string[]; prefixes?: readonly string[] }): void {
+  G.epoch++
+  if (G.inflight > 0) G.log.push({ epoch: G.epoch, ...entry })
+}
+
+/** Whether an invalidation since `epoch` covers a result with this logical key and these tags. */
+export function invalidatedSince(epoch: number, logicalKey: string, tags: readonly string[] | undefined): boolean {
+  if (epoch === G.epoch) return false
+  for (const e of G.log) {
+    if (e.epoch <= epoch) continue
+    if (e.tags === undefined && e.prefixes === undefined) return true
+    if (e.prefixes?.some((p) => logicalKey.startsWith(p))) return true
+    if (tags !== undefined && e.tags?.some((t) => tags.includes(t))) return true
+  }
+  return false
+}
+
+export function callStarted(): number {
+  G.inflight++
+  return G.epoch
+}
+
+export function callEnded(): void {
+  if (--G.inflight === 0) G.log.length = 0
+}
+
+/** Reports a cache-side failure once per operation and backend, through onError or a warning. */
+export function reportError(error: unknown, context: ErrorContext, warn: (code: string, key: string, message: string) => void): void {
+  if (G.onError) {
+    try {
+      G.onError(error, context)
+    } catch {
+      // A throwing onError must not turn a cache failure into a caller failure.
+    }
+    return
+  }
+  const what = context.backend ? `backend "${context.backend}"` : 'the cache'
+  warn('FNCACHE_BACKEND_ERROR', `${context.backend}:${context.operation}`,
+    `${what} failed during ${context.operation}${context.functionId ? ` for ${context.functionId}` : ''}: ${(error as Error)?.message ?? error}. Calls are served without the cache; pass configure({ onError }) to handle these.`)
+}

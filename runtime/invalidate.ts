@@ -1,0 +1,79 @@
+// Tag and prefix invalidation across every configured backend. The async forms resolve once
+// each backend has applied the invalidation (so other processes sharing it no longer see the
+// entries); the sync forms serve backends with sync access only.
+
+import type { Backend } from './backends/backend.js'
+import { BackendError, describe, typeError } from './errors.js'
+import { G, isValueBackend, logInvalidation } from './global.js'
+
+function list(fnName: string, what: string, input: unknown): readonly string[] {
+  const arr = typeof input === 'string' ? [input] : input
+  if (!Array.isArray(arr) || !arr.every((x) => typeof x === 'string')) {
+    throw typeError('E_OPTION', `${fnName}() expects ${what} as a string or an array of strings; received ${describe(input)}.`)
+  }
+  return arr
+}
+
+/** Storage names in a backend: memory keeps logical names, persistent backends add the namespace. */
+function scoped(b: Backend, names: readonly string[]): readonly string[] {
+  return G.namespace === '' || isValueBackend(b) ? names : names.map((n) => `${G.namespace}:${n}`)
+}
+
+async function acrossBackends(op: 'invalidateTags' | 'invalidatePrefix', names: readonly string[]): Promise<number> {
+  const backends = [...G.backends.entries()]
+  const results = await Promise.allSettled(backends.map(([, b]) => b[op](scoped(b, names))))
+  let n = 0
+  const failures: BackendError[] = []
+  results.forEach((r, i) => {
+    if (r.status === 'fulfilled') n += r.value
+    else failures.push(new BackendError(backends[i]![0], op, r.reason))
+  })
+  // An invalidation that did not reach a backend is not visible: the caller must know.
+  if (failures.length === 1) throw failures[0]
+  if (failures.length > 1) throw new AggregateError(failures, `[${BackendError.code}] ${failures.length} backends failed during ${op}.`)
+  return n
+}
+
+function syncBackends(fnName: string): [string, Backend][] {
+  const entries = [...G.backends.entries()]
+  const blocked = entries.filter(([, b]) => typeof b.invalidateTagsSync !== 'function' || typeof b.invalidatePrefixSync !== 'function')
+  if (blocked.length > 0) {
+    throw typeError('E_SYNC_ON_ASYNC_BACKEND', `${fnName}() cannot reach backend ${blocked.map(([n]) => `"${n}"`).join(', ')} synchronously; nothing was invalidated.`,
+      `await ${fnName.replace(/Sync$/, '')}(...)`)
+  }
+  return entries
+}
+
+/** Removes every entry filed under any of `tags`, in every backend. Resolves with the count removed (when backends report it). */
+export async function invalidateTags(tags: string | readonly string[]): Promise<number> {
+  const names = list('invalidateTags', 'tags', tags)
+  logInvalidation({ tags: names })
+  return acrossBackends('invalidateTags', names)
+}
+
+/** Removes every entry whose logical key starts with any of `prefixes`, in every backend. */
+export async function invalidatePrefix(prefixes: string | readonly string[]): Promise<number> {
+  const names = list('invalidatePrefix', 'prefixes', prefixes)
+  logInvalidation({ prefixes: names })
+  return acrossBackends('invalidatePrefix', names)
+}
+
+/** {@link invalidateTags} for processes whose backends all have sync access (memory, file). */
+export function invalidateTagsSync(tags: string | readonly string[]): number {
+  const names = list('invalidateTagsSync', 'tags', tags)
+  const backends = syncBackends('invalidateTagsSync')
+  logInvalidation({ tags: names })
+  let n = 0
+  for (const [, b] of backends) n += b.invalidateTagsSync!(scoped(b, names))
+  return n
+}
+
+/** {@link invalidatePrefix} for processes whose backends all have sync access (memory, file). */
+export function invalidatePrefixSync(prefixes: string | readonly string[]): number {
+  const names = list('invalidatePrefixSync', 'prefixes', prefixes)
+  const backends = syncBackends('invalidatePrefixSync')
+  logInvalidation({ prefixes: names })
+  let n = 0
+  for (const [, b] of backends) n += b.invalidatePrefixSync!(scoped(b, names))
+  return n
+}

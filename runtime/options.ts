@@ -1,0 +1,174 @@
+// Validation and normalisation of per-function options, shared by `cached()` (user options,
+// durations as strings, names) and `wrap()` (options pre-normalised by the transform).
+
+import { describe, typeError } from './errors.js'
+import { parseDuration, DURATION_HINT } from './duration.js'
+import { readParams } from './params.js'
+import { compileTags, type TagsFn } from './tags.js'
+
+export interface FnConfig {
+  id: string
+  version: string
+  /** Milliseconds; undefined: take configure()'s default. 0 or Infinity: no expiry. */
+  ttl: number | undefined
+  swr: number
+  sie: number
+  tags: TagsFn | null
+  prefix: string
+  /** Argument indices forming the key; null: every argument. */
+  keyIdx: number[] | null
+  keyFn: ((...args: unknown[]) => unknown) | null
+  backend: string
+  dedupe: boolean
+  cacheIf: ((result: unknown) => boolean) | null
+  params: (string | null)[] | null
+  rest: boolean
+  keyOf: ((...args: unknown[]) => string | undefined) | null
+  async: boolean | undefined
+  namespace: string | undefined
+  compiled: boolean
+}
+
+const KNOWN = ['id', 'version', 'ttl', 'staleWhileRevalidate', 'staleIfError', 'tags', 'prefix', 'key', 'backend',
+  'dedupe', 'cacheIf', 'params', 'rest', 'keyOf', 'async', 'namespace', 'compiled'] as const
+
+/** The known name closest to `name` (edit distance ≤ 2), for "did you mean" hints. */
+export function nearest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined
+  let bestD = 3
+  for (const c of candidates) {
+    const d = distance(name.toLowerCase(), c.toLowerCase())
+    if (d < bestD) { bestD = d; best = c }
+  }
+  return best
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!
+    row[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
+      prev = tmp
+    }
+  }
+  return row[b.length]!
+}
+
+function duration(fnId: string, name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined
+  const ms = parseDuration(value)
+  if (ms === undefined) throw typeError('E_OPTION', `${fnId}: option ${name} must be ${DURATION_HINT}; received ${describe(value)}.`)
+  return ms
+}
+
+/** Validates `options` for the function `fn`; throws a TypeError naming the function and the option. */
+export function normalizeOptions(fn: Function, options: Record<string, unknown> | undefined): FnConfig {
+  if (typeof fn !== 'function') {
+    throw typeError('E_NOT_A_FUNCTION', `cached() expects a function as its first argument; received ${describe(fn)}.`,
+      "const getUser = cached(async (id) => db.user(id), { ttl: '5m' })")
+  }
+  const o = options ?? {}
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) {
+    throw typeError('E_OPTION', `cached(${fn.name || 'fn'}, options): options must be an object; received ${describe(o)}.`)
+  }
+  const id = o.id ?? (fn.name || 'anonymous')
+  if (typeof id !== 'string' || id === '') throw typeError('E_OPTION', `cached(${fn.name || 'fn'}): option id must be a non-empty string; received ${describe(id)}.`)
+  for (const name of Object.keys(o)) {
+    if (!(KNOWN as readonly string[]).includes(name)) {
+      const hint = nearest(name, KNOWN)
+      throw typeError('E_OPTION', `${id}: unknown option "${name}"${hint ? `; did you mean "${hint}"?` : '.'}`,
+        'valid options are ttl, staleWhileRevalidate, staleIfError, tags, prefix, key, backend, dedupe, cacheIf, version')
+    }
+  }
+  const str = (name: string, v: unknown) => {
+    if (v !== undefined && typeof v !== 'string') throw typeError('E_OPTION', `${id}: option ${name} must be a string; received ${describe(v)}.`)
+    return v as string | undefined
+  }
+  const bool = (name: string, v: unknown) => {
+    if (v !== undefined && typeof v !== 'boolean') throw typeError('E_OPTION', `${id}: option ${name} must be true or false; received ${describe(v)}.`)
+    return v as boolean | undefined
+  }
+  const func = <T>(name: string, v: unknown) => {
+    if (v !== undefined && typeof v !== 'function') throw typeError('E_OPTION', `${id}: option ${name} must be a function; received ${describe(v)}.`)
+    return (v ?? null) as T | null
+  }
+
+  let params: (string | null)[] | null = null
+  let rest = bool('rest', o.rest) ?? false
+  if (o.params !== undefined) {
+    if (!Array.isArray(o.params) || !o.params.every((p) => p === null || typeof p === 'string')) {
+      throw typeError('E_OPTION', `${id}: option params must be an array of parameter names; received ${describe(o.params)}.`)
+    }
+    params = o.params as (string | null)[]
+  }
+  // Name-based options on an uncompiled function: read the names from its source, once.
+  const lazyParams = () => {
+    if (params === null) {
+      const read = readParams(fn)
+      if (read) { params = read.names; rest = read.rest }
+    }
+    return params
+  }
+
+  let keyIdx: number[] | null = null
+  let keyFn: FnConfig['keyFn'] = null
+  if (typeof o.key === 'function') keyFn = o.key as FnConfig['keyFn']
+  else if (o.key !== undefined) {
+    if (!Array.isArray(o.key) || o.key.length === 0) {
+      throw typeError('E_OPTION', `${id}: option key must be a non-empty array of parameter names or a function; received ${describe(o.key)}.`, "key: ['id']")
+    }
+    keyIdx = o.key.map((k: unknown) => {
+      if (typeof k === 'number' && Number.isInteger(k) && k >= 0) return k
+      if (typeof k !== 'string') throw typeError('E_OPTION', `${id}: option key must list parameter names; received ${describe(k)}.`)
+      const names = lazyParams()
+      const index = names ? names.indexOf(k) : -1
+      if (index === -1) {
+        throw typeError('E_OPTION', `${id}: option key names "${k}", which is not a parameter${names ? ` (parameters: ${names.filter(Boolean).join(', ') || 'none'})` : ''}.`,
+          'key: (...args) => args[0]')
+      }
+      if (rest && index === names!.length - 1) throw typeError('E_OPTION', `${id}: option key names "${k}", a rest parameter, which cannot be addressed by name.`, 'key: (...args) => args')
+      return index
+    })
+  }
+
+  let tags: TagsFn | null = null
+  if (typeof o.tags === 'function') {
+    const user = o.tags as (result: unknown, ...args: unknown[]) => readonly string[]
+    tags = (result, args) => user(result, ...Array.prototype.slice.call(args))
+  } else if (o.tags !== undefined) {
+    if (!Array.isArray(o.tags) || !o.tags.every((t) => typeof t === 'string')) {
+      throw typeError('E_OPTION', `${id}: option tags must be an array of strings or a function; received ${describe(o.tags)}.`, "tags: ['users', 'user:{id}']")
+    }
+    const list = o.tags as string[]
+    tags = compileTags(id, list, list.some((t) => t.includes('{')) ? lazyParams() ?? undefined : undefined)
+  }
+
+  const ttl = duration(id, 'ttl', o.ttl)
+  const cfg: FnConfig = {
+    id,
+    version: str('version', o.version) ?? '',
+    ttl,
+    swr: duration(id, 'staleWhileRevalidate', o.staleWhileRevalidate) ?? 0,
+    sie: duration(id, 'staleIfError', o.staleIfError) ?? 0,
+    tags,
+    prefix: str('prefix', o.prefix) ?? id + ':',
+    keyIdx,
+    keyFn,
+    backend: str('backend', o.backend) ?? 'default',
+    dedupe: bool('dedupe', o.dedupe) ?? true,
+    cacheIf: func('cacheIf', o.cacheIf),
+    params,
+    rest,
+    keyOf: func('keyOf', o.keyOf),
+    async: bool('async', o.async),
+    namespace: str('namespace', o.namespace),
+    compiled: bool('compiled', o.compiled) ?? false,
+  }
+  if (cfg.swr === Infinity || cfg.sie === Infinity) {
+    throw typeError('E_OPTION', `${id}: staleWhileRevalidate and staleIfError must be finite; an entry that is stale forever is never refreshed in time.`)
+  }
+  return cfg
+}

@@ -1,0 +1,83 @@
+// `npm run example`: builds the package into .cache/example/pkg (tsc, ESM + CJS, as published),
+// installs it as node_modules/fncache.macro of a scratch app, compiles examples/ into the app with
+// babel.config.js (babel-plugin-macros + preset-typescript, the macro found through "main" like a
+// user's build finds it), then runs each example's main.js with plain node.
+import { spawnSync } from 'node:child_process'
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync, readFileSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const require = createRequire(import.meta.url)
+const work = join(root, '.cache/example')
+const pkg = join(work, 'pkg')
+const app = join(work, 'app')
+rmSync(work, { recursive: true, force: true })
+
+// 1. The package, laid out as `npm run build` lays it out (dist/esm, dist/cjs). esbuild (installed
+// with tsx) transpiles file by file in a second; without it, tsc does the same more slowly.
+let t0 = Date.now()
+const sources = []
+for (const top of ['index.ts', 'core', 'macro', 'runtime']) {
+  ;(function walk(p) {
+    if (statSync(p).isDirectory()) for (const n of readdirSync(p)) walk(join(p, n))
+    else if (p.endsWith('.ts') && !p.endsWith('.d.ts')) sources.push(p)
+  })(join(root, top))
+}
+let esbuild = null
+try { esbuild = require('esbuild') } catch {}
+for (const [format, dir] of [['esm', 'dist/esm'], ['cjs', 'dist/cjs']]) {
+  if (esbuild) {
+    esbuild.buildSync({ entryPoints: sources, outbase: root, outdir: join(pkg, dir), format, platform: 'node', target: 'node20', logLevel: 'error' })
+  } else {
+    const tsc = require.resolve('typescript/bin/tsc')
+    const args = format === 'cjs' ? ['--module', 'CommonJS', '--moduleResolution', 'Node10'] : []
+    const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json'), '--declaration', 'false', '--outDir', join(pkg, dir), ...args], { encoding: 'utf8' })
+    if (r.status !== 0) console.warn(`(tsc reported problems; continuing with the emitted files)\n${r.stdout.split('\n').slice(0, 5).join('\n')}`)
+  }
+}
+writeFileSync(join(pkg, 'dist/cjs/package.json'), '{ "type": "commonjs" }\n')
+cpSync(join(root, 'package.json'), join(pkg, 'package.json'))
+console.log(`built the package in ${Date.now() - t0} ms${esbuild ? ' (esbuild)' : ' (tsc)'}`)
+
+// 2. A scratch app that depends on it (the package's own dependencies linked beside it).
+mkdirSync(join(pkg, 'node_modules'), { recursive: true })
+mkdirSync(join(app, 'node_modules'), { recursive: true })
+writeFileSync(join(app, 'package.json'), '{ "name": "fncache-examples", "private": true, "type": "module" }\n')
+symlinkSync(pkg, join(app, 'node_modules/fncache.macro'), 'dir')
+for (const dep of ['babel-plugin-macros', 'cbor-x']) {
+  if (existsSync(join(root, 'node_modules', dep))) symlinkSync(join(root, 'node_modules', dep), join(pkg, 'node_modules', dep), 'dir')
+}
+
+// 3. Compile every example with the macro.
+const babel = require('@babel/core')
+t0 = Date.now()
+let files = 0
+;(function walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const src = join(dir, name)
+    if (statSync(src).isDirectory()) { walk(src); continue }
+    if (!name.endsWith('.ts')) continue
+    const out = join(app, relative(join(root, 'examples'), src)).replace(/\.ts$/, '.js')
+    const filename = out.replace(/\.js$/, '.ts')
+    const result = babel.transformSync(readFileSync(src, 'utf8'), {
+      filename, root, configFile: join(root, 'babel.config.js'), sourceMaps: 'inline',
+    })
+    mkdirSync(dirname(out), { recursive: true })
+    writeFileSync(out, result.code)
+    files++
+  }
+})(join(root, 'examples'))
+console.log(`compiled ${files} files with the macro in ${Date.now() - t0} ms\n`)
+
+// 4. Run each example with plain node.
+let failed = 0
+for (const name of readdirSync(app).sort()) {
+  const main = join(app, name, 'main.js')
+  if (!existsSync(main)) continue
+  console.log(`── examples/${name} ──`)
+  const r = spawnSync(process.execPath, ['--enable-source-maps', main], { stdio: 'inherit', cwd: app })
+  if (r.status !== 0) failed++
+}
+process.exitCode = failed ? 1 : 0

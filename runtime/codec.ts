@@ -81,11 +81,10 @@ const TYPED_PROTOS = new Set<object>([Int8Array, Uint8Array, Uint8ClampedArray, 
  * Throws a TypeError when the record's own fields are malformed (a runtime bug, not user data).
  */
 export function encodeRecord(rec: StoredRecord): Uint8Array | undefined {
-  checkFields(rec)
+  const tags = checkFields(rec)
   try {
     const value = prepare(rec.value, null)
     if (value === FAIL) return undefined
-    const tags = rec.tags.some((t) => !isWellFormed(t)) ? rec.tags.map(wellFormed) : rec.tags
     return cbor.encode(new Tag(
       [wellFormed(rec.key), wellFormed(rec.version), rec.created, rec.fresh, rec.stale, tags, value],
       FORMAT_TAG,
@@ -138,9 +137,18 @@ export function decodeRecord(bytes: Uint8Array): StoredRecord | undefined {
   }
 }
 
-function checkFields(rec: StoredRecord): void {
-  const tagsOk = Array.isArray(rec.tags) && rec.tags.every((t) => typeof t === 'string')
-  if (typeof rec.key === 'string' && typeof rec.version === 'string' && tagsOk && timesOk(rec.created, rec.fresh, rec.stale)) return
+/** Validates the record's own fields; returns its tags ready for cbor-x (wrapped when needed). */
+function checkFields(rec: StoredRecord): readonly unknown[] {
+  const given: readonly unknown[] = rec.tags
+  let tagsOk = Array.isArray(given)
+  let wrap = false
+  for (let i = 0; tagsOk && i < given.length; i++) {
+    const t = given[i]
+    if (typeof t !== 'string') tagsOk = false
+    else if (!isWellFormed(t)) wrap = true
+  }
+  const tags = wrap ? rec.tags.map(wellFormed) : given
+  if (typeof rec.key === 'string' && typeof rec.version === 'string' && tagsOk && timesOk(rec.created, rec.fresh, rec.stale)) return tags
   throw Object.assign(new TypeError(
     '[E_RECORD_INVALID] encodeRecord() expects string key and version, finite created, fresh <= stale (numbers, not NaN) and string tags; ' +
     `received key ${typeof rec.key}, version ${typeof rec.version}, created ${String(rec.created)}, fresh ${String(rec.fresh)}, stale ${String(rec.stale)}, tags ${tagsOk ? 'ok' : 'malformed'}.`,

@@ -334,7 +334,7 @@ hostile('decodeRecord() never throws on random bytes', () => {
     const bytes = withHeader ? new Uint8Array([0xda, 0x66, 0x6e, 0x63, 0x01, 0x87, ...tail]) : tail
     assert.ok(looksValid(decodeRecord(bytes)))
   }), { numRuns: 10_000, seed: 31 })
-  assert.ok(Date.now() - started < 3000, `${Date.now() - started} ms`)
+  assert.ok(Date.now() - started < 10_000, `${Date.now() - started} ms: too slow, a decode may be hanging`)
 })
 
 hostile('decodeRecord() never throws on mutated valid records', () => {
@@ -361,7 +361,7 @@ hostile('decodeRecord() never throws on mutated valid records', () => {
     }
     assert.ok(looksValid(decodeRecord(bytes)))
   }), { numRuns: 10_000, seed: 32 })
-  assert.ok(Date.now() - started < 3000, `${Date.now() - started} ms`)
+  assert.ok(Date.now() - started < 10_000, `${Date.now() - started} ms: too slow, a decode may be hanging`)
 })
 
 hostile.run()

@@ -103,7 +103,11 @@ function nameOf(site: CallSite): string {
   switch (b.kind) {
     case 'variable': return b.name
     case 'default': return 'default'
-    case 'member': return b.path.join('.')
+    // CommonJS exports are named like ES exports: `exports.getUser = cached(...)` -> `getUser`.
+    case 'member': {
+      const path = b.path[0] === 'module' && b.path[1] === 'exports' ? b.path.slice(2) : b.path[0] === 'exports' ? b.path.slice(1) : b.path
+      return path.length ? path.join('.') : 'default'
+    }
     case 'class-field': return `${b.className}.${b.static ? '' : 'prototype.'}${b.name}`
     case 'anonymous': return `${site.loc.line}:${site.loc.column + 1}`
   }

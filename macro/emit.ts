@@ -24,6 +24,13 @@ export function emit({ babel, program, decl, calls, imports }: EmitInput): void 
 
   for (const { analyzed, plan } of calls) emitCall(babel, T, analyzed, plan, locals)
 
+  if (!decl && imports.helpers.length) {
+    // `const cached = require('fncache.macro')`: the require stays (named values come from the
+    // package entry, which re-exports the runtime); the helpers come from a require of the runtime.
+    const pattern = T.objectPattern(imports.helpers.map((h) => T.objectProperty(T.identifier(h), T.identifier(locals[h]!))))
+    const req = T.callExpression(T.identifier('require'), [T.stringLiteral(imports.source)])
+    program.unshiftContainer('body', T.variableDeclaration('const', [T.variableDeclarator(pattern, req)]))
+  }
   if (decl) {
     const helpers = imports.helpers.map((h) => T.importSpecifier(T.identifier(locals[h]!), T.identifier(h)))
     const kept = decl.node.specifiers.filter((s) => s.type === 'ImportSpecifier')

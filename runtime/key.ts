@@ -159,7 +159,7 @@ function encPlain(v: Record<string, unknown>, stack: object[]): string {
   try {
     for (; i < keys.length; i++) {
       const k = keys[i]!
-      out += (i === 0 ? '' : ',') + JSON.stringify(k) + ':' + enc(v[k], stack)
+      out += (i === 0 ? '' : ',') + quote(k) + ':' + enc(v[k], stack)
     }
   } catch (e) {
     if (e instanceof Unencodable) e.segments.push(propertySegment(keys[i]!))

@@ -5,7 +5,7 @@
 
 import type { Backend } from './backends/backend.js'
 import { isSyncBackend } from './backends/backend.js'
-import { MISS, defaultBackend, type MemoryBackend, type MemoryStore } from './backends/memory.js'
+import { MISS, DIRECT, ENCODED, PATH, defaultBackend, type KeyKind, type MemoryBackend, type MemoryStore } from './backends/memory.js'
 import { Breaker } from './breaker.js'
 import { decodeRecord, encodeRecord, type StoredRecord } from './codec.js'
 import { typeError, warnOnce } from './errors.js'
@@ -121,45 +121,61 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
 
   // --- keys ---
 
-  /** Set by computeKey: whether the returned key is an encoded string (else a direct primitive). */
-  let encodedKey = false
+  /** Set by computeKey: how the returned key is to be looked up (see KeyKind). */
+  let kindOf: KeyKind = DIRECT
+
+  /** The key values of a call: the selected or declared arguments (missing ones are undefined). */
+  function keyValues(args: ArrayLike<unknown>): ArrayLike<unknown> {
+    if (keyIdx !== null) return keyIdx.map((i) => args[i])
+    if (params !== null && !rest && args.length < params.length) {
+      const padded = Array.from(args)
+      padded.length = params.length
+      return padded
+    }
+    return args
+  }
 
   function computeKey(args: ArrayLike<unknown>): unknown {
-    let single: unknown = NONE
+    let values: ArrayLike<unknown>
     let names = params ?? undefined
     if (keyFn !== null) {
-      single = keyFn.apply(undefined, args as unknown[])
+      values = [keyFn.apply(undefined, args as unknown[])]
       names = ['key()']
-    } else if (keyIdx !== null && keyIdx.length === 1) {
-      single = args[keyIdx[0]!]
-      names = params ? [params[keyIdx[0]!]!] : undefined
-    } else if (keyIdx === null && (params !== null ? !rest && params.length === 1 && args.length <= 1 : args.length === 1)) {
-      single = args[0]
+    } else {
+      values = keyValues(args)
+      if (keyIdx !== null && params !== null) names = keyIdx.map((i) => params[i]!)
     }
-    if (single !== NONE) {
-      if (isDirect(single)) {
-        encodedKey = false
-        return single
+    const n = values.length
+    if (n === 1 && isDirect(values[0])) {
+      kindOf = DIRECT
+      return values[0]
+    }
+    if (n >= 2) {
+      let direct = true
+      for (let i = 0; i < n && direct; i++) direct = isDirect(values[i])
+      if (direct) {
+        kindOf = PATH
+        return values
       }
-      encodedKey = true
-      return encodeArgs([single], id, names)
     }
-    encodedKey = true
-    const declared = params !== null && !rest && args.length <= params.length
-    if (keyOf !== null && declared) {
+    kindOf = ENCODED
+    if (keyOf !== null && keyFn === null && params !== null && !rest && args.length <= params.length) {
       const k = keyOf.apply(undefined, args as unknown[])
       if (k !== undefined) return k
     }
-    if (keyIdx !== null) return encodeArgs(keyIdx.map((i) => args[i]), id, params ? keyIdx.map((i) => params[i]!) : undefined)
-    if (declared && args.length < params!.length) {
-      const padded = Array.from(args)
-      padded.length = params!.length
-      return encodeArgs(padded, id, params!)
-    }
-    return encodeArgs(args, id, params ?? undefined)
+    return encodeArgs(values, id, names)
   }
 
-  const encodedOf = (key: unknown, encoded: boolean): string => (encoded ? (key as string) : encodeValue(key, id, 'key'))
+  /** The encoded arguments of a key: the logical key without its prefix. */
+  function encodedOf(key: unknown, kind: KeyKind): string {
+    if (kind === ENCODED) return key as string
+    if (kind === DIRECT) return encodeValue(key, id, 'key')
+    if (keyOf !== null && keyIdx === null && keyFn === null) {
+      const k = keyOf.apply(undefined, key as unknown[])
+      if (k !== undefined) return k
+    }
+    return encodeArgs(key as ArrayLike<unknown>, id, params ?? undefined)
+  }
 
   function tagsFor(b: Bound, value: unknown, args: ArrayLike<unknown>): readonly string[] | undefined | typeof NONE {
     if (tagsOf === null) return undefined
@@ -192,12 +208,12 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
 
   // --- memory backends ---
 
-  function putMemory(b: Bound, key: unknown, encoded: boolean, value: unknown, args: ArrayLike<unknown>, epoch: number): void {
+  function putMemory(b: Bound, key: unknown, kind: KeyKind, value: unknown, args: ArrayLike<unknown>, epoch: number): void {
     if (!storable(b, value)) return
     const tags = tagsFor(b, value, args)
     if (tags === NONE) return
-    if (epoch !== G.epoch && invalidatedSince(epoch, prefix + encodedOf(key, encoded), tags)) return
-    if (b.mem!.put(b.store!, key, encoded, value, freshFrom(b, b.mem!.now()), tags)) b.c.sets++
+    if (epoch !== G.epoch && invalidatedSince(epoch, prefix + encodedOf(key, kind), tags)) return
+    if (b.mem!.put(b.store!, key, kind, value, freshFrom(b, b.mem!.now()), tags)) b.c.sets++
   }
 
   /**
@@ -272,10 +288,10 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
 
   function memoryCall(b: Bound, self: unknown, args: ArrayLike<unknown>): unknown {
     const key = computeKey(args)
-    const encoded = encodedKey
+    const kind = kindOf
     const mem = b.mem!
     const store = b.store!
-    const slot = store.slotOf(key, encoded)
+    const slot = store.slotOf(key, kind)
     let stale: unknown = NONE
     let fresh = 0
     const now = mem.now()
@@ -288,8 +304,8 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
       if (fresh + window > now) stale = mem.valueOf(slot)
       else mem.expire(slot)
     }
-    const ik = encodedOf(key, encoded)
-    const put = (value: unknown, epoch: number) => putMemory(b, key, encoded, value, args, epoch)
+    const ik = kind === PATH ? encodeArgs(key as ArrayLike<unknown>, id) : encodedOf(key, kind)
+    const put = (value: unknown, epoch: number) => putMemory(b, key, kind, value, args, epoch)
     if (stale !== NONE && now < fresh + swr) {
       b.c.staleHits++
       revalidate(b, self, args, ik, put)
@@ -404,7 +420,7 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
   }
 
   function bytesCall(b: Bound, self: unknown, args: ArrayLike<unknown>): unknown {
-    const logical = prefix + encodedOf(computeKey(args), encodedKey)
+    const logical = prefix + encodedOf(computeKey(args), kindOf)
     if (!b.sync && !returnsPromise) return probe(b, self, args, logical)
     if (dedupe) {
       const p = inflight.get(logical)
@@ -477,19 +493,18 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
       }
       return slow(this, arguments)
     }
-  } else if (keyOf !== null && params !== null && !rest && params.length <= 3 && keyIdx === null && keyFn === null) {
+  } else if (params !== null && !rest && (params.length === 2 || params.length === 3) && keyIdx === null && keyFn === null) {
+    // Two or three primitive arguments: a trie lookup by the values themselves, no string built.
+    const three = params.length === 3
     const n = params.length
     wrapper = function (this: unknown, a: unknown, b1: unknown, c1: unknown) {
       let b = bound
       if (b.gen !== G.gen) b = rebind()
-      if (b.store !== null && arguments.length <= n) {
-        const k = keyOf(a, b1, c1)
-        if (k !== undefined) {
-          const v = b.store.getEncoded(k)
-          if (v !== MISS) {
-            b.c.hits++
-            return returnsPromise ? Promise.resolve(v) : v
-          }
+      if (b.store !== null && arguments.length <= n && isDirect(a) && isDirect(b1) && (!three || isDirect(c1))) {
+        const v = three ? b.store.getPath3(a, b1, c1) : b.store.getPath2(a, b1)
+        if (v !== MISS) {
+          b.c.hits++
+          return returnsPromise ? Promise.resolve(v) : v
         }
       }
       return slow(this, arguments)
@@ -500,7 +515,7 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
       if (b.gen !== G.gen) b = rebind()
       if (b.store !== null) {
         const k = computeKey(arguments)
-        const v = encodedKey ? b.store.getEncoded(k as string) : b.store.getDirect(k)
+        const v = b.store.getAny(k, kindOf)
         if (v !== MISS) {
           b.c.hits++
           return returnsPromise ? Promise.resolve(v) : v
@@ -517,11 +532,11 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
   function invalidate(...args: unknown[]): Promise<boolean> {
     const b = current()
     const key = computeKey(args)
-    const encoded = encodedKey
-    const logical = prefix + encodedOf(key, encoded)
+    const kind = kindOf
+    const logical = prefix + encodedOf(key, kind)
     logInvalidation({ prefixes: [logical] })
     if (b.store !== null) {
-      const removed = b.mem!.remove(b.store, key, encoded)
+      const removed = b.mem!.remove(b.store, key, kind)
       if (removed) b.c.invalidations++
       return Promise.resolve(removed)
     }
@@ -535,13 +550,13 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
   function peek(...args: unknown[]): unknown {
     const b = current()
     const key = computeKey(args)
-    const encoded = encodedKey
+    const kind = kindOf
     if (b.store !== null) {
-      const slot = b.store.slotOf(key, encoded)
+      const slot = b.store.slotOf(key, kind)
       const v = slot !== undefined && b.mem!.freshOf(slot) > b.mem!.now() ? b.mem!.valueOf(slot) : undefined
       return ret(v)
     }
-    const logical = prefix + encodedOf(key, encoded)
+    const logical = prefix + encodedOf(key, kind)
     const full = b.ns + logical
     const r = drive((function* () {
       const bytes = (yield { op: 'get', key: storageKey(b, logical) }) as Uint8Array | undefined
@@ -553,11 +568,11 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
 
   function refresh(this: unknown, ...args: unknown[]): unknown {
     const b = current()
-    if (b.store === null) return runBytes(b, this, args, prefix + encodedOf(computeKey(args), encodedKey), false)
+    if (b.store === null) return runBytes(b, this, args, prefix + encodedOf(computeKey(args), kindOf), false)
     const key = computeKey(args)
-    const encoded = encodedKey
+    const kind = kindOf
     b.c.misses++
-    return invoke(b, this, args, null, NONE, 0, (value, epoch) => putMemory(b, key, encoded, value, args, epoch))
+    return invoke(b, this, args, null, NONE, 0, (value, epoch) => putMemory(b, key, kind, value, args, epoch))
   }
 
   async function warm(argLists: Iterable<unknown[]>, options: { concurrency?: number } = {}): Promise<{ stored: number; failed: number }> {
@@ -584,7 +599,7 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
   }
 
   function key(...args: unknown[]): string {
-    return prefix + encodedOf(computeKey(args), encodedKey)
+    return prefix + encodedOf(computeKey(args), kindOf)
   }
 
   async function clear(): Promise<void> {

@@ -8,7 +8,7 @@ import type { EvictionPolicy, Slot } from '../eviction/policy.js'
 import type { Backend, BackendStats, SetOptions } from './backend.js'
 import type { Counters } from '../metrics.js'
 import { describe, typeError } from '../errors.js'
-import { encodeValue } from '../key.js'
+import { encodeArgs, encodeValue } from '../key.js'
 import { estimateSize } from './size.js'
 import { G } from '../global.js'
 
@@ -41,6 +41,18 @@ export interface MemoryOptions {
 export const MISS: unique symbol = Symbol('fncache.miss')
 export type Miss = typeof MISS
 
+/**
+ * How an entry is keyed in its store: DIRECT by one primitive value itself; ENCODED by the
+ * encoded argument string; PATH by 2+ primitive values through a trie of Maps (one per arity),
+ * which spares the hit path building and hashing a string.
+ */
+export const DIRECT = 0
+export const ENCODED = 1
+export const PATH = 2
+export type KeyKind = typeof DIRECT | typeof ENCODED | typeof PATH
+
+type Trie = Map<unknown, unknown>
+
 const INITIAL_CAPACITY = 256
 
 /** The entries of one function (or of the generic byte API) inside a {@link MemoryBackend}. */
@@ -49,6 +61,9 @@ export class MemoryStore {
   readonly direct = new Map<unknown, Slot>()
   /** Encoded argument lists (strings), for everything else. */
   readonly encoded = new Map<string, Slot>()
+  /** By arity: nested Maps, one level per argument, leaves are slots. */
+  readonly tries: (Trie | undefined)[] = []
+  #pathEntries = 0
   /** Milliseconds an entry is kept after it stops being fresh (stale-while-revalidate / -if-error). */
   window = 0
   version = ''
@@ -72,18 +87,102 @@ export class MemoryStore {
     return slot === undefined ? MISS : this.backend.read(slot)
   }
 
+  /** The fresh value stored under two primitive values, or MISS. Marks the entry used. */
+  getPath2(a: unknown, b: unknown): unknown {
+    const m = this.tries[2]?.get(a) as Trie | undefined
+    if (m === undefined) return MISS
+    const slot = m.get(b) as Slot | undefined
+    return slot === undefined ? MISS : this.backend.read(slot)
+  }
+
+  /** The fresh value stored under three primitive values, or MISS. Marks the entry used. */
+  getPath3(a: unknown, b: unknown, c: unknown): unknown {
+    let m = this.tries[3]?.get(a) as Trie | undefined
+    if (m === undefined) return MISS
+    m = m.get(b) as Trie | undefined
+    if (m === undefined) return MISS
+    const slot = m.get(c) as Slot | undefined
+    return slot === undefined ? MISS : this.backend.read(slot)
+  }
+
+  /** The fresh value of any key kind, or MISS. */
+  getAny(key: unknown, kind: KeyKind): unknown {
+    const slot = this.slotOf(key, kind)
+    return slot === undefined ? MISS : this.backend.read(slot)
+  }
+
   /** The slot of a key whatever its freshness, or undefined. */
-  slotOf(key: unknown, encoded: boolean): Slot | undefined {
-    return encoded ? this.encoded.get(key as string) : this.direct.get(key)
+  slotOf(key: unknown, kind: KeyKind): Slot | undefined {
+    if (kind === DIRECT) return this.direct.get(key)
+    if (kind === ENCODED) return this.encoded.get(key as string)
+    const path = key as readonly unknown[]
+    let m = this.tries[path.length]
+    for (let i = 0; m !== undefined && i < path.length - 1; i++) m = m.get(path[i]) as Trie | undefined
+    return m?.get(path[path.length - 1]) as Slot | undefined
+  }
+
+  /** @internal used by the backend only. */
+  setSlot(key: unknown, kind: KeyKind, slot: Slot): void {
+    if (kind === DIRECT) this.direct.set(key, slot)
+    else if (kind === ENCODED) this.encoded.set(key as string, slot)
+    else {
+      const path = key as readonly unknown[]
+      let m = this.tries[path.length] ??= new Map()
+      for (let i = 0; i < path.length - 1; i++) {
+        let next = m.get(path[i]) as Trie | undefined
+        if (next === undefined) m.set(path[i], (next = new Map()))
+        m = next
+      }
+      m.set(path[path.length - 1], slot)
+      this.#pathEntries++
+    }
+  }
+
+  /** @internal used by the backend only: forgets the key, pruning emptied trie levels. */
+  deleteSlot(key: unknown, kind: KeyKind): void {
+    if (kind === DIRECT) this.direct.delete(key)
+    else if (kind === ENCODED) this.encoded.delete(key as string)
+    else {
+      const path = key as readonly unknown[]
+      const maps: Trie[] = []
+      let m = this.tries[path.length]
+      for (let i = 0; m !== undefined && i < path.length - 1; i++) {
+        maps.push(m)
+        m = m.get(path[i]) as Trie | undefined
+      }
+      if (m === undefined || !m.delete(path[path.length - 1])) return
+      this.#pathEntries--
+      for (let i = maps.length - 1; i >= 0 && m.size === 0; i--) {
+        maps[i]!.delete(path[i])
+        m = maps[i]!
+      }
+    }
+  }
+
+  /** Every key of this store with its kind (a snapshot: safe to delete while iterating). */
+  keys(): [unknown, KeyKind][] {
+    const out: [unknown, KeyKind][] = []
+    for (const k of this.direct.keys()) out.push([k, DIRECT])
+    for (const k of this.encoded.keys()) out.push([k, ENCODED])
+    const walk = (m: Trie, depth: number, path: unknown[]) => {
+      for (const [k, v] of m) {
+        if (depth === 1) out.push([[...path, k], PATH])
+        else walk(v as Trie, depth - 1, [...path, k])
+      }
+    }
+    this.tries.forEach((t, arity) => { if (t !== undefined) walk(t, arity, []) })
+    return out
   }
 
   get size(): number {
-    return this.direct.size + this.encoded.size
+    return this.direct.size + this.encoded.size + this.#pathEntries
   }
 
-  /** The logical key of an entry of this store. */
-  logicalKey(key: unknown, encoded: boolean): string {
-    return this.prefix + (encoded ? (key as string) : encodeValue(key, '', 'key'))
+  /** The encoded arguments of a key (the logical key without the prefix). */
+  encodedKey(key: unknown, kind: KeyKind): string {
+    if (kind === ENCODED) return key as string
+    if (kind === DIRECT) return encodeValue(key, '', 'key')
+    return encodeArgs(key as readonly unknown[], '')
   }
 }
 
@@ -100,7 +199,7 @@ export class MemoryBackend implements Backend {
   #free: Slot[] = []
   #keys: unknown[] = []
   #vals: unknown[] = []
-  /** store index * 2 + (1 if the key is encoded). */
+  /** store index * 4 + KeyKind. */
   #owner = new Uint32Array(0)
   /** Fresh-until timestamps; allocated on the first entry with a TTL (until then nothing expires). */
   #fresh: Float64Array | null = null
@@ -186,7 +285,7 @@ export class MemoryBackend implements Backend {
   /** Whether the entry at `slot` is past its fresh time and its store's stale window. */
   isDead(slot: Slot, now: number): boolean {
     const f = this.freshOf(slot)
-    return f !== Infinity && f + this.#stores[this.#owner[slot]! >>> 1]!.window <= now
+    return f !== Infinity && f + this.#stores[this.#owner[slot]! >>> 2]!.window <= now
   }
 
   now(): number {
@@ -194,26 +293,27 @@ export class MemoryBackend implements Backend {
   }
 
   /** Stores `value` under `key` in `store`; returns false when it is too large to keep. */
-  put(store: MemoryStore, key: unknown, encoded: boolean, value: unknown, fresh: number, tags: readonly string[] | undefined): boolean {
-    const map = encoded ? store.encoded : store.direct
+  put(store: MemoryStore, key: unknown, kind: KeyKind, value: unknown, fresh: number, tags: readonly string[] | undefined): boolean {
     let size = 0
     if (this.#sizes !== null) {
       size = this.#sizeOf(value, key)
       if (!(size <= this.maxBytes)) {
-        const old = map.get(key as never)
+        const old = store.slotOf(key, kind)
         if (old !== undefined) this.#remove(old)
         return false
       }
     }
-    let slot = map.get(key as never)
+    let slot = store.slotOf(key, kind)
     if (slot !== undefined) {
       this.#policy.touch(slot)
       if (this.#tags !== null && this.#tags[slot] !== undefined) this.#untag(slot)
     } else {
       slot = this.#alloc()
-      this.#keys[slot] = key
-      this.#owner[slot] = store.index * 2 + (encoded ? 1 : 0)
-      map.set(key as never, slot)
+      // A path is kept by the entry (eviction needs it), so it must not be the caller's array.
+      const own = kind === PATH ? Array.from(key as readonly unknown[]) : key
+      this.#keys[slot] = own
+      this.#owner[slot] = store.index * 4 + kind
+      store.setSlot(own, kind, slot)
       this.#policy.insert(slot)
     }
     this.#vals[slot] = value
@@ -233,8 +333,8 @@ export class MemoryBackend implements Backend {
   }
 
   /** Deletes the entry of `key`; true if there was one. */
-  remove(store: MemoryStore, key: unknown, encoded: boolean): boolean {
-    const slot = store.slotOf(key, encoded)
+  remove(store: MemoryStore, key: unknown, kind: KeyKind): boolean {
+    const slot = store.slotOf(key, kind)
     if (slot === undefined) return false
     this.#remove(slot)
     return true
@@ -243,24 +343,15 @@ export class MemoryBackend implements Backend {
   /** Drops an entry found dead on access, counting an expiration. */
   expire(slot: Slot): void {
     this.#expirations++
-    const c = this.#stores[this.#owner[slot]! >>> 1]!.counters
+    const c = this.#stores[this.#owner[slot]! >>> 2]!.counters
     if (c !== null) c.expirations++
     this.#remove(slot)
   }
 
   clearStore(store: MemoryStore): number {
     const n = store.size
-    for (const slot of store.direct.values()) this.#remove(slot)
-    for (const slot of store.encoded.values()) this.#remove(slot)
+    for (const [key, kind] of store.keys()) this.remove(store, key, kind)
     return n
-  }
-
-  /** Entries of `store` as [key, encoded] pairs (a snapshot; safe to delete while iterating). */
-  entriesOf(store: MemoryStore): [unknown, boolean][] {
-    const out: [unknown, boolean][] = []
-    for (const k of store.direct.keys()) out.push([k, false])
-    for (const k of store.encoded.keys()) out.push([k, true])
-    return out
   }
 
   // --- Backend interface (bytes under logical keys); sync twins first ---
@@ -279,11 +370,11 @@ export class MemoryBackend implements Backend {
   setSync(key: string, value: Uint8Array, options?: SetOptions): void {
     const ttl = options?.ttl
     const fresh = ttl === undefined || ttl === Infinity || ttl <= 0 ? Infinity : this.#now() + ttl
-    this.put(this.#generic, key, true, value, fresh, options?.tags)
+    this.put(this.#generic, key, ENCODED, value, fresh, options?.tags)
   }
 
   deleteSync(key: string): boolean {
-    return this.remove(this.#generic, key, true)
+    return this.remove(this.#generic, key, ENCODED)
   }
 
   invalidateTagsSync(tags: readonly string[]): number {
@@ -292,7 +383,7 @@ export class MemoryBackend implements Backend {
       const slots = this.#tagIndex.get(tag)
       if (slots === undefined) continue
       for (const slot of [...slots]) {
-        const c = this.#stores[this.#owner[slot]! >>> 1]!.counters
+        const c = this.#stores[this.#owner[slot]! >>> 2]!.counters
         if (c !== null) c.invalidations++
         this.#remove(slot)
         n++
@@ -312,10 +403,9 @@ export class MemoryBackend implements Backend {
         if (!p.startsWith(store.prefix)) continue
         const rest = p.slice(store.prefix.length)
         let removed = 0
-        for (const [key, encoded] of this.entriesOf(store)) {
-          const k = encoded ? (key as string) : encodeValue(key, '', 'key')
-          if (k.startsWith(rest)) {
-            this.remove(store, key, encoded)
+        for (const [key, kind] of store.keys()) {
+          if (store.encodedKey(key, kind).startsWith(rest)) {
+            this.remove(store, key, kind)
             removed++
           }
         }
@@ -379,7 +469,7 @@ export class MemoryBackend implements Backend {
     }
     if (victim === -1) return -1
     this.#evictions++
-    const c = this.#stores[this.#owner[victim]! >>> 1]!.counters
+    const c = this.#stores[this.#owner[victim]! >>> 2]!.counters
     if (c !== null) c.evictions++
     this.#unlink(victim)
     return victim
@@ -394,9 +484,7 @@ export class MemoryBackend implements Backend {
   /** Deletes the entry's data and map key; the policy must already have let go of the slot. */
   #unlink(slot: Slot): void {
     const owner = this.#owner[slot]!
-    const store = this.#stores[owner >>> 1]!
-    if (owner & 1) store.encoded.delete(this.#keys[slot] as string)
-    else store.direct.delete(this.#keys[slot])
+    this.#stores[owner >>> 2]!.deleteSlot(this.#keys[slot], (owner & 3) as KeyKind)
     if (this.#tags !== null && this.#tags[slot] !== undefined) this.#untag(slot)
     if (this.#sizes !== null) {
       this.#bytes -= this.#sizes[slot]!

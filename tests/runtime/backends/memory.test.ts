@@ -81,3 +81,36 @@ bounds('entries of two functions with equal arguments are separate', () => {
   assert.is(f(1), 'f1')
 })
 bounds.run()
+
+// ---
+
+const paths = suite('multi-argument keys')
+paths.before.each(() => { fresh() })
+
+paths('evicting path entries prunes emptied trie levels and keeps the others reachable', () => {
+  const b = memory({ max: 50 })
+  configure({ backends: { default: b } })
+  const f = cached((a: number, s: string, t: boolean) => `${a}${s}${t}`, { id: 'p3', params: ['a', 's', 't'] } as never)
+  for (let i = 0; i < 500; i++) f(i % 97, 's' + (i % 13), i % 2 === 0)
+  assert.is(b.stats().entries, 50)
+  const store = b.store('p3', 'p3:', null)
+  assert.is(store.size, 50)
+  assert.is(store.keys().length, 50)
+  let leaves = 0
+  const count = (m: Map<unknown, unknown>, depth: number): void => {
+    for (const v of m.values()) {
+      if (depth === 1) leaves++
+      else {
+        assert.ok((v as Map<unknown, unknown>).size > 0, 'no empty inner map survives')
+        count(v as Map<unknown, unknown>, depth - 1)
+      }
+    }
+  }
+  count(store.tries[3]!, 3)
+  assert.is(leaves, 50)
+  for (const [key] of store.keys()) {
+    const [a, s, t] = key as [number, string, boolean]
+    assert.is(f.peek(a, s, t), `${a}${s}${t}`)
+  }
+})
+paths.run()

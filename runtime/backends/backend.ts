@@ -22,6 +22,29 @@ export interface BackendStats {
   errors?: number
 }
 
+/** A held distributed lease (stampede protection). */
+export interface Lease {
+  /** Releases the lease if this holder still owns it; never throws. */
+  release(): Promise<void>
+}
+
+/** What one process tells the others that share a backend (tiered L1 caches drop what it names). */
+export type BusMessage = { origin: string } & (
+  | { op: 'delete'; keys: string[] }
+  | { op: 'tags'; tags: string[] }
+  | { op: 'prefix'; prefixes: string[] }
+  | { op: 'clear' }
+)
+
+/** A broadcast channel shared by every process using one backend (Redis pub/sub). */
+export interface Bus {
+  /** Sends to every subscriber, this process's included (receivers skip their own `origin`). */
+  publish(message: BusMessage): Promise<void>
+  /** Starts delivery to `onMessage`; resolves once subscribed. */
+  subscribe(onMessage: (message: BusMessage) => void): Promise<void>
+  close(): Promise<void>
+}
+
 /**
  * A store of opaque byte records under string keys. All methods are async; a backend that can
  * answer synchronously (memory, file) also implements the `*Sync` twins, which lets sync
@@ -46,6 +69,15 @@ export interface Backend {
   close(): Promise<void>
   /** A snapshot of the backend's own counters. */
   stats(): BackendStats
+
+  /**
+   * Optional distributed stampede protection: try to take a lease on `key` for `leaseMs`.
+   * Resolves with the Lease when taken, or `undefined` when another holder has it (the runtime
+   * then waits for the holder's result, boundedly). A holder that dies loses the lease at expiry.
+   */
+  acquire?(key: string, leaseMs: number): Promise<Lease | undefined>
+  /** Optional: the broadcast channel of this backend, for tiered caches. One per call; the caller closes it. */
+  createBus?(): Bus
 
   getSync?(key: string): Uint8Array | undefined
   setSync?(key: string, value: Uint8Array, options?: SetOptions): void

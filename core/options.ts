@@ -1,6 +1,7 @@
 // Literal options as written (OptionSite[]) -> checked, normalised values: durations become
 // milliseconds, names become parameter indices later in plan.ts. Every rejection is a catalog error.
 import { errors, nearest } from './errors.js'
+import { parseDuration as parse } from '../runtime/duration.js'
 import type { Loc, OptionSite, OptionsSite, ValueSite } from './types.js'
 
 /** Option names `cached(fn, options)` accepts, in the order messages list them. */
@@ -10,17 +11,12 @@ export const OPTION_NAMES = [
 ] as const
 export type OptionName = (typeof OPTION_NAMES)[number]
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
-const DURATION = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|d|w)$/
-
 /**
- * A duration in milliseconds: a non-negative finite number, or `'250ms'`, `'30s'`, `'5m'`,
- * `'1h'`, `'1d'`, `'1w'` (fractions allowed: `'1.5h'`). Returns `null` when not a duration.
+ * A duration in milliseconds (see runtime/duration.ts, the one parser both sides use), or `null`
+ * when `value` is not a duration.
  */
 export function parseDuration(value: number | string): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.round(value) : null
-  const m = DURATION.exec(value.trim())
-  return m ? Math.round(Number(m[1]) * UNIT_MS[m[2]!]!) : null
+  return parse(value) ?? null
 }
 
 /** One option as the planner needs it: normalised literals, or a marker for code passed through. */

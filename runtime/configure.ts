@@ -6,7 +6,7 @@ import { defaultBackend } from './backends/memory.js'
 import { describe, typeError } from './errors.js'
 import { parseDuration, DURATION_HINT } from './duration.js'
 import { G, isValueBackend, type ErrorContext } from './global.js'
-import { nearest } from './options.js'
+import { nearest } from './nearest.js'
 
 /** Options of {@link configure}. Every field is optional; fields left out keep their value. */
 export interface ConfigureOptions {

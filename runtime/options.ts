@@ -5,6 +5,7 @@ import { describe, typeError } from './errors.js'
 import { parseDuration, DURATION_HINT } from './duration.js'
 import { readParams } from './params.js'
 import { compileTags, type TagsFn } from './tags.js'
+import { nearest } from './nearest.js'
 
 export interface FnConfig {
   id: string
@@ -32,30 +33,6 @@ export interface FnConfig {
 const KNOWN = ['id', 'version', 'ttl', 'staleWhileRevalidate', 'staleIfError', 'tags', 'prefix', 'key', 'backend',
   'dedupe', 'cacheIf', 'params', 'rest', 'keyOf', 'async', 'namespace', 'compiled'] as const
 
-/** The known name closest to `name` (edit distance ≤ 2), for "did you mean" hints. */
-export function nearest(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined
-  let bestD = 3
-  for (const c of candidates) {
-    const d = distance(name.toLowerCase(), c.toLowerCase())
-    if (d < bestD) { bestD = d; best = c }
-  }
-  return best
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
-      prev = tmp
-    }
-  }
-  return row[b.length]!
-}
 
 function duration(fnId: string, name: string, value: unknown): number | undefined {
   if (value === undefined) return undefined

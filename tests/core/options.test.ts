@@ -19,11 +19,11 @@ durations('turns duration strings into milliseconds', () => {
   same('250ms', 250); same('30s', 30_000); same('5m', 300_000); same('1h', 3_600_000)
   same('1d', 86_400_000); same('1w', 604_800_000); same('1.5h', 5_400_000); same(' 2s ', 2000)
 })
-durations('keeps non-negative finite numbers (rounded)', () => {
-  same(0, 0); same(1000, 1000); same(1.4, 1)
+durations('keeps non-negative numbers (rounded), and Infinity meaning never', () => {
+  same(0, 0); same(1000, 1000); same(1.4, 1); same(Infinity, Infinity)
 })
 durations('rejects what is not a duration', () => {
-  same('5 minutes', null); same('5', null); same('m', null); same('-5s', null); same(-1, null); same(Infinity, null); same(NaN, null)
+  same('5 minutes', null); same('5', null); same('m', null); same('-5s', null); same(-1, null); same(-Infinity, null); same(NaN, null)
 })
 durations.run()
 

@@ -3,7 +3,7 @@
 // operations, and driven synchronously (sync twins, sync function) or asynchronously; a driver
 // switches to async the moment an operation returns a promise.
 
-import type { Backend, SetOptions } from './backends/backend.js'
+import type { Backend, Lease, SetOptions } from './backends/backend.js'
 import { reportError } from './global.js'
 import { warnOnce } from './errors.js'
 import type { Counters } from './metrics.js'
@@ -13,7 +13,13 @@ export type Op =
   | { op: 'get'; key: string }
   | { op: 'set'; key: string; bytes: Uint8Array; options: SetOptions }
   | { op: 'delete'; key: string }
+  | { op: 'acquire'; key: string; leaseMs: number }
+  | { op: 'release'; lease: Lease }
+  | { op: 'sleep'; ms: number }
   | { op: 'call' }
+
+/** The answer to an `acquire` op when another holder has the lease (undefined means the backend failed). */
+export const HELD = Symbol('held')
 
 export interface Target {
   backend: Backend
@@ -36,12 +42,15 @@ function failed(t: Target, operation: string, error: unknown): undefined {
 
 /** Runs one backend operation; failures are counted and reported, never thrown (fail-open). */
 function perform(t: Target, op: Exclude<Op, { op: 'call' }>, sync: boolean): unknown {
+  if (op.op === 'sleep') return new Promise((resolve) => setTimeout(resolve, op.ms))
   if (!t.breaker.allow()) return undefined
   const b = t.backend
   try {
     const r = op.op === 'get' ? (sync ? b.getSync!(op.key) : b.get(op.key))
       : op.op === 'set' ? (sync ? b.setSync!(op.key, op.bytes, op.options) : b.set(op.key, op.bytes, op.options))
-      : (sync ? b.deleteSync!(op.key) : b.delete(op.key))
+      : op.op === 'delete' ? (sync ? b.deleteSync!(op.key) : b.delete(op.key))
+      : op.op === 'acquire' ? b.acquire!(op.key, op.leaseMs).then((lease) => lease ?? HELD)
+      : op.lease.release()
     if (isThenable(r)) {
       return Promise.resolve(r).then((v) => { t.breaker.success(); return v }, (e) => failed(t, op.op, e))
     }

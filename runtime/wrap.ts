@@ -14,7 +14,9 @@ import { boundKey } from './hash.js'
 import { encodeArgs, encodeValue } from './key.js'
 import { Counters, addInto, emptyStats, withRate } from './metrics.js'
 import { normalizeOptions, type FnConfig } from './options.js'
-import { corruptRecord, drive, isThenable, type Op, type Target } from './persistent.js'
+import { HELD, corruptRecord, drive, isThenable, type Op, type Target } from './persistent.js'
+import { isTiered } from './backends/tiered.js'
+import type { Lease } from './backends/backend.js'
 import type { CacheOptions, Cached, FunctionStats, WrapOptions } from './types.js'
 
 type AnyFn = (...args: any[]) => any
@@ -22,9 +24,11 @@ type AnyFn = (...args: any[]) => any
 /** The backend a wrapper is bound to, re-resolved when configure() changes the generation. */
 interface Bound extends Target {
   gen: number
-  /** Set when the backend holds live values (memory): the fast path. */
+  /** Set when the backend holds live values (memory, or a tiered backend's L1): the fast path. */
   store: MemoryStore | null
   mem: MemoryBackend | null
+  /** True when `backend` is a tiered backend: a miss in `store` falls through to its L2 bytes. */
+  tiered: boolean
   sync: boolean
   /** Effective TTL in ms; 0: no expiry. */
   ttl: number
@@ -33,6 +37,17 @@ interface Bound extends Target {
 }
 
 const NONE = Symbol('none')
+
+/** Distributed stampede protection, on backends that offer acquire(): the lease a computing process holds. */
+const LEASE_MS = 10_000
+/** First and last pause between re-reads while another process holds the lease. */
+const WAIT_MIN_MS = 10
+const WAIT_MAX_MS = 200
+
+/** Where a value read from or written to the shared tier is also kept in this process (tiered L1). */
+interface Local {
+  put(value: unknown, fresh: number, tags: readonly string[]): void
+}
 const AsyncFunction = (async () => {}).constructor
 
 /** Whether a single key value can key a map as itself (primitives but -0, which a Map folds into 0). */
@@ -97,7 +112,8 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     }
     let breaker = G.breakers.get(backend)
     if (breaker === undefined) G.breakers.set(backend, (breaker = new Breaker(5, 1_000, 30_000, () => G.now())))
-    const mem = isValueBackend(backend) ? backend : null
+    const tier = isTiered(backend)
+    const mem = tier ? backend.l1 : isValueBackend(backend) ? backend : null
     const store = mem !== null ? mem.store(id, prefix, c) : null
     if (store !== null) {
       if (store.version !== version && store.size > 0) mem!.clearStore(store)
@@ -107,8 +123,8 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     const ttl = cfg.ttl ?? G.ttl
     const ns = cfg.namespace ?? G.namespace
     bound = {
-      gen: G.gen, backend, name, c, breaker, fnId: id, store, mem,
-      sync: mem !== null || isSyncBackend(backend),
+      gen: G.gen, backend, name, c, breaker, fnId: id, store, mem, tiered: tier,
+      sync: tier ? false : mem !== null || isSyncBackend(backend),
       ttl: ttl === Infinity ? 0 : ttl,
       ns: ns === '' ? '' : ns + ':',
     }
@@ -305,7 +321,10 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
       else mem.expire(slot)
     }
     const ik = kind === PATH ? encodeArgs(key as ArrayLike<unknown>, id) : encodedOf(key, kind)
-    const put = (value: unknown, epoch: number) => putMemory(b, key, kind, value, args, epoch)
+    const put = b.tiered
+      ? (value: unknown, epoch: number) => drive(putFlow(b, b.ns + prefix + encodedOf(key, kind), value, args, epoch,
+        { put: (v, f, t) => { b.mem!.put(store, key, kind, v, f, t) } }), b, false, () => undefined) as Promise<void>
+      : (value: unknown, epoch: number) => putMemory(b, key, kind, value, args, epoch)
     if (stale !== NONE && now < fresh + swr) {
       b.c.staleHits++
       revalidate(b, self, args, ik, put)
@@ -318,8 +337,24 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
         return p
       }
     }
+    if (b.tiered) return tieredMiss(b, self, args, key, kind, ik)
     b.c.misses++
     return invoke(b, self, args, ik, stale, fresh + sie, put)
+  }
+
+  /** A miss in a tiered backend's L1: the shared tier answers (or the function runs), and L1 keeps the value. */
+  function tieredMiss(b: Bound, self: unknown, args: ArrayLike<unknown>, key: unknown, kind: KeyKind, ik: string): unknown {
+    const logical = prefix + encodedOf(key, kind)
+    const local: Local = { put: (value, fresh, tags) => { b.mem!.put(b.store!, key, kind, value, fresh, tags) } }
+    if (!returnsPromise) return probe(b, self, args, logical, local)
+    const r = runBytes(b, self, args, logical, true, local)
+    if (isThenable(r) && dedupe) {
+      const p = r as Promise<unknown>
+      inflight.set(ik, p)
+      const done = () => { if (inflight.get(ik) === p) inflight.delete(ik) }
+      p.then(done, done)
+    }
+    return r
   }
 
   // --- byte backends ---
@@ -328,7 +363,7 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     return boundKey(b.ns + logical)
   }
 
-  function* putFlow(b: Bound, full: string, value: unknown, args: ArrayLike<unknown>, epoch: number): Generator<Op, void, unknown> {
+  function* putFlow(b: Bound, full: string, value: unknown, args: ArrayLike<unknown>, epoch: number, local?: Local): Generator<Op, void, unknown> {
     if (!storable(b, value)) return
     const tags = tagsFor(b, value, args)
     if (tags === NONE) return
@@ -337,6 +372,7 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     const now = G.now()
     const fresh = freshFrom(b, now)
     const rec: StoredRecord = { key: full, version, created: now, fresh, stale: fresh + window, tags: tags ?? [], value }
+    local?.put(value, fresh, rec.tags)
     const bytes = encodeRecord(rec)
     if (bytes === undefined) {
       warnOnce('FNCACHE_UNENCODABLE', id, `${id} returned a value that cannot be stored (a function, symbol or class instance inside it); such results are returned uncached.`)
@@ -347,31 +383,54 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     b.c.sets++
   }
 
-  function* callFlow(b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, lookup: boolean): Generator<Op, unknown, unknown> {
+  /** Reads the record at `sk` if it is this call's, fresh or not. */
+  function* readRecord(b: Bound, sk: string, full: string): Generator<Op, StoredRecord | undefined, unknown> {
+    const bytes = (yield { op: 'get', key: sk }) as Uint8Array | undefined
+    if (bytes === undefined) return undefined
+    const rec = decodeRecord(bytes)
+    if (rec === undefined) corruptRecord(b, sk)
+    else if (rec.key === full && rec.version === version) return rec
+    return undefined
+  }
+
+  function* callFlow(b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, lookup: boolean, local?: Local): Generator<Op, unknown, unknown> {
     const full = b.ns + logical
     const sk = storageKey(b, logical)
-    let rec: StoredRecord | undefined
-    if (lookup) {
-      const bytes = (yield { op: 'get', key: sk }) as Uint8Array | undefined
-      if (bytes !== undefined) {
-        rec = decodeRecord(bytes)
-        if (rec === undefined) corruptRecord(b, sk)
-        else if (rec.key !== full || rec.version !== version) rec = undefined
-      }
-    }
+    let rec = lookup ? yield* readRecord(b, sk, full) : undefined
     const now = G.now()
     if (rec !== undefined) {
       if (rec.fresh > now) {
         b.c.hits++
+        local?.put(rec.value, rec.fresh, rec.tags)
         return rec.value
       }
       if (now < rec.fresh + swr) {
         b.c.staleHits++
-        revalidateBytes(b, self, args, logical)
+        revalidateBytes(b, self, args, logical, local)
         return rec.value
       }
     }
     if (lookup) b.c.misses++
+    let lease: Lease | undefined
+    if (lookup && returnsPromise && b.backend.acquire !== undefined) {
+      // Another process may be computing this key: take the lease, or wait (boundedly) for its result.
+      const deadline = G.now() + LEASE_MS
+      for (let pause = WAIT_MIN_MS; ; pause = Math.min(WAIT_MAX_MS, pause * 2)) {
+        const got = yield { op: 'acquire', key: sk, leaseMs: LEASE_MS }
+        if (got !== HELD) {
+          lease = got as Lease | undefined
+          break
+        }
+        if (G.now() >= deadline) break
+        yield { op: 'sleep', ms: pause }
+        const theirs = yield* readRecord(b, sk, full)
+        if (theirs !== undefined && theirs.fresh > G.now()) {
+          b.c.dedupedCalls++
+          local?.put(theirs.value, theirs.fresh, theirs.tags)
+          return theirs.value
+        }
+      }
+    }
     const epoch = callStarted()
     try {
       let value: unknown
@@ -384,22 +443,23 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
         }
         throw err
       }
-      yield* putFlow(b, full, value, args, epoch)
+      yield* putFlow(b, full, value, args, epoch, local)
       return value
     } finally {
       callEnded()
+      if (lease !== undefined) yield { op: 'release', lease }
     }
   }
 
-  function runBytes(b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, lookup: boolean): unknown {
+  function runBytes(b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, lookup: boolean, local?: Local): unknown {
     const call = () => fn.apply(self, args as unknown[])
-    const r = drive(callFlow(b, self, args, logical, lookup), b, b.sync && !returnsPromise, call)
+    const r = drive(callFlow(b, self, args, logical, lookup, local), b, b.sync && !returnsPromise, call)
     if (!isThenable(r)) return r
     returnsPromise = true
     return r
   }
 
-  function revalidateBytes(b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string): void {
+  function revalidateBytes(b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, local?: Local): void {
     if (refreshing.has(logical)) return
     refreshing.add(logical)
     const argv = Array.from(args)
@@ -410,7 +470,7 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
         reportError(e, { operation: 'revalidate', functionId: id }, warnOnce)
       }
       try {
-        const r = runBytes(b, self, argv, logical, false)
+        const r = runBytes(b, self, argv, logical, false, local)
         if (isThenable(r)) Promise.resolve(r).then(() => refreshing.delete(logical), fail)
         else refreshing.delete(logical)
       } catch (e) {
@@ -444,7 +504,7 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
    * uncached to learn whether it returns a promise (then cache as async) or not (a sync function
    * cannot wait for the backend: a TypeError that says so).
    */
-  function probe(b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string): unknown {
+  function probe(b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, local?: Local): unknown {
     const result = fn.apply(self, args as unknown[])
     if (!isThenable(result)) {
       throw typeError('E_SYNC_ON_ASYNC_BACKEND', `${id} is synchronous, but backend "${b.name}" (${b.backend.kind}) has no synchronous access; a sync function cannot wait for it.`,
@@ -455,7 +515,7 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     const epoch = callStarted()
     return Promise.resolve(result).then(async (value) => {
       try {
-        await drive(putFlow(b, b.ns + logical, value, args, epoch), b, false, () => undefined)
+        await drive(putFlow(b, b.ns + logical, value, args, epoch, local), b, false, () => undefined)
       } finally {
         callEnded()
       }
@@ -535,15 +595,18 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     const kind = kindOf
     const logical = prefix + encodedOf(key, kind)
     logInvalidation({ prefixes: [logical] })
+    let local = false
     if (b.store !== null) {
-      const removed = b.mem!.remove(b.store, key, kind)
-      if (removed) b.c.invalidations++
-      return Promise.resolve(removed)
+      local = b.mem!.remove(b.store, key, kind)
+      if (!b.tiered) {
+        if (local) b.c.invalidations++
+        return Promise.resolve(local)
+      }
     }
     return asyncish(drive((function* () {
       const r = (yield { op: 'delete', key: storageKey(b, logical) }) as boolean | undefined
-      if (r) b.c.invalidations++
-      return r === true
+      if (r || local) b.c.invalidations++
+      return r === true || local
     })(), b, b.sync, () => undefined))
   }
 
@@ -571,6 +634,10 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     if (b.store === null) return runBytes(b, this, args, prefix + encodedOf(computeKey(args), kindOf), false)
     const key = computeKey(args)
     const kind = kindOf
+    if (b.tiered) {
+      const local: Local = { put: (value, fresh, tags) => { b.mem!.put(b.store!, key, kind, value, fresh, tags) } }
+      return runBytes(b, this, args, prefix + encodedOf(key, kind), false, local)
+    }
     b.c.misses++
     return invoke(b, this, args, null, NONE, 0, (value, epoch) => putMemory(b, key, kind, value, args, epoch))
   }
@@ -607,7 +674,7 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     logInvalidation({ prefixes: [prefix] })
     if (b.store !== null) {
       b.c.invalidations += b.mem!.clearStore(b.store)
-      return
+      if (!b.tiered) return
     }
     const n = await b.backend.invalidatePrefix([b.ns + prefix])
     b.c.invalidations += n

@@ -28,13 +28,15 @@ export interface Lease {
   release(): Promise<void>
 }
 
-/** What one process tells the others that share a backend (tiered L1 caches drop what it names). */
-export type BusMessage = { origin: string } & (
+/** What changed: storage keys written or deleted, tags or prefixes invalidated, or everything. */
+export type BusPayload =
   | { op: 'delete'; keys: string[] }
   | { op: 'tags'; tags: string[] }
   | { op: 'prefix'; prefixes: string[] }
   | { op: 'clear' }
-)
+
+/** What one process tells the others that share a backend (tiered L1 caches drop what it names). */
+export type BusMessage = { origin: string } & BusPayload
 
 /** A broadcast channel shared by every process using one backend (Redis pub/sub). */
 export interface Bus {

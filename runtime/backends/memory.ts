@@ -10,6 +10,8 @@ import type { Counters } from '../metrics.js'
 import { describe, typeError } from '../errors.js'
 import { encodeArgs, encodeValue } from '../key.js'
 import { estimateSize } from './size.js'
+import { DIRECT, ENCODED, PATH, type KeyKind } from './key-kind.js'
+import { decodeStoreKey } from '../key-decode.js'
 import { G } from '../global.js'
 
 /** Options of {@link memory}. */
@@ -41,15 +43,7 @@ export interface MemoryOptions {
 export const MISS: unique symbol = Symbol('fncache.miss')
 export type Miss = typeof MISS
 
-/**
- * How an entry is keyed in its store: DIRECT by one primitive value itself; ENCODED by the
- * encoded argument string; PATH by 2+ primitive values through a trie of Maps (one per arity),
- * which spares the hit path building and hashing a string.
- */
-export const DIRECT = 0
-export const ENCODED = 1
-export const PATH = 2
-export type KeyKind = typeof DIRECT | typeof ENCODED | typeof PATH
+export { DIRECT, ENCODED, PATH, type KeyKind } from './key-kind.js'
 
 type Trie = Map<unknown, unknown>
 
@@ -351,6 +345,26 @@ export class MemoryBackend implements Backend {
   clearStore(store: MemoryStore): number {
     const n = store.size
     for (const [key, kind] of store.keys()) this.remove(store, key, kind)
+    return n
+  }
+
+  /**
+   * Removes the entry whose logical key is `logical` from whichever function store owns it (a
+   * tiered cache applies another process's write this way). A key too long to decode (bounded
+   * by hashing) clears the owning store instead: a few extra misses, never a stale read.
+   */
+  deleteLogical(logical: string): number {
+    let n = 0
+    for (const store of this.#stores) {
+      if (store === this.#generic || !logical.startsWith(store.prefix)) continue
+      const rest = logical.slice(store.prefix.length)
+      if (rest.includes('#~')) {
+        n += this.#countInvalidations(store, this.clearStore(store))
+        continue
+      }
+      const { key, kind } = decodeStoreKey(rest)
+      if (this.remove(store, key, kind)) n += this.#countInvalidations(store, 1)
+    }
     return n
   }
 

@@ -47,3 +47,43 @@ export function bytesBackend(options: { sync?: boolean; now?: () => number } = {
   }
   return b
 }
+
+/** An in-process Bus: what Redis pub/sub does across processes, for runtime tests in one process. */
+export function localBus(): { create(): import('../../runtime/backends/backend.js').Bus; sent: number } {
+  const listeners = new Set<(m: import('../../runtime/backends/backend.js').BusMessage) => void>()
+  const hub = {
+    sent: 0,
+    create() {
+      let mine: ((m: import('../../runtime/backends/backend.js').BusMessage) => void) | undefined
+      return {
+        async publish(m: import('../../runtime/backends/backend.js').BusMessage) {
+          hub.sent++
+          for (const l of listeners) l(structuredClone(m))
+        },
+        async subscribe(on: (m: import('../../runtime/backends/backend.js').BusMessage) => void) {
+          mine = on
+          listeners.add(on)
+        },
+        async close() {
+          if (mine) listeners.delete(mine)
+        },
+      }
+    },
+  }
+  return hub
+}
+
+/** Adds acquire() to a byte backend: leases in a Map with expiry on the backend's clock. */
+export function withLeases(b: BytesBackend, now: () => number): BytesBackend & { acquired: number } {
+  const leases = new Map<string, number>()
+  const out = b as BytesBackend & { acquired: number }
+  out.acquired = 0
+  out.acquire = async (key: string, leaseMs: number) => {
+    const until = leases.get(key)
+    if (until !== undefined && until > now()) return undefined
+    leases.set(key, now() + leaseMs)
+    out.acquired++
+    return { release: async () => { leases.delete(key) } }
+  }
+  return out
+}

@@ -1,0 +1,141 @@
+// A two-tier backend: an in-process memory L1 in front of a shared L2 (Redis). The runtime serves
+// hits from L1 by value and falls through to L2 bytes on a miss. Every write, delete and
+// invalidation that reaches L2 is broadcast on the L2's bus, so each other process drops the
+// entries its L1 holds for it (bentocache's "bus" model).
+
+import type { Backend, BackendStats, Bus, BusMessage, BusPayload, SetOptions } from './backend.js'
+import type { MemoryBackend } from './memory.js'
+import { describe, typeError, warnOnce } from '../errors.js'
+import { G, isValueBackend } from '../global.js'
+
+/** Options of {@link tiered}. */
+export interface TieredOptions {
+  /** The in-process tier: a `memory()` backend. */
+  l1: MemoryBackend
+  /** The shared tier, e.g. `redis({ url })`. */
+  l2: Backend
+  /**
+   * How other processes learn of writes and invalidations. Defaults to the L2's own bus
+   * (`l2.createBus()`, Redis pub/sub). `false`: no bus (L1 entries then live until their TTL,
+   * so give them a short one).
+   */
+  bus?: Bus | false
+}
+
+const randomId = () => Math.random().toString(36).slice(2) + Date.now().toString(36)
+
+export class TieredBackend implements Backend {
+  readonly kind = 'tiered'
+  readonly l1: MemoryBackend
+  readonly l2: Backend
+  /** Identifies this process's messages on the bus. */
+  readonly origin = randomId()
+  /** Resolves once the bus delivers messages to this process. */
+  readonly ready: Promise<void>
+  #bus: Bus | null
+  #received = 0
+
+  constructor(options: TieredOptions) {
+    if (options === null || typeof options !== 'object') throw typeError('E_OPTION', `tiered() expects { l1, l2 }; received ${describe(options)}.`)
+    const { l1, l2, bus } = options
+    if (!l1 || !isValueBackend(l1)) throw typeError('E_OPTION', `tiered() option l1 must be a memory() backend; received ${describe(l1)}.`, 'tiered({ l1: memory({ max: 10_000 }), l2: redis({ url }) })')
+    if (!l2 || typeof l2.get !== 'function' || isValueBackend(l2)) throw typeError('E_OPTION', `tiered() option l2 must be a shared byte backend such as redis(); received ${describe(l2)}.`)
+    this.l1 = l1
+    this.l2 = l2
+    this.#bus = bus === false ? null : bus ?? l2.createBus?.() ?? null
+    if (this.#bus === null && bus !== false) {
+      warnOnce('FNCACHE_TIERED_NO_BUS', l2.kind, `tiered(): backend "${l2.kind}" offers no bus, so other processes' L1 caches will not hear of writes and invalidations; pass bus: false to accept that, with a short ttl.`)
+    }
+    this.ready = this.#bus === null ? Promise.resolve() : this.#bus.subscribe((m) => this.#apply(m))
+    this.ready.catch(() => {})
+  }
+
+  /** @internal how many foreign messages this process applied (tests). */
+  get received(): number {
+    return this.#received
+  }
+
+  #strip(names: readonly string[]): string[] {
+    const ns = G.namespace === '' ? '' : G.namespace + ':'
+    return names.map((n) => (ns !== '' && n.startsWith(ns) ? n.slice(ns.length) : n))
+  }
+
+  /** Applies another process's change to this process's L1. */
+  #apply(m: BusMessage): void {
+    if (m.origin === this.origin) return
+    this.#received++
+    switch (m.op) {
+      case 'delete': for (const k of this.#strip(m.keys)) this.l1.deleteLogical(k); break
+      case 'tags': this.l1.invalidateTagsSync(this.#strip(m.tags)); break
+      case 'prefix': this.l1.invalidatePrefixSync(this.#strip(m.prefixes)); break
+      case 'clear': this.l1.clearSync(); break
+    }
+  }
+
+  #publish(message: BusPayload): Promise<void> {
+    if (this.#bus === null) return Promise.resolve()
+    // A lost broadcast leaves other L1s stale until their TTL: report it, but the write itself succeeded.
+    return this.#bus.publish({ ...message, origin: this.origin }).catch((e) => {
+      warnOnce('FNCACHE_BUS_ERROR', this.l2.kind, `tiered(): a broadcast failed (${(e as Error)?.message ?? e}); other processes may serve their L1 copy until it expires.`)
+    })
+  }
+
+  get(key: string): Promise<Uint8Array | undefined> {
+    return this.l2.get(key)
+  }
+
+  async set(key: string, value: Uint8Array, options?: SetOptions): Promise<void> {
+    await this.l2.set(key, value, options)
+    await this.#publish({ op: 'delete', keys: [key] })
+  }
+
+  async delete(key: string): Promise<boolean> {
+    this.l1.deleteLogical(this.#strip([key])[0]!)
+    const removed = await this.l2.delete(key)
+    await this.#publish({ op: 'delete', keys: [key] })
+    return removed
+  }
+
+  async invalidateTags(tags: readonly string[]): Promise<number> {
+    this.l1.invalidateTagsSync(this.#strip(tags))
+    const n = await this.l2.invalidateTags(tags)
+    await this.#publish({ op: 'tags', tags: [...tags] })
+    return n
+  }
+
+  async invalidatePrefix(prefixes: readonly string[]): Promise<number> {
+    this.l1.invalidatePrefixSync(this.#strip(prefixes))
+    const n = await this.l2.invalidatePrefix(prefixes)
+    await this.#publish({ op: 'prefix', prefixes: [...prefixes] })
+    return n
+  }
+
+  async clear(): Promise<void> {
+    this.l1.clearSync()
+    await this.l2.clear()
+    await this.#publish({ op: 'clear' })
+  }
+
+  async close(): Promise<void> {
+    await this.#bus?.close()
+    await this.l2.close()
+    await this.l1.close()
+  }
+
+  stats(): BackendStats {
+    const l1 = this.l1.stats()
+    const l2 = this.l2.stats()
+    return { ...l2, entries: l1.entries, evictions: (l1.evictions ?? 0) + (l2.evictions ?? 0) }
+  }
+}
+
+/** An in-process memory tier in front of a shared backend, kept coherent across processes. */
+export function tiered(options: TieredOptions): TieredBackend {
+  return new TieredBackend(options)
+}
+
+/** True for tiered backends, from any copy of the package. */
+export function isTiered(b: Backend): b is TieredBackend {
+  const t = b as unknown as Record<string, unknown>
+  return b.kind === 'tiered' && typeof t.l1 === 'object' && t.l1 !== null && typeof t.l2 === 'object' && t.l2 !== null
+}

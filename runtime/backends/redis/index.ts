@@ -1,0 +1,267 @@
+// fncache.macro/redis: a Backend on Redis (or Valkey), standalone or Cluster, through ioredis.
+//
+// Key layout, with the default namespace "fncache":
+//   fncache:v:<key>   an entry: header with its tags + the runtime's record (format.ts). A hit is one GET.
+//   fncache:t:<tag>   the set of keys written with <tag>; expires no earlier than its members
+//   fncache:l:<key>   a stampede lease: SET NX PX, released by compare-and-delete
+//   fncache:bus       the pub/sub channel of createBus()
+
+import { randomUUID } from 'node:crypto'
+import type { Cluster, Redis } from 'ioredis'
+import type { Backend, BackendStats, Bus, Lease, SetOptions } from '../backend.js'
+import { decodeEntry, encodeEntry, needle } from './format.js'
+import { escapeGlob, prefixPattern } from './glob.js'
+import { RedisBus } from './bus.js'
+import { resolve, type LockOptions, type RedisBackendOptions, type RedisClient } from './options.js'
+import { SCRIPTS, type ScriptName } from './scripts.js'
+import { bySlot } from './slot.js'
+
+export type { RedisBackendOptions, LockOptions, RedisClient } from './options.js'
+export { RedisBus } from './bus.js'
+// TODO(lead): re-export tiered() once runtime/backends/tiered.ts lands.
+// export { tiered } from '../tiered.js'
+
+/** Lifetime of a tag set whose members have no TTL (ms): 10 years, i.e. "as long as they live". */
+const FOREVER = 10 * 365 * 24 * 3600 * 1000
+/** A tag set outlives its members by this much, so a cluster node whose clock runs ahead cannot drop it early. */
+const TAG_MARGIN = 60_000
+/**
+ * Members a tag invalidation handles per command. Each member costs a GETRANGE or two and an
+ * UNLINK inside the script (~1 µs each), so a batch stays far below 10 ms of server time.
+ */
+const TAG_BATCH = 500
+/** Keys per SCAN step and per UNLINK during prefix invalidation. */
+const SCAN_COUNT = 1_000
+
+type Scripted = RedisClient & {
+  fncacheTagAdd(tagKey: string, member: string, lifeMs: string): Promise<number>
+  fncacheTagDrain(tagKey: string, entryPrefix: string, needle: string, batch: number): Promise<[number, number]>
+  fncacheTagSweep(numKeys: number, ...args: string[]): Promise<number>
+  fncacheRelease(lockKey: string, token: string): Promise<number>
+}
+
+function defineScripts(client: RedisClient): Scripted {
+  const c = client as unknown as Record<string, unknown>
+  for (const [name, s] of Object.entries(SCRIPTS) as [ScriptName, { lua: string; numberOfKeys?: number }][]) {
+    if (typeof c[name] !== 'function') client.defineCommand(name, { lua: s.lua, ...(s.numberOfKeys !== undefined ? { numberOfKeys: s.numberOfKeys } : {}) })
+  }
+  return client as Scripted
+}
+
+/** The Redis backend. Create it with {@link redis}. */
+export class RedisBackend implements Backend {
+  readonly kind = 'redis'
+  readonly client: RedisClient
+  /** The resolved lock settings, or undefined when `lock` is off (then `acquire` is absent too). */
+  readonly lock: Readonly<Required<LockOptions>> | undefined
+  /** Prefix of every key this backend owns (`<namespace>:`). */
+  readonly prefix: string
+  /** Optional Backend hook, present only with the `lock` option. */
+  readonly acquire?: (key: string, leaseMs: number) => Promise<Lease | undefined>
+
+  readonly #c: Scripted
+  readonly #owned: boolean
+  readonly #cluster: boolean
+  readonly #vp: string
+  readonly #tp: string
+  readonly #lp: string
+  readonly #buses = new Set<RedisBus>()
+  #errors = 0
+  #closed = false
+  readonly #fail = (e: unknown): never => {
+    this.#errors++
+    throw e
+  }
+  readonly #decode = (v: Buffer | null) => (v === null ? undefined : decodeEntry(v))
+
+  constructor(options: RedisBackendOptions) {
+    const r = resolve(options)
+    this.client = r.client
+    this.#c = defineScripts(r.client)
+    this.#owned = r.owned
+    this.#cluster = r.client.isCluster
+    this.prefix = r.prefix
+    this.#vp = r.prefix + 'v:'
+    this.#tp = r.prefix + 't:'
+    this.#lp = r.prefix + 'l:'
+    this.lock = r.lock && Object.freeze(r.lock)
+    if (r.lock !== undefined) this.acquire = (key, leaseMs) => this.#acquire(key, leaseMs)
+  }
+
+  /** The Redis key of an entry. */
+  entryKey(key: string): string {
+    return this.#vp + key
+  }
+
+  /** The Redis key of a tag's set. */
+  tagKey(tag: string): string {
+    return this.#tp + tag
+  }
+
+  get(key: string): Promise<Uint8Array | undefined> {
+    return this.client.getBuffer(this.#vp + key).then(this.#decode, this.#fail)
+  }
+
+  async set(key: string, value: Uint8Array, options?: SetOptions): Promise<void> {
+    const ttl = options?.ttl
+    const px = ttl === undefined || ttl === Infinity ? undefined : Math.max(1, Math.ceil(ttl))
+    const tags = options?.tags
+    const entry = encodeEntry(value, tags)
+    const k = this.#vp + key
+    try {
+      if (tags !== undefined && tags.length > 0) {
+        // The tag sets first: an entry that exists is always findable from its tags. On one server,
+        // commands of one connection run in order, so issuing them first is enough (one round trip);
+        // in a cluster the sets may live on other nodes, so wait for them.
+        const life = String((px ?? FOREVER) + TAG_MARGIN)
+        const adds = tags.map((t) => this.#c.fncacheTagAdd(this.#tp + t, key, life))
+        if (this.#cluster) await Promise.all(adds)
+        else {
+          adds.push(px === undefined ? this.client.set(k, entry) as Promise<never> : this.client.set(k, entry, 'PX', px) as Promise<never>)
+          await Promise.all(adds)
+          return
+        }
+      }
+      await (px === undefined ? this.client.set(k, entry) : this.client.set(k, entry, 'PX', px))
+    } catch (e) {
+      this.#fail(e)
+    }
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return (await this.client.unlink(this.#vp + key).catch(this.#fail)) > 0
+  }
+
+  async invalidateTags(tags: readonly string[]): Promise<number> {
+    try {
+      const counts = await Promise.all([...new Set(tags)].map((t) => (this.#cluster ? this.#sweepTag(t) : this.#drainTag(t))))
+      return counts.reduce((a, b) => a + b, 0)
+    } catch (e) {
+      return this.#fail(e)
+    }
+  }
+
+  /** One server: pop and delete in batches, each batch one atomic script of bounded length. */
+  async #drainTag(tag: string): Promise<number> {
+    const key = this.#tp + tag
+    const n = needle(tag)
+    let removed = 0
+    // Writers may add members while we drain; stop once the members present at the start are done.
+    let budget = Infinity
+    for (let round = 0; round < budget; round++) {
+      const [r, left] = await this.#c.fncacheTagDrain(key, this.#vp, n, TAG_BATCH)
+      removed += r
+      if (left === 0) break
+      if (budget === Infinity) budget = round + 2 + Math.ceil(left / TAG_BATCH)
+    }
+    return removed
+  }
+
+  /** Cluster: SSCAN the set, delete per slot with a checking script, then SREM what was handled. */
+  async #sweepTag(tag: string): Promise<number> {
+    const key = this.#tp + tag
+    const n = needle(tag)
+    let removed = 0
+    let cursor = '0'
+    do {
+      const [next, members] = await this.client.sscan(key, cursor, 'COUNT', TAG_BATCH)
+      cursor = next
+      if (members.length === 0) continue
+      const groups = bySlot(members.map((m) => this.#vp + m))
+      const counts = await Promise.all(groups.map((g) => this.#c.fncacheTagSweep(g.length, ...g, n)))
+      for (const c of counts) removed += c
+      await this.client.srem(key, ...members)
+    } while (cursor !== '0')
+    return removed
+  }
+
+  async invalidatePrefix(prefixes: readonly string[]): Promise<number> {
+    try {
+      const counts = await Promise.all([...new Set(prefixes)].map((p) => this.#scanDelete(prefixPattern(this.#vp + p))))
+      return counts.reduce((a, b) => a + b, 0)
+    } catch (e) {
+      return this.#fail(e)
+    }
+  }
+
+  /** SCAN MATCH over every master, UNLINK what matches in batches. Never KEYS. */
+  async #scanDelete(pattern: string): Promise<number> {
+    const nodes: Redis[] = this.#cluster ? (this.client as Cluster).nodes('master') : [this.client as Redis]
+    let removed = 0
+    await Promise.all(nodes.map(async (node) => {
+      let cursor = '0'
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT)
+        cursor = next
+        if (keys.length === 0) continue
+        // A multi-key command must stay within one slot in a cluster.
+        const batches = this.#cluster ? bySlot(keys) : [keys]
+        const counts = await Promise.all(batches.map((b) => node.unlink(...b)))
+        for (const c of counts) removed += c
+      } while (cursor !== '0')
+    }))
+    return removed
+  }
+
+  async clear(): Promise<void> {
+    try {
+      const ns = escapeGlob(this.prefix)
+      await Promise.all([this.#scanDelete(ns + 'v:*'), this.#scanDelete(ns + 't:*')])
+    } catch (e) {
+      this.#fail(e)
+    }
+  }
+
+  async #acquire(key: string, leaseMs: number): Promise<Lease | undefined> {
+    const lk = this.#lp + key
+    const token = randomUUID()
+    const ok = await this.client.set(lk, token, 'PX', Math.max(1, Math.ceil(leaseMs)), 'NX').catch(this.#fail)
+    if (ok !== 'OK') return undefined
+    let released = false
+    return {
+      release: async () => {
+        if (released) return
+        released = true
+        await this.#c.fncacheRelease(lk, token).catch(() => { this.#errors++ })
+      },
+    }
+  }
+
+  createBus(): Bus {
+    const bus = new RedisBus(this.client, this.prefix + 'bus')
+    this.#buses.add(bus)
+    const close = bus.close.bind(bus)
+    bus.close = () => { this.#buses.delete(bus); return close() }
+    return bus
+  }
+
+  stats(): BackendStats {
+    return { errors: this.#errors }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await Promise.all([...this.#buses].map((b) => b.close()))
+    if (!this.#owned) return
+    const c = this.client
+    const ended = new Promise<void>((r) => {
+      const t = setTimeout(r, 1_000)
+      c.once('end', () => { clearTimeout(t); r() })
+    })
+    try {
+      await c.quit()
+    } catch {
+      c.disconnect()
+    }
+    if (c.status !== 'end') await ended
+  }
+}
+
+/**
+ * A Redis backend: `redis({ url })` owns its connection, `redis({ client })` shares yours
+ * (a `Redis` or a `Cluster`). See {@link RedisBackendOptions}.
+ */
+export function redis(options: RedisBackendOptions): RedisBackend {
+  return new RedisBackend(options)
+}

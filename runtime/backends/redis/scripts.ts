@@ -1,0 +1,65 @@
+// Lua scripts, each loaded once per connection (EVALSHA, EVAL on NOSCRIPT through ioredis'
+// defineCommand). Each touches only the keys it declares, except `tagDrain`, which is used on a
+// single server only (a cluster uses `tagSweep` per slot instead).
+
+/** Reads an entry's tag list (see format.ts) and tells whether it contains ARGV needle. */
+const carries = `
+local function carries(k, needle)
+  local h = redis.call('GETRANGE', k, 0, 4)
+  if #h ~= 5 or string.byte(h, 1) ~= 252 then return false end
+  local a, b, c, d = string.byte(h, 2, 5)
+  local len = ((a * 256 + b) * 256 + c) * 256 + d
+  if len == 0 then return false end
+  return string.find(redis.call('GETRANGE', k, 5, 4 + len), needle, 1, true) ~= nil
+end
+`
+
+export const SCRIPTS = {
+  /**
+   * KEYS[1] tag set; ARGV[1] member; ARGV[2] the set's lifetime in ms. Adds the member and
+   * raises the set's expiry to at least ARGV[2] (never lowers it), so the set outlives its members.
+   */
+  fncacheTagAdd: {
+    numberOfKeys: 1,
+    lua: `
+redis.call('SADD', KEYS[1], ARGV[1])
+local ttl = tonumber(ARGV[2])
+if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+return 1`,
+  },
+  /**
+   * Single server. KEYS[1] tag set; ARGV[1] entry key prefix; ARGV[2] needle; ARGV[3] batch.
+   * Pops up to ARGV[3] members and unlinks those entries that still carry the tag, atomically
+   * (a client that dies between batches leaves the rest of the set for a retry).
+   * Returns { removed, members left }.
+   */
+  fncacheTagDrain: {
+    numberOfKeys: 1,
+    lua: carries + `
+local members = redis.call('SPOP', KEYS[1], tonumber(ARGV[3]))
+local removed = 0
+for i = 1, #members do
+  local k = ARGV[1] .. members[i]
+  if carries(k, ARGV[2]) then removed = removed + redis.call('UNLINK', k) end
+end
+return { removed, redis.call('SCARD', KEYS[1]) }`,
+  },
+  /** Cluster: KEYS entry keys of one slot; ARGV[1] needle. Unlinks those that still carry the tag. */
+  fncacheTagSweep: {
+    lua: carries + `
+local removed = 0
+for i = 1, #KEYS do
+  if carries(KEYS[i], ARGV[1]) then removed = removed + redis.call('UNLINK', KEYS[i]) end
+end
+return removed`,
+  },
+  /** KEYS[1] lock; ARGV[1] token. Deletes the lock only if this holder still owns it. */
+  fncacheRelease: {
+    numberOfKeys: 1,
+    lua: `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`,
+  },
+} as const
+
+export type ScriptName = keyof typeof SCRIPTS

@@ -36,7 +36,7 @@ const SCAN_COUNT = 1_000
 type Scripted = RedisClient & {
   fncacheTagAdd(tagKey: string, member: string, lifeMs: string): Promise<number>
   fncacheTagDrain(tagKey: string, entryPrefix: string, needle: string, batch: number): Promise<[number, number]>
-  fncacheTagSweep(numKeys: number, ...args: string[]): Promise<number>
+  fncacheTagSweep(entryKey: string, needle: string): Promise<number>
   fncacheRelease(lockKey: string, token: string): Promise<number>
 }
 
@@ -157,7 +157,7 @@ export class RedisBackend implements Backend {
     return removed
   }
 
-  /** Cluster: SSCAN the set, delete per slot with a checking script, then SREM what was handled. */
+  /** Cluster: SSCAN the set, check-and-delete each member where it lives, then SREM what was handled. */
   async #sweepTag(tag: string): Promise<number> {
     const key = this.#tp + tag
     const n = needle(tag)
@@ -167,8 +167,7 @@ export class RedisBackend implements Backend {
       const [next, members] = await this.client.sscan(key, cursor, 'COUNT', TAG_BATCH)
       cursor = next
       if (members.length === 0) continue
-      const groups = bySlot(members.map((m) => this.#vp + m))
-      const counts = await Promise.all(groups.map((g) => this.#c.fncacheTagSweep(g.length, ...g, n)))
+      const counts = await Promise.all(members.map((m) => this.#c.fncacheTagSweep(this.#vp + m, n)))
       for (const c of counts) removed += c
       await this.client.srem(key, ...members)
     } while (cursor !== '0')

@@ -1,6 +1,6 @@
 // Lua scripts, each loaded once per connection (EVALSHA, EVAL on NOSCRIPT through ioredis'
 // defineCommand). Each touches only the keys it declares, except `tagDrain`, which is used on a
-// single server only (a cluster uses `tagSweep` per slot instead).
+// single server only (a cluster uses `tagSweep` per entry instead).
 
 /** Reads an entry's tag list (see format.ts) and tells whether it contains ARGV needle. */
 const carries = `
@@ -44,14 +44,15 @@ for i = 1, #members do
 end
 return { removed, redis.call('SCARD', KEYS[1]) }`,
   },
-  /** Cluster: KEYS entry keys of one slot; ARGV[1] needle. Unlinks those that still carry the tag. */
+  /**
+   * Cluster: KEYS[1] an entry; ARGV[1] needle. Unlinks it if it still carries the tag. One key per
+   * call: ioredis routes (and auto-pipelines) a script by its first key, one slot per call.
+   */
   fncacheTagSweep: {
+    numberOfKeys: 1,
     lua: carries + `
-local removed = 0
-for i = 1, #KEYS do
-  if carries(KEYS[i], ARGV[1]) then removed = removed + redis.call('UNLINK', KEYS[i]) end
-end
-return removed`,
+if carries(KEYS[1], ARGV[1]) then return redis.call('UNLINK', KEYS[1]) end
+return 0`,
   },
   /** KEYS[1] lock; ARGV[1] token. Deletes the lock only if this holder still owns it. */
   fncacheRelease: {

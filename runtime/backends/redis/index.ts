@@ -18,8 +18,7 @@ import { bySlot } from './slot.js'
 
 export type { RedisBackendOptions, LockOptions, RedisClient } from './options.js'
 export { RedisBus } from './bus.js'
-// TODO(lead): re-export tiered() once runtime/backends/tiered.ts lands.
-// export { tiered } from '../tiered.js'
+export { tiered, TieredBackend, type TieredOptions } from '../tiered.js'
 
 /** Lifetime of a tag set whose members have no TTL (ms): 10 years, i.e. "as long as they live". */
 const FOREVER = 10 * 365 * 24 * 3600 * 1000

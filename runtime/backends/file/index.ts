@@ -16,6 +16,8 @@
 //                                appends a byte to its shard's file before resolving; a process
 //                                keeps recently read entries in memory (hot.ts) and serves them
 //                                only while their shard's counter (one fstat) has not moved.
+//   c/<hash(tag)>.<unique>       claimed tag indexes of running invalidations; a concurrent
+//                                invalidation of the same tag processes them too (tag-index.ts).
 //   trash/                       renamed-away groups and cleared trees, emptied by prune() in slices.
 //
 // No key or tag text ever reaches a path. Operations run synchronously (a page-cache hit costs
@@ -150,7 +152,10 @@ export class FileBackend implements SyncBackend {
   // --- reads ---
 
   getSync(key: string): Uint8Array | undefined {
-    this.#open()
+    if (!this.#ready) {
+      // A directory that cannot be created holds nothing: a miss. The set that follows reports it.
+      try { this.#open() } catch (e) { if ((e as FileBackendError).fsCode === undefined) throw e; return undefined }
+    }
     const h = this.#hot.get(key)
     if (h !== undefined) {
       // Served from memory only while no process has changed this shard since the file was read.
@@ -202,7 +207,14 @@ export class FileBackend implements SyncBackend {
   }
 
   #touch(path: string, expires: number): void {
-    if (this.#touched.size < 50_000) this.#touched.set(path, [Date.now(), expires])
+    if (this.#touched.size < 50_000) this.#touched.set(path, [this.#stamp(), expires])
+  }
+
+  #lastStamp = 0
+  /** Real time for access order (not the expiry clock), strictly increasing within the process. */
+  #stamp(): number {
+    const t = Date.now()
+    return (this.#lastStamp = t > this.#lastStamp ? t : this.#lastStamp + 0.01)
   }
 
   // --- writes ---
@@ -248,7 +260,7 @@ export class FileBackend implements SyncBackend {
         fd = fs.openSync(tmp, 'wx')
       }
       for (let off = 0; off < bytes.length;) off += fs.writeSync(fd, bytes, off, bytes.length - off)
-      fs.futimesSync(fd, Date.now() / 1000, mtimeOf(expires) / 1000)
+      fs.futimesSync(fd, this.#stamp() / 1000, mtimeOf(expires) / 1000)
       if (this.#fsync) fs.fsyncSync(fd)
       const ino = tags.length > 0 ? fs.fstatSync(fd).ino : 0
       fs.closeSync(fd)
@@ -297,7 +309,8 @@ export class FileBackend implements SyncBackend {
 
   #remove(loc: Location): boolean {
     const removed = unlinkIfPresent(this.#fs, loc.path)
-    if (removed) this.#gens.bump(loc.shard)
+    // Even when absent: another process may have unlinked it and not bumped yet.
+    this.#gens.bump(loc.shard)
     return removed
   }
 
@@ -341,9 +354,9 @@ export class FileBackend implements SyncBackend {
     const lines = new Map<string, number>()
     const claimed: string[] = []
     for (const tag of new Set(tags)) {
-      const c = claim(this.#fs, this.#layout.tagPath(tag))
-      if (c === undefined) continue
-      claimed.push(c.claimed)
+      const th = this.#layout.tagHash(tag)
+      const c = claim(this.#fs, join(this.#layout.tags, th), this.#layout.claims, th)
+      if (c.claimed !== undefined) claimed.push(c.claimed)
       // An entry rewritten with the tag is listed once per inode: whichever is current goes.
       for (const l of c.lines) lines.set(l.rel + ' ' + l.ino, l.ino)
     }
@@ -354,11 +367,12 @@ export class FileBackend implements SyncBackend {
   #removeIfSame(relIno: string, ino: number, shards: Set<number>): number {
     const rel = relIno.slice(0, relIno.indexOf(' '))
     const path = join(this.#layout.groups, rel)
+    // Bumped even when the entry is already gone: a concurrent invalidation may have removed it
+    // without bumping yet, and this one must not resolve while readers could still serve it.
+    shards.add(shardOf(rel.slice(33)))
     let st
     try { st = this.#fs.statSync(path) } catch (e) { if (isMissing(e)) return 0; throw e }
-    if (st.ino !== ino || !unlinkIfPresent(this.#fs, path)) return 0
-    shards.add(shardOf(rel.slice(33)))
-    return 1
+    return st.ino === ino && unlinkIfPresent(this.#fs, path) ? 1 : 0
   }
 
   #finishTags(work: { claimed: string[]; shards: Set<number> }, n: number): number {
@@ -383,7 +397,8 @@ export class FileBackend implements SyncBackend {
           n += this.#scanGroup(dir, prefixes)
         }
       }
-      if (n > 0) this.#gens.bumpAll()
+      // Always: a concurrent invalidation may have moved the group away and not bumped yet.
+      this.#gens.bumpAll()
       return n
     })
   }
@@ -488,7 +503,7 @@ export class FileBackend implements SyncBackend {
     if (this.#closed) throw new FileBackendError('use the cache', this.dir, new Error('the backend is closed'))
     if (this.#ready) return
     try {
-      for (const d of [this.#layout.groups, this.#layout.tags, this.#layout.gens, this.#layout.trash]) this.#fs.mkdirSync(d, { recursive: true })
+      for (const d of [this.#layout.groups, this.#layout.tags, this.#layout.gens, this.#layout.trash, this.#layout.claims]) this.#fs.mkdirSync(d, { recursive: true })
     } catch (e) {
       throw this.#fail('create the cache directory', e)
     }

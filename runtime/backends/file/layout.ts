@@ -55,6 +55,7 @@ export class Layout {
   readonly tags: string
   readonly gens: string
   readonly trash: string
+  readonly claims: string
   #groupHash = new Map<string, string>()
 
   constructor(dir: string) {
@@ -64,6 +65,7 @@ export class Layout {
     this.tags = join(this.root, 't')
     this.gens = join(this.root, 'gen')
     this.trash = join(this.root, 'trash')
+    this.claims = join(this.root, 'c')
   }
 
   locate(key: string): Location {
@@ -77,6 +79,10 @@ export class Layout {
     const kh = hash128(key)
     const groupDir = join(this.groups, gh)
     return { group, gh, kh, shard: shardOf(kh), groupDir, path: join(groupDir, kh) }
+  }
+
+  tagHash(tag: string): string {
+    return hash128(tag)
   }
 
   tagPath(tag: string): string {

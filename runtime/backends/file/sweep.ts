@@ -76,8 +76,8 @@ export class Sweeper {
     // 2. Trash: groups and trees already invisible to readers.
     for (const name of yield* this.#list(layout.trash)) rep.leftovers += yield* this.#removeTree(join(layout.trash, name))
     // 3. Claims of tag invalidations that died midway.
-    for (const name of yield* this.#list(layout.tags)) {
-      if (name.endsWith('.claim')) rep.leftovers += this.#removeIfOld(join(layout.tags, name))
+    for (const name of yield* this.#list(layout.claims)) {
+      rep.leftovers += this.#removeIfOld(join(layout.claims, name))
       yield
     }
     // 4. Scan: expire, and collect what stays for the bounds.

@@ -2,6 +2,7 @@
 // one line `<group hash>/<key hash> <inode>\n` per tagged write. Invalidating a tag claims the whole
 // file with one rename, so it reads only that tag's lines, never the other entries.
 
+import { join } from 'node:path'
 import type { Fs } from './io.js'
 import { isMissing } from './io.js'
 
@@ -59,29 +60,36 @@ export function closeAll(fs: Fs, fds: number[]): void {
 }
 
 /**
- * Takes the index file of a tag away from writers (rename to a unique name) and returns its lines,
- * de-duplicated, and the claimed path to unlink once the entries are removed; undefined when the
- * tag has no index file.
+ * Takes the index file of a tag away from writers (one rename into the claims directory) and
+ * returns the lines of every claim of that tag still present there: ours, and those of concurrent
+ * invalidations that have not finished. Why theirs too: an invalidation that started after a set
+ * resolved must remove it even when an earlier, still running invalidation claimed its line.
+ * Claims are unlinked only after their entries are gone, so a finished claim needs no re-reading.
  */
-export function claim(fs: Fs, path: string): { lines: TagLine[]; claimed: string } | undefined {
-  const claimed = `${path}.${process.pid}-${++claims}-${Math.random().toString(36).slice(2, 8)}.claim`
+export function claim(fs: Fs, tagPath: string, claimsDir: string, th: string): { lines: TagLine[]; claimed: string | undefined } {
+  const own = join(claimsDir, `${th}.${process.pid}-${++claims}-${Math.random().toString(36).slice(2, 8)}`)
+  let claimed: string | undefined = own
   try {
-    fs.renameSync(path, claimed)
+    fs.renameSync(tagPath, own)
   } catch (e) {
-    if (isMissing(e)) return undefined
-    throw e
+    if (!isMissing(e)) throw e
+    claimed = undefined
   }
-  const text = fs.readFileSync(claimed, 'latin1')
   const seen = new Set<string>()
   const lines: TagLine[] = []
-  for (const l of text.split('\n')) {
-    if (l === '' || seen.has(l)) continue
-    seen.add(l)
-    const sp = l.indexOf(' ')
-    const ino = Number(l.slice(sp + 1))
-    // A torn last line (a writer killed mid-append) is skipped: its set never resolved.
-    if (sp !== 65 || !Number.isFinite(ino)) continue
-    lines.push({ rel: l.slice(0, sp), ino })
+  for (const name of fs.readdirSync(claimsDir)) {
+    if (!name.startsWith(th) || name.charCodeAt(th.length) !== 46) continue
+    let text: string
+    try { text = fs.readFileSync(join(claimsDir, name), 'latin1') } catch (e) { if (isMissing(e)) continue; throw e }
+    for (const l of text.split('\n')) {
+      if (l === '' || seen.has(l)) continue
+      seen.add(l)
+      const sp = l.indexOf(' ')
+      const ino = Number(l.slice(sp + 1))
+      // A torn last line (a writer killed mid-append) is skipped: its set never resolved.
+      if (sp !== 65 || !Number.isFinite(ino)) continue
+      lines.push({ rel: l.slice(0, sp), ino })
+    }
   }
   return { lines, claimed }
 }

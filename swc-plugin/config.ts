@@ -1,21 +1,19 @@
 // The `fncache` config for the SWC transform, read from the same place as the Babel macro's:
 // babel-plugin-macros' own cosmiconfig search (package.json "babelMacros", .babel-plugin-macrosrc,
 // babel-plugin-macros.config.js, ...), key `fncache`; options passed in code override it.
-import { createRequire } from 'node:module'
+// cosmiconfig is babel-plugin-macros' own dependency (the same copy and version it searches with).
+import { cosmiconfigSync } from 'cosmiconfig'
 
-const require = createRequire(import.meta.url)
 interface Explorer { search(from?: string): { config: Record<string, unknown> | null; filepath: string } | null }
 let explorer: Explorer | null = null
 
 /** The same explorer babel-plugin-macros builds (its cosmiconfig dependency, its search places). */
 function getExplorer(): Explorer {
   if (explorer) return explorer
-  const fromMacros = createRequire(require.resolve('babel-plugin-macros'))
-  const { cosmiconfigSync } = fromMacros('cosmiconfig') as { cosmiconfigSync(name: string, options: object): Explorer }
   explorer = cosmiconfigSync('babel-plugin-macros', {
     searchPlaces: ['package.json', '.babel-plugin-macrosrc', '.babel-plugin-macrosrc.json', '.babel-plugin-macrosrc.yaml', '.babel-plugin-macrosrc.yml', '.babel-plugin-macrosrc.js', 'babel-plugin-macros.config.js'],
     packageProp: 'babelMacros',
-  })
+  }) as Explorer
   return explorer
 }
 

@@ -5,7 +5,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import MagicString from 'magic-string'
 import { printOptions, type ImportPlan, type Plan } from '../core/index.js'
-import type { Analyzed, ModuleAnalysis } from './analyze.js'
+import type { Analyzed, ModuleAnalysis, ValueRange } from './analyze.js'
 import type { Spans } from './spans.js'
 
 const PLACEHOLDER = /%%(tags|key|cacheIf)%%/g
@@ -44,7 +44,7 @@ function emitCall(ms: MagicString, code: string, a: Analyzed, plan: Plan, locals
 
   // The options: printed text between the user's values, which stay in place when in order.
   const segments = text.split(PLACEHOLDER) // [text, name, text, name, ..., text]
-  const values = []
+  const values: ValueRange[] = []
   for (let i = 1; i < segments.length; i += 2) values.push(a.values.get(segments[i]!)!)
   const inOrder = a.optionsArg !== null && values.every((v, i) => v.range[0] >= a.optionsArg![0] && v.range[1] <= a.optionsArg![1] && (i === 0 || v.range[0] >= values[i - 1]!.range[1]))
   if (a.optionsArg && inOrder) {

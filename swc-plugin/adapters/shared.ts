@@ -1,0 +1,27 @@
+// What every adapter shares: which files to look at, and the expanded code with its source map
+// inlined (for tools that only read maps from a `sourceMappingURL` comment, such as swc itself).
+import { expand, type ExpandOptions, type ExpandResult } from '../index.js'
+
+/** Options common to the adapters: the transform's config plus a file filter. */
+export interface AdapterOptions extends Omit<ExpandOptions, 'filename'> {
+  /** Files to expand. @default /\.[cm]?[jt]sx?$/ */
+  include?: RegExp
+  /** Files to skip. @default /node_modules/ */
+  exclude?: RegExp
+}
+
+const INCLUDE = /\.[cm]?[jt]sx?$/
+const EXCLUDE = /[\\/]node_modules[\\/]/
+
+/** Splits adapter options into a filter and the transform's options. */
+export function adapterOptions(options: AdapterOptions = {}): { filter: (file: string) => boolean; config: Omit<ExpandOptions, 'filename'> } {
+  const { include = INCLUDE, exclude = EXCLUDE, ...config } = options
+  return { filter: (file) => include.test(file) && !exclude.test(file), config }
+}
+
+/** `code` plus an inline `sourceMappingURL` comment carrying the map. */
+export function withInlineMap(result: ExpandResult): string {
+  return `${result.code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(result.map)).toString('base64')}\n`
+}
+
+export { expand }

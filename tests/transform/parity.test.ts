@@ -101,6 +101,26 @@ spans.run()
 
 // ---
 
+const syntax = suite('more syntax: same CallSites from Babel and SWC')
+const CASES: Record<string, string> = {
+  'method options out of order': `export const g = cached(async (id: string) => id, {\n  cacheIf(r) { return !!r },\n  tags: (r, id) => ['x' + id],\n  key: (id) => id,\n})`,
+  'self references: shorthand, rename, nested function': `export const count = cached(function down(n: number): number {\n  const o = { down }\n  return n ? o.down(n - 1) : [1].map(() => down(0))[0]!\n})`,
+  'temporaries in function bodies': `export function make() {\n  return [cached(function walk(n: number): number { return n ? walk(n - 1) : 0 })]\n}`,
+  'nested wraps': `export const outer = cached(async (id: string) => {\n  const inner = cached((n: number) => n)\n  return inner(1)\n})`,
+  'parentheses and TS wrappers': `export const a = ((cached))(((x: number) => x) as any, ({ ttl: ('5m') }) satisfies object)\nexport const b = (cached((y: string) => y) as unknown)!\nexport const c = cached<(z: number) => number>((z) => z, { tags: ['t'] } as const)`,
+  'shadowed macro names are not references': `function f(cached: (x: unknown) => unknown) { return cached(1) }\n{ const cached = 2; void cached }\ntry {} catch (cached) { void cached }\nexport const d = cached(() => f)`,
+  'non-call usages': `export { cached }\nconst e = { cached }\nconst g = cached?.(() => 1)\nconst h = cached.x\nconst i = new cached(() => 1)\nconst j = cached\`t\`\nconst k = cached<number>`,
+  'bindings: members, classes, defaults': `const api: any = {}\napi.users['byId'] = cached((id: string) => id)\nthis.x = cached(() => 1)\nclass K { static [\`q\`] = cached(() => 1); 'r-s' = cached(() => 2); 3 = cached(() => 3) }\nexport default { list: cached(() => []) }`,
+  'params: defaults, optional, rest, patterns, this': `export const p = cached(function (this: unknown, a = 1, b?: string | null, { c }: { c: 1 } = { c: 1 }, [d]: number[] = [], ...e: bigint[]) { return 1 })`,
+  'spread and extra arguments': `export const s = cached(...[() => 1])\nexport const t = cached(() => 1, {}, 3)\nexport const u = cached(() => 1, { ...{ ttl: 1 }, [1 + 1]: 2, get ttl() { return 1 }, tags: [, 'a', ...['b']], ttl: -5, key: \`k\${1}\` })`,
+}
+for (const [name, body] of Object.entries(CASES)) {
+  syntax(name, () => same(`import cached from 'fncache.macro'\n${body}\n`, join(ROOT, 'src/syntax.ts')))
+}
+syntax.run()
+
+// ---
+
 behaviourSuites(swcCompiler)
 
 // ---

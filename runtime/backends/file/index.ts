@@ -29,7 +29,7 @@ import type { BackendStats, SetOptions, SyncBackend } from '../backend.js'
 import { typeError, describe } from '../../errors.js'
 import { Generations } from './generations.js'
 import { HotCache } from './hot.js'
-import { FileBackendError, code, isMissing, realFs, unlinkIfPresent, type Fs } from './io.js'
+import { FileBackendError, code, isMissing, mkdirp, realFs, unlinkIfPresent, type Fs } from './io.js'
 import { Layout, defaultDir, isEntryName, shardOf, type Location } from './layout.js'
 import { decodeEntry, encodeEntry } from './record.js'
 import { appendLines, claim, closeAll, confirm, lineOf } from './tag-index.js'
@@ -226,7 +226,7 @@ export class FileBackend implements SyncBackend {
     const tags = options?.tags ?? []
     const loc = this.#layout.locate(key)
     this.#hot.delete(key)
-    this.#write(loc, encodeEntry(key, value, expires, tags), expires, tags, true)
+    this.#write(loc, encodeEntry(key, value, expires, tags), expires, tags, 0)
     if (++this.#writes >= this.#pruneEvery()) {
       this.#writes = 0
       this.prune().catch(() => {})
@@ -246,7 +246,7 @@ export class FileBackend implements SyncBackend {
    * temp file (same directory) → write → mtime := expiry → [fsync] → tag lines → rename → confirm
    * tag lines → bump the shard's generation. Any failure removes the temp file: no partial entry.
    */
-  #write(loc: Location, bytes: Uint8Array, expires: number, tags: readonly string[], retry: boolean): void {
+  #write(loc: Location, bytes: Uint8Array, expires: number, tags: readonly string[], attempt: number): void {
     const fs = this.#fs
     const tmp = join(loc.groupDir, `.t${process.pid}-${++seq}`)
     let fd = -1
@@ -280,15 +280,18 @@ export class FileBackend implements SyncBackend {
     } catch (e) {
       if (fd >= 0) try { fs.closeSync(fd) } catch { /* closed */ }
       if (!renamed) try { fs.unlinkSync(tmp) } catch { /* moved or never made */ }
-      // The group directory was renamed away by a concurrent invalidation or clear: write again.
-      if (retry && !renamed && isMissing(e)) return this.#write(loc, bytes, expires, tags, false)
+      if (!renamed && isMissing(e) && fd < 0) {
+        // The group directory was renamed away by a concurrent invalidation or clear: write again.
+        // After a few such races in a row the write is dropped; it raced invalidations each time.
+        if (attempt < 4) return this.#write(loc, bytes, expires, tags, attempt + 1)
+        return
+      }
       throw this.#fail('write an entry', e)
     }
   }
 
   #makeGroup(loc: Location): void {
-    const created = this.#fs.mkdirSync(loc.groupDir, { recursive: true })
-    if (created === undefined) return
+    if (!mkdirp(this.#fs, loc.groupDir)) return
     // A new group: record its text for prefix invalidation (readers treat a missing .name as "scan").
     const tmp = join(loc.groupDir, `.n${process.pid}-${++seq}`)
     const fd = this.#fs.openSync(tmp, 'w')
@@ -452,7 +455,7 @@ export class FileBackend implements SyncBackend {
       const stamp = `${process.pid}-${++seq}`
       for (const sub of [this.#layout.groups, this.#layout.tags]) {
         try { this.#fs.renameSync(sub, join(this.#layout.trash, `${sub.slice(-1)}.${stamp}`)) } catch (e) { if (!isMissing(e)) throw e }
-        this.#fs.mkdirSync(sub, { recursive: true })
+        mkdirp(this.#fs, sub)
       }
       this.#hot.clear()
       this.#gens.bumpAll()
@@ -503,7 +506,7 @@ export class FileBackend implements SyncBackend {
     if (this.#closed) throw new FileBackendError('use the cache', this.dir, new Error('the backend is closed'))
     if (this.#ready) return
     try {
-      for (const d of [this.#layout.groups, this.#layout.tags, this.#layout.gens, this.#layout.trash, this.#layout.claims]) this.#fs.mkdirSync(d, { recursive: true })
+      for (const d of [this.#layout.groups, this.#layout.tags, this.#layout.gens, this.#layout.trash, this.#layout.claims]) mkdirp(this.#fs, d)
     } catch (e) {
       throw this.#fail('create the cache directory', e)
     }

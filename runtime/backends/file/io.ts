@@ -2,6 +2,7 @@
 // EACCES or EROFS), the errors it throws, and the few error-code predicates the modules share.
 
 import * as nodeFs from 'node:fs'
+import { dirname } from 'node:path'
 import { FncacheError } from '../../errors.js'
 
 /** The synchronous `node:fs` calls the backend makes; tests wrap them to inject faults. @internal */
@@ -42,6 +43,28 @@ export function unlinkIfPresent(fs: Fs, path: string): boolean {
     return true
   } catch (e) {
     if (isMissing(e)) return false
+    throw e
+  }
+}
+
+/**
+ * mkdir -p that reports the real cause: Node's recursive mkdir turns EROFS or EACCES on a parent
+ * into ENOENT. Returns true when `path` itself was created by this call.
+ */
+export function mkdirp(fs: Fs, path: string): boolean {
+  try {
+    fs.mkdirSync(path)
+    return true
+  } catch (e) {
+    if (code(e) === 'EEXIST') return false
+    if (code(e) !== 'ENOENT' || dirname(path) === path) throw e
+  }
+  mkdirp(fs, dirname(path))
+  try {
+    fs.mkdirSync(path)
+    return true
+  } catch (e) {
+    if (code(e) === 'EEXIST') return false
     throw e
   }
 }

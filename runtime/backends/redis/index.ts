@@ -28,7 +28,7 @@ const TAG_MARGIN = 60_000
  * Members a tag invalidation handles per command. Each member costs a GETRANGE or two and an
  * UNLINK inside the script (~1 µs each), so a batch stays far below 10 ms of server time.
  */
-const TAG_BATCH = 500
+const TAG_BATCH = 250
 /** Keys per SCAN step and per UNLINK during prefix invalidation. */
 const SCAN_COUNT = 1_000
 
@@ -67,6 +67,15 @@ export class RedisBackend implements Backend {
   readonly #buses = new Set<RedisBus>()
   #errors = 0
   #closed = false
+  // Tick batching (options.autoPipelining): 0 nothing sent this tick, 1 one command written, 2 corked.
+  readonly #cork: boolean
+  #tick = 0
+  #corked: { uncork(): void } | undefined
+  readonly #endTick = () => {
+    if (this.#tick === 2) this.#corked!.uncork()
+    this.#tick = 0
+    this.#corked = undefined
+  }
   readonly #fail = (e: unknown): never => {
     this.#errors++
     throw e
@@ -78,6 +87,7 @@ export class RedisBackend implements Backend {
     this.client = r.client
     this.#c = defineScripts(r.client)
     this.#owned = r.owned
+    this.#cork = r.cork
     this.#cluster = r.client.isCluster
     this.prefix = r.prefix
     this.#vp = r.prefix + 'v:'
@@ -97,7 +107,27 @@ export class RedisBackend implements Backend {
     return this.#tp + tag
   }
 
+  /**
+   * Called before each command. The first command of a tick goes out at once; from the second
+   * on, the socket is corked until process.nextTick, so a burst leaves in one writev.
+   */
+  #batch(): void {
+    if (!this.#cork) return
+    if (this.#tick === 0) {
+      this.#tick = 1
+      process.nextTick(this.#endTick)
+    } else if (this.#tick === 1) {
+      const stream = (this.client as Redis).stream as { cork?(): void; uncork(): void } | undefined
+      if (stream?.cork !== undefined && this.client.status === 'ready') {
+        stream.cork()
+        this.#corked = stream
+        this.#tick = 2
+      }
+    }
+  }
+
   get(key: string): Promise<Uint8Array | undefined> {
+    this.#batch()
     return this.client.getBuffer(this.#vp + key).then(this.#decode, this.#fail)
   }
 
@@ -107,6 +137,8 @@ export class RedisBackend implements Backend {
     const tags = options?.tags
     const entry = encodeEntry(value, tags)
     const k = this.#vp + key
+    this.#batch()
+    if (tags !== undefined && tags.length > 0) this.#batch() // several commands: cork from the first
     try {
       if (tags !== undefined && tags.length > 0) {
         // The tag sets first: an entry that exists is always findable from its tags. On one server,
@@ -128,6 +160,7 @@ export class RedisBackend implements Backend {
   }
 
   async delete(key: string): Promise<boolean> {
+    this.#batch()
     return (await this.client.unlink(this.#vp + key).catch(this.#fail)) > 0
   }
 

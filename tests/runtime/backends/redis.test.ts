@@ -63,7 +63,7 @@ if (redisOrSkip('redis backend')) {
   options('defaults: auto-pipelining on, a 1 s command timeout, lazyConnect honoured, lock off', async () => {
     const b = redis({ url: server.url, lazyConnect: true })
     const o = (b.client as Redis).options
-    assert.is(o.enableAutoPipelining, true)
+    assert.is(o.enableAutoPipelining, false, 'the backend batches by itself (tick corking)')
     assert.is(o.commandTimeout, 1000)
     assert.is(b.client.status, 'wait')
     assert.is(b.acquire, undefined)
@@ -74,6 +74,34 @@ if (redisOrSkip('redis backend')) {
     assert.equal(l.lock, { leaseMs: 5000, waitMs: 5000 })
     assert.type(l.acquire, 'function')
     await l.close()
+  })
+
+  options('commands of one tick leave in one write: the first at once, the rest corked until the tick ends', async () => {
+    const b = redis({ url: server.url, namespace: ns() })
+    await b.get('warm')
+    const stream = (b.client as Redis).stream
+    let corks = 0
+    let writes = 0
+    const cork = stream.cork.bind(stream)
+    const write = stream.write.bind(stream)
+    stream.cork = () => { corks++; cork() }
+    stream.write = ((...a: Parameters<typeof write>) => { writes++; return write(...a) }) as typeof write
+    const all = Promise.all(Array.from({ length: 64 }, (_, i) => b.get('k' + i)))
+    assert.is(corks, 1)
+    assert.is(stream.writableCorked, 1, 'still corked within the tick')
+    await all
+    assert.is(stream.writableCorked, 0)
+    assert.is(writes, 64)
+    corks = 0
+    for (let i = 0; i < 5; i++) await b.get('k')
+    assert.is(corks, 0, 'sequential commands are never corked')
+    const plain = redis({ url: server.url, namespace: ns(), autoPipelining: false })
+    await plain.get('x')
+    const s2 = (plain.client as Redis).stream
+    await Promise.all([plain.get('a'), plain.get('b')])
+    assert.is(s2.writableCorked, 0)
+    await b.close()
+    await plain.close()
   })
 
   options('AUTH and the database come from the URL', async () => {

@@ -39,8 +39,11 @@ export interface MemoryOptions {
   now?: () => number
 }
 
-/** Returned by lookups that found no fresh value. */
-export const MISS: unique symbol = Symbol('fncache.miss')
+/**
+ * Returned by lookups that found no fresh value. Registered (Symbol.for) because two copies of the
+ * package share one backend through the GlobalCache: a store made by one copy answers the other.
+ */
+export const MISS: unique symbol = Symbol.for('fncache.macro/miss') as never
 export type Miss = typeof MISS
 
 export { DIRECT, ENCODED, PATH, type KeyKind } from './key-kind.js'

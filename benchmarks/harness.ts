@@ -9,6 +9,8 @@ export interface Row {
   ops?: number
   /** ops / reference ops (or value / reference value for non-throughput rows) */
   ratio?: number
+  /** best round's ops / the reference's best round's ops: steadier than the median on a loaded machine */
+  best?: number
   /** (max - min) / median over the rounds, in percent */
   spread?: number
   /** ops/s of each round, in round order (JSON only) */
@@ -55,8 +57,8 @@ export interface Contender<F = any> {
    * 'all' for miss benchmarks. A batch that breaks it fails the contender.
    */
   expectCalls?: 'none' | 'all'
-  /** Extra columns read after timing. */
-  report?(fn: F): Record<string, number | string>
+  /** Extra columns read after timing; `total` = every operation the loop ran (calibration and warm-up included). */
+  report?(fn: F, info: { total: number }): Record<string, number | string>
   teardown?(fn: F): void | Promise<void>
 }
 
@@ -76,8 +78,8 @@ export interface ThroughputOptions {
   notes?: string[]
 }
 
-export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9)
-export const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 120)
+export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15)
+export const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 80)
 
 const gc: () => void = (globalThis as any).gc ?? (() => {})
 export const fullGc = () => { gc(); gc() }
@@ -104,54 +106,67 @@ interface Live {
   fn: unknown
   loop: Loop
   st: Record<string, number>
-  batch: number
+  /** operations per chunk: a round runs whole chunks until roundMs has passed */
+  chunk: number
   samples: number[]
   sink: number
   /** operations and underlying calls over the timed rounds */
   ops: number
   under: number
+  /** every operation the loop ran, calibration and warm-up included */
+  total: number
   error?: string
 }
 
-async function timeBatch(l: Live, n: number, timed = false): Promise<number> {
+/** Runs one chunk of `n` operations; checks the underlying calls it made. Returns its ms. */
+async function runChunk(l: Live, n: number, timed: boolean): Promise<number> {
   const before = l.c.calls?.()
   const t0 = now()
   const r = l.loop(l.fn, undefined as never, n, l.st)
   const s = typeof r === 'number' ? r : await r
   const ms = now() - t0
   l.sink += s
+  l.total += n
   if (before !== undefined) {
     const d = l.c.calls!() - before
     if (timed) { l.ops += n; l.under += d }
-    if (l.c.expectCalls === 'none' && d !== 0) throw new Error(`${d} underlying calls during a timed batch of ${n} hits: not all hits were hits`)
-    if (l.c.expectCalls === 'all' && d !== n) throw new Error(`${d} underlying calls during a timed batch of ${n} misses: ${n - d} calls were hits`)
+    if (l.c.expectCalls === 'none' && d !== 0) throw new Error(`${d} underlying calls during a timed chunk of ${n} hits: not all hits were hits`)
+    if (l.c.expectCalls === 'all' && d !== n) throw new Error(`${d} underlying calls during a timed chunk of ${n} misses: ${n - d} calls were hits`)
   }
   return ms
+}
+
+/** Runs whole chunks until `ms` have passed; returns ops/s. Time-bounded, so a mis-sized chunk cannot skew it. */
+async function runFor(l: Live, ms: number, timed: boolean): Promise<number> {
+  let ops = 0, spent = 0
+  do { spent += await runChunk(l, l.chunk, timed); ops += l.chunk } while (spent < ms)
+  return ops / (spent / 1000)
 }
 
 /** Times every contender round-robin (rotating who goes first) and reports median ops/s. */
 export async function throughput(o: ThroughputOptions): Promise<ScenarioResult> {
   const rounds = o.rounds ?? ROUNDS
   const roundMs = o.roundMs ?? ROUND_MS
+  const chunkMs = Math.max(1, roundMs / 25)
   const lives: Live[] = []
   const rows: Row[] = []
   for (const c of o.contenders) {
-    const live: Live = { c, fn: undefined, loop: undefined as never, st: { j: 0 }, batch: 0, samples: [], sink: 0, ops: 0, under: 0 }
+    const live: Live = { c, fn: undefined, loop: undefined as never, st: { j: 0 }, chunk: 0, samples: [], sink: 0, ops: 0, under: 0, total: 0 }
     try {
       live.fn = await c.setup()
       if (c.validate) await c.validate(live.fn)
       const loop = compileLoop(o.body, !!o.async, c.name)
       live.loop = (fn, _d, n, st) => loop(fn, o.data, n, st)
-      // calibrate: grow until one batch takes >= 20 ms, then size a batch to roundMs
-      let n = 64
-      for (;;) {
-        const ms = await timeBatch(live, n)
-        if (ms >= 20 || n >= 1 << 28) { live.batch = Math.max(1, Math.round(n * roundMs / Math.max(ms, 0.001))); break }
-        n *= ms < 2 ? 8 : 2
+      // calibrate the chunk to about chunkMs: grow until a chunk takes >= chunkMs, twice in a row
+      // at the final size (the first runs may include compilation or a preemption)
+      let n = 16
+      for (let ok = 0; ok < 2 && n < 1 << 28;) {
+        const ms = await runChunk(live, n, false)
+        if (ms >= chunkMs) ok++
+        else { ok = 0; n *= ms < chunkMs / 8 ? 8 : 2 }
       }
-      // warm-up: two more batches at full size
-      await timeBatch(live, live.batch)
-      await timeBatch(live, live.batch)
+      live.chunk = n
+      await runFor(live, 2 * roundMs, false) // warm-up
       lives.push(live)
     } catch (e) {
       live.error = e instanceof Skip ? 'skipped: ' + e.message : errText(e)
@@ -163,24 +178,22 @@ export async function throughput(o: ThroughputOptions): Promise<ScenarioResult> 
       const l = lives[(k + r) % lives.length]
       if (l.error) continue
       fullGc()
-      try {
-        const ms = await timeBatch(l, l.batch, true)
-        l.samples.push(l.batch / (ms / 1000))
-      } catch (e) { l.error = errText(e) }
+      try { l.samples.push(await runFor(l, roundMs, true)) } catch (e) { l.error = errText(e) }
     }
   }
   const ref = lives.find((l) => l.c.reference && !l.error)
   const refOps = ref ? median(ref.samples) : NaN
+  const refBest = ref ? Math.max(...ref.samples) : NaN
   for (const l of lives) {
     let extra: Record<string, number | string> | undefined
-    try { extra = l.c.report?.(l.fn) } catch (e) { extra = { report: errText(e) } }
+    try { extra = l.c.report?.(l.fn, { total: l.total }) } catch (e) { extra = { report: errText(e) } }
     if (l.c.calls && l.c.expectCalls !== 'none' && l.ops) extra = { 'calls/op': Number((l.under / l.ops).toFixed(3)), ...extra }
     try { await l.c.teardown?.(l.fn) } catch { /* ignore */ }
     if (l.error) { rows.push({ name: l.c.name, reference: l.c.reference, error: l.error, note: l.c.note }); continue }
-    const m = median(l.samples)
+    const m = median(l.samples), best = Math.max(...l.samples)
     rows.push({
-      name: l.c.name, reference: l.c.reference, ops: m, ratio: m / refOps,
-      spread: (Math.max(...l.samples) - Math.min(...l.samples)) / m * 100, extra, note: l.c.note,
+      name: l.c.name, reference: l.c.reference, ops: m, ratio: m / refOps, best: best / refBest,
+      spread: (best - Math.min(...l.samples)) / m * 100, extra, note: l.c.note,
       samples: l.samples.map((x) => Math.round(x)),
     })
   }
@@ -237,6 +250,7 @@ export function printTable(res: ScenarioResult, opsHeader = res.unit ?? 'ops/s')
     { h: 'contender', cell: (r) => r.name + (r.reference ? ' (ref)' : '') },
     { h: opsHeader, cell: (r) => r.error ? (r.error.startsWith('skipped') ? 'skipped' : 'FAILED') : res.unit ? fmtNum(r.ops) : fmtOps(r.ops) },
     ...(hasRatio ? [{ h: 'ratio', cell: (r: Row) => r.error ? '-' : fmtRatio(r.ratio) }] : []),
+    ...(res.rows.some((r) => r.best !== undefined) ? [{ h: 'best', cell: (r: Row) => r.error ? '-' : fmtRatio(r.best) }] : []),
     ...(hasSpread ? [{ h: '±%', cell: (r: Row) => r.error || r.spread === undefined ? '-' : r.spread.toFixed(0) }] : []),
     ...extraKeys.map((k) => ({ h: k, cell: (r: Row) => { const v = r.extra?.[k]; return r.error ? '-' : typeof v === 'number' ? fmtNum(v) : v ?? '-' } })),
     { h: 'note', cell: (r) => r.error ?? r.note ?? '' },

@@ -36,7 +36,12 @@ function asyncHit(name: string, make: (f: (k: number) => Promise<User>) => Get |
       }
       check(u.calls === KEYS, `${u.calls - KEYS} of ${KEYS} reads of cached keys were misses`)
     },
-    report: (fn) => { const s = statsOf(fn); return s.hits === undefined ? {} : { hits: s.hits } },
+    report: (fn, { total }) => {
+      const s = statsOf(fn)
+      if (s.hits === undefined) return {}
+      const want = KEYS + total
+      return { 'stats()': s.hits === want && s.misses === KEYS ? 'exact' : `hits ${s.hits} (want ${want}), misses ${s.misses} (want ${KEYS})` }
+    },
     teardown: opts.teardown,
   }
 }

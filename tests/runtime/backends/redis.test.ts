@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert'
 import { Redis } from 'ioredis'
 import { redis, RedisBackend } from '../../../runtime/backends/redis/index.js'
 import { escapeGlob } from '../../../runtime/backends/redis/glob.js'
+import { encodeEntry } from '../../../runtime/backends/redis/format.js'
 import { cached, configure, invalidateTags, invalidatePrefix } from '../../../runtime/index.js'
 import { backendSuite } from './suite.js'
 import { fresh, counting } from '../../helpers/runtime.js'
@@ -199,10 +200,16 @@ if (redisOrSkip('redis backend')) {
     const space = ns()
     const b = redis({ url: server.url, namespace: space })
     const value = bytes('x'.repeat(64))
-    for (let i = 0; i < 100_000; i += 5_000) {
-      const batch: Promise<void>[] = []
-      for (let j = i; j < i + 5_000; j++) batch.push(b.set(`e:${j}`, value, { ttl: 600_000, tags: j % 100 === 0 ? ['hot', `g:${j % 7}`] : [`g:${j % 7}`] }))
-      await Promise.all(batch)
+    // 1,000 through set(); the other 99,000 written in the same layout by raw pipelines (faster).
+    await Promise.all(Array.from({ length: 1000 }, (_, i) => b.set(`e:${i * 100}`, value, { ttl: 600_000, tags: ['hot', `g:${(i * 100) % 7}`] })))
+    for (let i = 0; i < 100_000; i += 10_000) {
+      const p = admin.pipeline()
+      for (let j = i; j < i + 10_000; j++) {
+        if (j % 100 === 0) continue
+        p.set(b.entryKey(`e:${j}`), encodeEntry(value, [`g:${j % 7}`]), 'PX', 600_000)
+        p.sadd(b.tagKey(`g:${j % 7}`), `e:${j}`)
+      }
+      await p.exec()
     }
     await admin.config('SET', 'slowlog-log-slower-than', '0')
     await admin.config('SET', 'slowlog-max-len', '100000')

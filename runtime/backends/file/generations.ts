@@ -1,73 +1,79 @@
-// Cross-process change counters, one per shard of entries: every set, delete, invalidation,
-// expiry and eviction appends one byte to its shard's file, so "has anything in this shard
-// changed since I read it?" is one fstat() of an open descriptor (about 1 us), with no read.
+// Cross-process change stamps, one 8-byte slot per shard of entries in one table file: every set,
+// delete, invalidation, expiry and eviction writes a fresh random stamp into its shard's slot, so
+// "has anything in this shard changed since I read it?" is one pread() of 8 bytes (about 1 us).
 
+import { randomFillSync } from 'node:crypto'
 import { join } from 'node:path'
 import { SHARDS } from './layout.js'
-import type { Fs } from './io.js'
+import { code, type Fs } from './io.js'
 
-// Why the file size and not a number inside: O_APPEND writes of one byte are atomic increments
-// that never lose an update between processes, and fstat() sees another process's append at once.
-// Why one byte per change forever: a counter must never repeat a value a reader has seen; 64 files
-// growing a byte per write is 1 MB per million writes (prune() reports it; see index.ts).
-const ONE = new Uint8Array([0x2e])
+// Why random stamps and not counters: two processes bumping one slot at once could both write
+// n + 1, and a reader that saw the first would miss the second change. Random 53-bit stamps make
+// every write a value no reader has seen (a torn 8-byte read is just another unseen value).
+// Order: writers change the entry, then stamp; readers take the stamp, then read the entry.
 
 export class Generations {
   readonly #fs: Fs
-  readonly #dir: string
-  readonly #fds = new Int32Array(SHARDS).fill(-1)
-  /** Called when a counter file was deleted under us (the directory was wiped): snapshots taken so far mean nothing. */
+  readonly #path: string
+  #fd = -1
+  readonly #buf = Buffer.alloc(8)
+  readonly #stamp = Buffer.alloc(8)
+  #reads = 0
+  /** Called when the table was deleted under us (the directory was wiped): snapshots taken so far mean nothing. */
   onReset: () => void = () => {}
-  #resets = 0
 
   constructor(fs: Fs, dir: string) {
     this.#fs = fs
-    this.#dir = dir
+    this.#path = join(dir, 'table')
   }
 
-  #fd(shard: number): number {
-    let fd = this.#fds[shard]!
-    if (fd < 0) {
-      fd = this.#fs.openSync(join(this.#dir, shard.toString(16).padStart(2, '0')), 'a')
-      this.#fds[shard] = fd
+  #open(): number {
+    if (this.#fd >= 0) return this.#fd
+    try {
+      this.#fd = this.#fs.openSync(this.#path, 'r+')
+    } catch (e) {
+      if (code(e) !== 'ENOENT') throw e
+      try {
+        this.#fd = this.#fs.openSync(this.#path, 'wx+')
+      } catch (e2) {
+        if (code(e2) !== 'EEXIST') throw e2
+        this.#fd = this.#fs.openSync(this.#path, 'r+')
+      }
     }
-    return fd
+    return this.#fd
   }
 
-  /** The shard's current generation. Take it BEFORE reading an entry, so a change during the read is seen next time. */
+  /** The shard's current stamp. Take it BEFORE reading an entry, so a change during the read is seen next time. */
   snapshot(shard: number): number {
-    const st = this.#fs.fstatSync(this.#fd(shard))
-    if (st.nlink > 0) return st.size
-    // Someone removed the directory: reopen (a new file) and forget every snapshot.
-    try { this.#fs.closeSync(this.#fds[shard]!) } catch { /* gone */ }
-    this.#fds[shard] = -1
-    this.onReset()
-    return -1 - ++this.#resets
+    const fd = this.#open()
+    // Every 4,096 reads, check the table still exists (someone may rm -rf the directory).
+    if ((++this.#reads & 4095) === 0 && this.#fs.fstatSync(fd).nlink === 0) {
+      this.close()
+      this.onReset()
+      return this.snapshot(shard)
+    }
+    const b = this.#buf
+    const n = this.#fs.readSync(fd, b, 0, 8, shard * 8)
+    if (n < 8) return 0 // never stamped (a sparse or short table reads as zero)
+    return (b.readUInt32LE(4) & 0x1fffff) * 4294967296 + b.readUInt32LE(0)
   }
 
   /** Records a change in `shard`. Call it AFTER the change is on disk, before the operation resolves. */
   bump(shard: number): void {
-    this.#fs.writeSync(this.#fd(shard), ONE)
+    randomFillSync(this.#stamp)
+    this.#fs.writeSync(this.#open(), this.#stamp, 0, 8, shard * 8)
   }
 
+  /** Records a change in every shard (one 512 KiB write). */
   bumpAll(): void {
-    for (let s = 0; s < SHARDS; s++) this.bump(s)
-  }
-
-  /** Total bytes of the counter files (how much they have grown). */
-  size(): number {
-    let n = 0
-    for (let s = 0; s < SHARDS; s++) n += this.snapshot(s)
-    return n
+    const all = randomFillSync(Buffer.allocUnsafe(SHARDS * 8))
+    this.#fs.writeSync(this.#open(), all, 0, all.length, 0)
   }
 
   close(): void {
-    for (let s = 0; s < SHARDS; s++) {
-      const fd = this.#fds[s]!
-      if (fd >= 0) {
-        try { this.#fs.closeSync(fd) } catch { /* already closed */ }
-        this.#fds[s] = -1
-      }
+    if (this.#fd >= 0) {
+      try { this.#fs.closeSync(this.#fd) } catch { /* already closed */ }
+      this.#fd = -1
     }
   }
 }

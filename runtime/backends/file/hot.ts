@@ -1,5 +1,5 @@
-// The in-process copy of recently read entries: a hit costs a Map lookup and one fstat() of the
-// entry's shard generation (see generations.ts) instead of open/read/close, and never serves a
+// The in-process copy of recently read entries: a hit costs a Map lookup and one 8-byte pread of the
+// entry's shard stamp (see generations.ts) instead of open/read/close, and never serves a
 // record another process changed or invalidated once that change has resolved.
 
 export interface HotEntry {

@@ -12,10 +12,10 @@
 //                                Invalidation claims it with one rename and removes only those
 //                                entries (checked by inode, so a later untagged rewrite survives):
 //                                1,000 of 100,000 entries = 1,000 stat+unlink, no reads.
-//   gen/<shard>                  64 append-only change counters (generations.ts). Each change
-//                                appends a byte to its shard's file before resolving; a process
-//                                keeps recently read entries in memory (hot.ts) and serves them
-//                                only while their shard's counter (one fstat) has not moved.
+//   gen/table                    65,536 8-byte change stamps, one per shard of keys (generations.ts).
+//                                Each change writes a random stamp into its shard's slot before
+//                                resolving; a process keeps recently read entries in memory (hot.ts)
+//                                and serves them only while their slot (one 8-byte pread) is unchanged.
 //   c/<hash(tag)>.<unique>       claimed tag indexes of running invalidations; a concurrent
 //                                invalidation of the same tag processes them too (tag-index.ts).
 //   trash/                       renamed-away groups and cleared trees, emptied by prune() in slices.

@@ -7,8 +7,12 @@ import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { hash128 } from '../../hash.js'
 
-/** Generation counters: an entry's shard is the low 6 bits of its hash's first byte. */
-export const SHARDS = 64
+/**
+ * Change stamps (generations.ts): an entry's shard is the first 16 bits of its key hash. Fine
+ * enough that invalidating 1,000 entries moves ~1.5% of the shards, so the other entries' copies in
+ * memory stay valid; the table is 65,536 x 8 bytes = 512 KiB, one file for the whole directory.
+ */
+export const SHARDS = 65_536
 
 /**
  * `node_modules/.cache/fncache` under the nearest package root of `cwd` (the directory holding a
@@ -91,7 +95,7 @@ export class Layout {
 }
 
 export function shardOf(kh: string): number {
-  return parseInt(kh.slice(0, 2), 16) & (SHARDS - 1)
+  return parseInt(kh.slice(0, 4), 16) & (SHARDS - 1)
 }
 
 /** Entry files are 32 hex chars; everything else in a group directory starts with '.'. */

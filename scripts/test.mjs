@@ -19,6 +19,8 @@ const files = []
 })('tests')
 
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '')
+// A file that hangs (an open handle, a promise that never settles) fails instead of stalling CI.
+const FILE_TIMEOUT_MS = Number(process.env.FNCACHE_TEST_TIMEOUT_MS ?? 240_000)
 const runFile = (file) => new Promise((resolve) => {
   const started = Date.now()
   const child = spawn(process.execPath, ['--conditions=fncache-source', '--import', 'tsx', file], {
@@ -26,16 +28,23 @@ const runFile = (file) => new Promise((resolve) => {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    child.kill('SIGKILL')
+  }, FILE_TIMEOUT_MS)
   child.stdout.on('data', (d) => { out += d })
   child.stderr.on('data', (d) => { out += d })
   child.on('close', (code, signal) => {
+    clearTimeout(timer)
+    if (timedOut) out += `\n(killed after ${FILE_TIMEOUT_MS} ms: the file did not finish)\n`
     const text = strip(out)
     const total = Number(/Total:\s+(\d+)/.exec(text)?.[1] ?? NaN)
     const passed = Number(/Passed:\s+(\d+)/.exec(text)?.[1] ?? NaN)
     const skipped = Number(/Skipped:\s+(\d+)/.exec(text)?.[1] ?? 0)
     let failed = total - passed - skipped
     // A crash before uvu's summary (or a non-zero exit with a clean summary) is one failure.
-    if (Number.isNaN(total)) failed = 1
+    if (Number.isNaN(total) || timedOut) failed = Math.max(1, failed || 0)
     else if (code !== 0 && failed === 0) failed = 1
     resolve({ file, passed: Number.isNaN(passed) ? 0 : passed, failed, skipped, code, signal, text, ms: Date.now() - started })
   })

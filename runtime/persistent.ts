@@ -20,6 +20,8 @@ export type Op =
 
 /** The answer to an `acquire` op when another holder has the lease (undefined means the backend failed). */
 export const HELD = Symbol('held')
+/** The answer to a `get` op that failed (undefined means a miss). */
+export const FAILED = Symbol('failed')
 
 export interface Target {
   backend: Backend
@@ -33,17 +35,18 @@ export function isThenable(v: unknown): v is PromiseLike<unknown> {
   return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function'
 }
 
-function failed(t: Target, operation: string, error: unknown): undefined {
+/** Counts and reports a backend failure (fail-open); a failed `get` answers FAILED, others undefined. */
+export function failed(t: Target, operation: string, error: unknown): undefined | typeof FAILED {
   t.breaker.failure()
   t.c.errors++
   reportError(error, { operation, backend: t.name, functionId: t.fnId }, warnOnce)
-  return undefined
+  return operation === 'get' ? FAILED : undefined
 }
 
 /** Runs one backend operation; failures are counted and reported, never thrown (fail-open). */
 function perform(t: Target, op: Exclude<Op, { op: 'call' }>, sync: boolean): unknown {
   if (op.op === 'sleep') return new Promise((resolve) => setTimeout(resolve, op.ms))
-  if (!t.breaker.allow()) return undefined
+  if (!t.breaker.allow()) return op.op === 'get' ? FAILED : undefined
   const b = t.backend
   try {
     const r = op.op === 'get' ? (sync ? b.getSync!(op.key) : b.get(op.key))

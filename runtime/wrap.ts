@@ -14,7 +14,7 @@ import { boundKey } from './hash.js'
 import { encodeArgs, encodeValue } from './key.js'
 import { Counters, addInto, emptyStats, withRate } from './metrics.js'
 import { normalizeOptions, type FnConfig } from './options.js'
-import { HELD, corruptRecord, drive, isThenable, type Op, type Target } from './persistent.js'
+import { FAILED, HELD, corruptRecord, drive, failed, isThenable, type Op, type Target } from './persistent.js'
 import { isTiered } from './backends/tiered.js'
 import type { Lease } from './backends/backend.js'
 import type { CacheOptions, Cached, FunctionStats, WrapOptions } from './types.js'
@@ -38,7 +38,7 @@ interface Bound extends Target {
 
 const NONE = Symbol('none')
 
-/** Distributed stampede protection, on backends that offer acquire(): the lease a computing process holds. */
+/** Distributed stampede protection, on backends that offer acquire() without `lock` settings: lease and wait. */
 const LEASE_MS = 10_000
 /** First and last pause between re-reads while another process holds the lease. */
 const WAIT_MIN_MS = 10
@@ -347,7 +347,7 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     const logical = prefix + encodedOf(key, kind)
     const local: Local = { put: (value, fresh, tags) => { b.mem!.put(b.store!, key, kind, value, fresh, tags) } }
     if (!returnsPromise) return probe(b, self, args, logical, local)
-    const r = runBytes(b, self, args, logical, true, local)
+    const r = asyncBytes(b, self, args, logical, local)
     if (isThenable(r) && dedupe) {
       const p = r as Promise<unknown>
       inflight.set(ik, p)
@@ -383,20 +383,28 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     b.c.sets++
   }
 
-  /** Reads the record at `sk` if it is this call's, fresh or not. */
-  function* readRecord(b: Bound, sk: string, full: string): Generator<Op, StoredRecord | undefined, unknown> {
-    const bytes = (yield { op: 'get', key: sk }) as Uint8Array | undefined
-    if (bytes === undefined) return undefined
+  /**
+   * The record at `sk` if it is this call's, fresh or not; FAILED when the backend failed. `pre`
+   * is bytes already read by the hit path (null: already known absent).
+   */
+  function* readRecord(b: Bound, sk: string, full: string, pre?: Uint8Array | null | typeof FAILED): Generator<Op, StoredRecord | undefined | typeof FAILED, unknown> {
+    const bytes = pre !== undefined ? pre : (yield { op: 'get', key: sk }) as Uint8Array | undefined | typeof FAILED
+    if (bytes === FAILED) return FAILED
+    if (bytes === undefined || bytes === null) return undefined
     const rec = decodeRecord(bytes)
     if (rec === undefined) corruptRecord(b, sk)
     else if (rec.key === full && rec.version === version) return rec
     return undefined
   }
 
-  function* callFlow(b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, lookup: boolean, local?: Local): Generator<Op, unknown, unknown> {
+  function* callFlow(b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, lookup: boolean, local?: Local,
+    pre?: Uint8Array | null | typeof FAILED): Generator<Op, unknown, unknown> {
     const full = b.ns + logical
     const sk = storageKey(b, logical)
-    let rec = lookup ? yield* readRecord(b, sk, full) : undefined
+    const read = lookup ? yield* readRecord(b, sk, full, pre) : undefined
+    // A backend that just failed a read will likely fail the write too: do not wait for it twice.
+    const reachable = read !== FAILED
+    const rec = read === FAILED ? undefined : read
     const now = G.now()
     if (rec !== undefined) {
       if (rec.fresh > now) {
@@ -412,11 +420,12 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     }
     if (lookup) b.c.misses++
     let lease: Lease | undefined
-    if (lookup && returnsPromise && b.backend.acquire !== undefined) {
+    if (lookup && reachable && returnsPromise && b.backend.acquire !== undefined) {
       // Another process may be computing this key: take the lease, or wait (boundedly) for its result.
-      const deadline = G.now() + LEASE_MS
+      const leaseMs = b.backend.lock?.leaseMs ?? LEASE_MS
+      const deadline = G.now() + (b.backend.lock?.waitMs ?? leaseMs)
       for (let pause = WAIT_MIN_MS; ; pause = Math.min(WAIT_MAX_MS, pause * 2)) {
-        const got = yield { op: 'acquire', key: sk, leaseMs: LEASE_MS }
+        const got = yield { op: 'acquire', key: sk, leaseMs }
         if (got !== HELD) {
           lease = got as Lease | undefined
           break
@@ -424,7 +433,7 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
         if (G.now() >= deadline) break
         yield { op: 'sleep', ms: pause }
         const theirs = yield* readRecord(b, sk, full)
-        if (theirs !== undefined && theirs.fresh > G.now()) {
+        if (theirs !== undefined && theirs !== FAILED && theirs.fresh > G.now()) {
           b.c.dedupedCalls++
           local?.put(theirs.value, theirs.fresh, theirs.tags)
           return theirs.value
@@ -443,7 +452,11 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
         }
         throw err
       }
-      yield* putFlow(b, full, value, args, epoch, local)
+      if (reachable) yield* putFlow(b, full, value, args, epoch, local)
+      else if (local !== undefined && storable(b, value)) {
+        const tags = tagsFor(b, value, args)
+        if (tags !== NONE) local.put(value, freshFrom(b, G.now()), tags ?? [])
+      }
       return value
     } finally {
       callEnded()
@@ -451,9 +464,40 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     }
   }
 
-  function runBytes(b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, lookup: boolean, local?: Local): unknown {
+  /**
+   * The async hit path of byte backends: one get and one decode, then the full flow only when the
+   * record is not a fresh hit (its bytes handed over, not read again).
+   */
+  function asyncBytes(b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, local?: Local): unknown {
+    if (!b.breaker.allow()) return runBytes(b, self, args, logical, true, local, FAILED)
+    const full = b.ns + logical
+    let pending: Promise<Uint8Array | undefined>
+    try {
+      pending = b.backend.get(storageKey(b, logical))
+    } catch (e) {
+      failed(b, 'get', e)
+      return runBytes(b, self, args, logical, true, local, FAILED)
+    }
+    return pending.then((bytes) => {
+      b.breaker.success()
+      if (bytes === undefined) return runBytes(b, self, args, logical, true, local, null)
+      const rec = decodeRecord(bytes)
+      if (rec !== undefined && rec.key === full && rec.version === version && rec.fresh > G.now()) {
+        b.c.hits++
+        local?.put(rec.value, rec.fresh, rec.tags)
+        return rec.value
+      }
+      return runBytes(b, self, args, logical, true, local, bytes)
+    }, (e) => {
+      failed(b, 'get', e)
+      return runBytes(b, self, args, logical, true, local, FAILED)
+    })
+  }
+
+  function runBytes(b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, lookup: boolean, local?: Local,
+    pre?: Uint8Array | null | typeof FAILED): unknown {
     const call = () => fn.apply(self, args as unknown[])
-    const r = drive(callFlow(b, self, args, logical, lookup, local), b, b.sync && !returnsPromise, call)
+    const r = drive(callFlow(b, self, args, logical, lookup, local, pre), b, b.sync && !returnsPromise, call)
     if (!isThenable(r)) return r
     returnsPromise = true
     return r
@@ -489,7 +533,7 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
         return p
       }
     }
-    const r = runBytes(b, self, args, logical, true)
+    const r = b.sync && !returnsPromise ? runBytes(b, self, args, logical, true) : asyncBytes(b, self, args, logical)
     if (isThenable(r) && dedupe) {
       const p = r as Promise<unknown>
       inflight.set(logical, p)

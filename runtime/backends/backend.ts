@@ -78,6 +78,8 @@ export interface Backend {
    * then waits for the holder's result, boundedly). A holder that dies loses the lease at expiry.
    */
   acquire?(key: string, leaseMs: number): Promise<Lease | undefined>
+  /** With `acquire`: how long a lease lasts and how long a caller waits for another holder's result, in ms. */
+  readonly lock?: { readonly leaseMs: number; readonly waitMs: number }
   /** Optional: the broadcast channel of this backend, for tiered caches. One per call; the caller closes it. */
   createBus?(): Bus
 

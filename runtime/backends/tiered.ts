@@ -3,7 +3,7 @@
 // invalidation that reaches L2 is broadcast on the L2's bus, so each other process drops the
 // entries its L1 holds for it (bentocache's "bus" model).
 
-import type { Backend, BackendStats, Bus, BusMessage, BusPayload, SetOptions } from './backend.js'
+import type { Backend, BackendStats, Bus, BusMessage, BusPayload, Lease, SetOptions } from './backend.js'
 import type { MemoryBackend } from './memory.js'
 import { describe, typeError, warnOnce } from '../errors.js'
 import { G, isValueBackend } from '../global.js'
@@ -32,6 +32,9 @@ export class TieredBackend implements Backend {
   readonly origin = randomId()
   /** Resolves once the bus delivers messages to this process. */
   readonly ready: Promise<void>
+  /** The L2's leases (stampede protection across processes), when it has them. */
+  readonly acquire?: (key: string, leaseMs: number) => Promise<Lease | undefined>
+  readonly lock?: { readonly leaseMs: number; readonly waitMs: number }
   #bus: Bus | null
   #received = 0
 
@@ -42,6 +45,10 @@ export class TieredBackend implements Backend {
     if (!l2 || typeof l2.get !== 'function' || isValueBackend(l2)) throw typeError('E_OPTION', `tiered() option l2 must be a shared byte backend such as redis(); received ${describe(l2)}.`)
     this.l1 = l1
     this.l2 = l2
+    if (typeof l2.acquire === 'function') {
+      this.acquire = (key, leaseMs) => l2.acquire!(key, leaseMs)
+      if (l2.lock !== undefined) this.lock = l2.lock
+    }
     this.#bus = bus === false ? null : bus ?? l2.createBus?.() ?? null
     if (this.#bus === null && bus !== false) {
       warnOnce('FNCACHE_TIERED_NO_BUS', l2.kind, `tiered(): backend "${l2.kind}" offers no bus, so other processes' L1 caches will not hear of writes and invalidations; pass bus: false to accept that, with a short ttl.`)

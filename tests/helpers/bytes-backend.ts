@@ -7,7 +7,10 @@ import { memory } from '../../runtime/backends/memory.js'
 
 export interface BytesBackend extends Backend {
   down: boolean
+  /** Only reads fail (a half-broken server). */
+  failGets: boolean
   calls: number
+  sets: number
   inner: ReturnType<typeof memory>
 }
 
@@ -16,7 +19,9 @@ export function bytesBackend(options: { sync?: boolean; now?: () => number } = {
   const b = {
     kind: 'bytes',
     down: false,
+    failGets: false,
     calls: 0,
+    sets: 0,
     inner,
   } as BytesBackend
   const guard = <A extends unknown[], R>(f: (...a: A) => R) => (...a: A): R => {
@@ -29,8 +34,13 @@ export function bytesBackend(options: { sync?: boolean; now?: () => number } = {
     if (b.down) throw new Error('ECONNREFUSED (test backend is down)')
     return f(...a)
   }
-  b.get = guardAsync(inner.get.bind(inner))
-  b.set = guardAsync(inner.set.bind(inner))
+  const get = guardAsync(inner.get.bind(inner))
+  b.get = async (key) => {
+    if (b.failGets) throw new Error('ETIMEDOUT (test backend read failed)')
+    return get(key)
+  }
+  const set = guardAsync(inner.set.bind(inner))
+  b.set = async (...a) => { b.sets++; return set(...a) }
   b.delete = guardAsync(inner.delete.bind(inner))
   b.invalidateTags = guardAsync(inner.invalidateTags.bind(inner))
   b.invalidatePrefix = guardAsync(inner.invalidatePrefix.bind(inner))

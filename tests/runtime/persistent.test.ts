@@ -126,6 +126,21 @@ faults('a dead backend never breaks the caller; errors are counted and reported 
   assert.ok(reported.length >= 1)
 })
 
+faults('after a failed read the result is returned without waiting on a write', async () => {
+  const b = bytesBackend()
+  configure({ backends: { shared: b }, onError: () => {} })
+  const impl = counting(async (n: number) => n + 1)
+  const f = cached(impl, { id: 'halfBroken', backend: 'shared' })
+  b.failGets = true
+  assert.is(await f(1), 2)
+  assert.is(b.sets, 0)
+  b.failGets = false
+  assert.is(await f(1), 2)
+  assert.is(b.sets, 1)
+  assert.is(await f(1), 2)
+  assert.is(impl.n, 2)
+})
+
 faults('the circuit breaker stops calling a dead backend, then recovers by itself', async () => {
   const b = bytesBackend()
   configure({ backends: { shared: b }, onError: () => {} })

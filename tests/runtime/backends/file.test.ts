@@ -24,7 +24,9 @@ backendSuite('file', () => {
 const api = suite('file() API')
 api('exports the factory and the class', () => {
   assert.type(file, 'function')
-  assert.ok(file({ dir: tmp(), pruneInterval: 0 }) instanceof FileBackend)
+  const dir = tmp()
+  assert.ok(file({ dir, pruneInterval: 0 }) instanceof FileBackend)
+  rmSync(dir, { recursive: true, force: true })
 })
 api.run()
 

@@ -7,6 +7,8 @@ import { describe, typeError } from './errors.js'
 import { parseDuration, DURATION_HINT } from './duration.js'
 import { G, isValueBackend, type ErrorContext } from './global.js'
 import { nearest } from './nearest.js'
+import { Signer, type SignOptions } from './sign.js'
+import { checkMaxKeyLength } from './hash.js'
 
 /** Options of {@link configure}. Every field is optional; fields left out keep their value. */
 export interface ConfigureOptions {
@@ -30,9 +32,28 @@ export interface ConfigureOptions {
   onError?: (error: unknown, context: ErrorContext) => void
   /** The clock, in milliseconds since the epoch: tests pass a fake one. @default Date.now */
   now?: () => number
+  /**
+   * Signs every record written to persistent backends with HMAC-SHA256; a record whose signature
+   * fails is a miss (counted as `corrupt`, warned once). `null` turns signing off. See SECURITY.md.
+   * @default off
+   */
+  sign?: SignOptions | null
+  /**
+   * The largest result stored, in bytes: the encoded record for persistent backends, the size
+   * estimate for memory. Larger results are returned uncached, with one warning per function.
+   * `Infinity`: no limit.
+   * @default Infinity
+   */
+  maxEntrySize?: number
+  /**
+   * Storage keys (namespace + logical key) longer than this many characters are shortened to a
+   * readable head plus a 128-bit hash; the full key is kept in the record and compared on read.
+   * @default 512
+   */
+  maxKeyLength?: number
 }
 
-const KNOWN = ['namespace', 'ttl', 'backends', 'onError', 'now']
+const KNOWN = ['namespace', 'ttl', 'backends', 'onError', 'now', 'sign', 'maxEntrySize', 'maxKeyLength']
 
 function checkBackend(name: string, b: unknown): Backend {
   if (b === null || typeof b !== 'object') {
@@ -54,7 +75,7 @@ export function configure(options: ConfigureOptions): void {
       throw typeError('E_OPTION', `configure() has no option "${name}"${hint ? `; did you mean "${hint}"?` : `; valid options are ${KNOWN.join(', ')}.`}`)
     }
   }
-  const { namespace, ttl, backends, onError, now } = options
+  const { namespace, ttl, backends, onError, now, sign, maxEntrySize, maxKeyLength } = options
   if (namespace !== undefined && typeof namespace !== 'string') throw typeError('E_OPTION', `configure(): namespace must be a string; received ${describe(namespace)}.`)
   let ttlMs: number | undefined
   if (ttl !== undefined) {
@@ -63,6 +84,11 @@ export function configure(options: ConfigureOptions): void {
   }
   if (onError !== undefined && typeof onError !== 'function') throw typeError('E_OPTION', `configure(): onError must be a function; received ${describe(onError)}.`)
   if (now !== undefined && typeof now !== 'function') throw typeError('E_OPTION', `configure(): now must be a function returning milliseconds; received ${describe(now)}.`)
+  const signer = sign === undefined || sign === null ? sign : new Signer(sign)
+  if (maxEntrySize !== undefined && !(maxEntrySize === Infinity || (Number.isInteger(maxEntrySize) && maxEntrySize > 0))) {
+    throw typeError('E_OPTION', `configure(): maxEntrySize must be a positive integer number of bytes or Infinity; received ${describe(maxEntrySize)}.`, 'configure({ maxEntrySize: 1024 * 1024 })')
+  }
+  if (maxKeyLength !== undefined) checkMaxKeyLength(maxKeyLength)
   let next: Map<string, Backend> | undefined
   if (backends !== undefined) {
     if (backends === null || typeof backends !== 'object') throw typeError('E_OPTION', `configure(): backends must be an object of named backends; received ${describe(backends)}.`)
@@ -74,6 +100,9 @@ export function configure(options: ConfigureOptions): void {
   if (ttlMs !== undefined) G.ttl = ttlMs
   if (onError !== undefined) G.onError = onError
   if (now !== undefined) G.now = now
+  if (signer !== undefined) G.signer = signer
+  if (maxEntrySize !== undefined) G.maxEntrySize = maxEntrySize
+  if (maxKeyLength !== undefined) G.maxKeyLength = maxKeyLength
   if (next !== undefined) {
     if (!next.has('default')) {
       const old = G.backends.get('default')
@@ -97,6 +126,9 @@ export function resetForTests(): void {
   G.ttl = 0
   G.onError = undefined
   G.now = Date.now
+  G.signer = null
+  G.maxEntrySize = Infinity
+  G.maxKeyLength = 512
   G.ids.clear()
   G.gen++
 }

@@ -5,6 +5,7 @@
 import type { Backend } from './backends/backend.js'
 import { Counters } from './metrics.js'
 import type { Breaker } from './breaker.js'
+import type { Signer } from './sign.js'
 
 export interface ErrorContext {
   /** What failed: `'get'`, `'set'`, `'delete'`, `'invalidateTags'`, `'encode'`, `'tags'`... */
@@ -24,6 +25,12 @@ export interface GlobalCache {
   backends: Map<string, Backend>
   breakers: Map<Backend, Breaker>
   onError: ((error: unknown, context: ErrorContext) => void) | undefined
+  /** Signs and verifies persistent records when configure({ sign }) is set. */
+  signer: Signer | null
+  /** Bytes (persistent: the encoded record; memory: the size estimate) above which a result is not stored. */
+  maxEntrySize: number
+  /** Storage keys longer than this are bounded by hashing (runtime/hash.ts boundKey). */
+  maxKeyLength: number
   /** Every (function, backend) counter set, for metrics snapshots. */
   counters: Counters[]
   /** Ids taken by wrappers, with the function each wraps (uncompiled duplicates get a suffix). */
@@ -46,6 +53,9 @@ function create(): GlobalCache {
     backends: new Map(),
     breakers: new Map(),
     onError: undefined,
+    signer: null,
+    maxEntrySize: Infinity,
+    maxKeyLength: 512,
     counters: [],
     ids: new Map(),
     epoch: 0,
@@ -103,6 +113,8 @@ export function reportError(error: unknown, context: ErrorContext, warn: (code: 
     return
   }
   const what = context.backend ? `backend "${context.backend}"` : 'the cache'
-  warn('FNCACHE_BACKEND_ERROR', `${context.backend}:${context.operation}`,
-    `${what} failed during ${context.operation}${context.functionId ? ` for ${context.functionId}` : ''}: ${(error as Error)?.message ?? error}. Calls are served without the cache; pass configure({ onError }) to handle these.`)
+  const reason = String((error as Error)?.message ?? error).replace(/\.+$/, '')
+  // One warning per backend (a dead server fails every operation) or per failing function hook.
+  warn('FNCACHE_BACKEND_ERROR', context.backend ?? `${context.functionId}:${context.operation}`,
+    `${what} failed during ${context.operation}${context.functionId ? ` for ${context.functionId}` : ''}: ${reason}. Calls are served without the cache; pass configure({ onError }) to handle these.`)
 }

@@ -5,6 +5,7 @@
 import type { Backend } from './backends/backend.js'
 import { BackendError, describe, typeError } from './errors.js'
 import { G, isValueBackend, logInvalidation } from './global.js'
+import { DEBUG, debugLog } from './debug.js'
 
 function list(fnName: string, what: string, input: unknown): readonly string[] {
   const arr = typeof input === 'string' ? [input] : input
@@ -48,6 +49,7 @@ function syncBackends(fnName: string): [string, Backend][] {
 export async function invalidateTags(tags: string | readonly string[]): Promise<number> {
   const names = list('invalidateTags', 'tags', tags)
   logInvalidation({ tags: names })
+  if (DEBUG) debugLog('invalidate tags', names.join(' '))
   return acrossBackends('invalidateTags', names)
 }
 
@@ -55,6 +57,7 @@ export async function invalidateTags(tags: string | readonly string[]): Promise<
 export async function invalidatePrefix(prefixes: string | readonly string[]): Promise<number> {
   const names = list('invalidatePrefix', 'prefixes', prefixes)
   logInvalidation({ prefixes: names })
+  if (DEBUG) debugLog('invalidate prefixes', names.join(' '))
   return acrossBackends('invalidatePrefix', names)
 }
 
@@ -63,6 +66,7 @@ export function invalidateTagsSync(tags: string | readonly string[]): number {
   const names = list('invalidateTagsSync', 'tags', tags)
   const backends = syncBackends('invalidateTagsSync')
   logInvalidation({ tags: names })
+  if (DEBUG) debugLog('invalidate tags', names.join(' '))
   let n = 0
   for (const [, b] of backends) n += b.invalidateTagsSync!(scoped(b, names))
   return n
@@ -73,6 +77,7 @@ export function invalidatePrefixSync(prefixes: string | readonly string[]): numb
   const names = list('invalidatePrefixSync', 'prefixes', prefixes)
   const backends = syncBackends('invalidatePrefixSync')
   logInvalidation({ prefixes: names })
+  if (DEBUG) debugLog('invalidate prefixes', names.join(' '))
   let n = 0
   for (const [, b] of backends) n += b.invalidatePrefixSync!(scoped(b, names))
   return n

@@ -101,11 +101,15 @@ function step<T>(flow: Generator<Op, T, unknown>, t: Target, sync: boolean, call
   }
 }
 
-/** Counts a record that failed to decode and removes it in the background. */
-export function corruptRecord(t: Target, key: string): void {
+/** Counts a record that failed to decode (or to verify) and removes it in the background. */
+export function corruptRecord(t: Target, key: string, badSignature = false): void {
   t.c.corrupt++
   t.c.errors++
-  warnOnce('FNCACHE_CORRUPT_ENTRY', t.name, `backend "${t.name}" held a corrupt or foreign record (first seen for ${t.fnId}); it was treated as a miss and removed.`)
+  if (badSignature) {
+    warnOnce('FNCACHE_BAD_SIGNATURE', t.name, `backend "${t.name}" held a record whose signature does not verify (first seen for ${t.fnId}): written without the secret, or with another one. It was treated as a miss and removed.`)
+  } else {
+    warnOnce('FNCACHE_CORRUPT_ENTRY', t.name, `backend "${t.name}" held a corrupt or foreign record (first seen for ${t.fnId}); it was treated as a miss and removed.`)
+  }
   try {
     const r = t.backend.delete(key)
     if (isThenable(r)) Promise.resolve(r).then(undefined, () => {})

@@ -7,7 +7,10 @@ import type { Backend } from './backends/backend.js'
 import { isSyncBackend } from './backends/backend.js'
 import { MISS, DIRECT, ENCODED, PATH, defaultBackend, type KeyKind, type MemoryBackend, type MemoryStore } from './backends/memory.js'
 import { Breaker } from './breaker.js'
-import { decodeRecord, encodeRecord, type StoredRecord } from './codec.js'
+import type { StoredRecord } from './codec.js'
+import { BAD_SIGNATURE, readRecord as decodeStored, writeRecord } from './record.js'
+import { estimateSize } from './backends/size.js'
+import { DEBUG, debugLog } from './debug.js'
 import { typeError, warnOnce } from './errors.js'
 import { G, callEnded, callStarted, invalidatedSince, isValueBackend, logInvalidation, reportError } from './global.js'
 import { boundKey } from './hash.js'
@@ -193,6 +196,10 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     return encodeArgs(key as ArrayLike<unknown>, id, params ?? undefined)
   }
 
+  /** Debug log of an event on one key (only called when DEBUG). */
+  const log = (event: string, key: unknown, kind: KeyKind) => debugLog(event, id, prefix + encodedOf(key, kind))
+  const logLogical = (event: string, logical: string) => debugLog(event, id, logical)
+
   function tagsFor(b: Bound, value: unknown, args: ArrayLike<unknown>): readonly string[] | undefined | typeof NONE {
     if (tagsOf === null) return undefined
     try {
@@ -229,7 +236,14 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     const tags = tagsFor(b, value, args)
     if (tags === NONE) return
     if (epoch !== G.epoch && invalidatedSince(epoch, prefix + encodedOf(key, kind), tags)) return
-    if (b.mem!.put(b.store!, key, kind, value, freshFrom(b, b.mem!.now()), tags)) b.c.sets++
+    if (G.maxEntrySize !== Infinity) {
+      const size = estimateSize(value, key)
+      if (size > G.maxEntrySize) return tooLarge(size)
+    }
+    if (b.mem!.put(b.store!, key, kind, value, freshFrom(b, b.mem!.now()), tags)) {
+      b.c.sets++
+      if (DEBUG) log('store', key, kind)
+    }
   }
 
   /**
@@ -327,6 +341,7 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
       : (value: unknown, epoch: number) => putMemory(b, key, kind, value, args, epoch)
     if (stale !== NONE && now < fresh + swr) {
       b.c.staleHits++
+      if (DEBUG) log('stale', key, kind)
       revalidate(b, self, args, ik, put)
       return ret(stale)
     }
@@ -334,11 +349,13 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
       const p = inflight.get(ik)
       if (p !== undefined) {
         b.c.dedupedCalls++
+        if (DEBUG) log('dedupe', key, kind)
         return p
       }
     }
     if (b.tiered) return tieredMiss(b, self, args, key, kind, ik)
     b.c.misses++
+    if (DEBUG) log('miss', key, kind)
     return invoke(b, self, args, ik, stale, fresh + sie, put)
   }
 
@@ -360,7 +377,11 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
   // --- byte backends ---
 
   function storageKey(b: Bound, logical: string): string {
-    return boundKey(b.ns + logical)
+    return boundKey(b.ns + logical, G.maxKeyLength)
+  }
+
+  function tooLarge(size: number): void {
+    warnOnce('FNCACHE_ENTRY_TOO_LARGE', id, `${id} returned a result of about ${size} bytes, over maxEntrySize (${G.maxEntrySize}); such results are returned uncached. Raise configure({ maxEntrySize }) or cache a smaller result.`)
   }
 
   function* putFlow(b: Bound, full: string, value: unknown, args: ArrayLike<unknown>, epoch: number, local?: Local): Generator<Op, void, unknown> {
@@ -373,14 +394,19 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     const fresh = freshFrom(b, now)
     const rec: StoredRecord = { key: full, version, created: now, fresh, stale: fresh + window, tags: tags ?? [], value }
     local?.put(value, fresh, rec.tags)
-    const bytes = encodeRecord(rec)
+    const bytes = writeRecord(rec)
     if (bytes === undefined) {
       warnOnce('FNCACHE_UNENCODABLE', id, `${id} returned a value that cannot be stored (a function, symbol or class instance inside it); such results are returned uncached.`)
+      return
+    }
+    if (bytes.length > G.maxEntrySize) {
+      tooLarge(bytes.length)
       return
     }
     const ttl = rec.stale === Infinity ? undefined : rec.stale - now
     yield { op: 'set', key: storageKey(b, logical), bytes, options: { ttl, tags: b.ns === '' ? rec.tags : rec.tags.map((t) => b.ns + t) } }
     b.c.sets++
+    if (DEBUG) logLogical('store', logical)
   }
 
   /**
@@ -391,8 +417,8 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     const bytes = pre !== undefined ? pre : (yield { op: 'get', key: sk }) as Uint8Array | undefined | typeof FAILED
     if (bytes === FAILED) return FAILED
     if (bytes === undefined || bytes === null) return undefined
-    const rec = decodeRecord(bytes)
-    if (rec === undefined) corruptRecord(b, sk)
+    const rec = decodeStored(bytes)
+    if (rec === undefined || rec === BAD_SIGNATURE) corruptRecord(b, sk, rec === BAD_SIGNATURE)
     else if (rec.key === full && rec.version === version) return rec
     return undefined
   }
@@ -409,16 +435,21 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     if (rec !== undefined) {
       if (rec.fresh > now) {
         b.c.hits++
+        if (DEBUG) logLogical('hit', logical)
         local?.put(rec.value, rec.fresh, rec.tags)
         return rec.value
       }
       if (now < rec.fresh + swr) {
         b.c.staleHits++
+        if (DEBUG) logLogical('stale', logical)
         revalidateBytes(b, self, args, logical, local)
         return rec.value
       }
     }
-    if (lookup) b.c.misses++
+    if (lookup) {
+      b.c.misses++
+      if (DEBUG) logLogical('miss', logical)
+    }
     let lease: Lease | undefined
     if (lookup && reachable && returnsPromise && b.backend.acquire !== undefined) {
       // Another process may be computing this key: take the lease, or wait (boundedly) for its result.
@@ -481,9 +512,10 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     return pending.then((bytes) => {
       b.breaker.success()
       if (bytes === undefined) return runBytes(b, self, args, logical, true, local, null)
-      const rec = decodeRecord(bytes)
-      if (rec !== undefined && rec.key === full && rec.version === version && rec.fresh > G.now()) {
+      const rec = decodeStored(bytes)
+      if (rec !== undefined && rec !== BAD_SIGNATURE && rec.key === full && rec.version === version && rec.fresh > G.now()) {
         b.c.hits++
+        if (DEBUG) logLogical('hit', logical)
         local?.put(rec.value, rec.fresh, rec.tags)
         return rec.value
       }
@@ -629,6 +661,18 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     }
   }
 
+  if (DEBUG) {
+    // Hits on a memory store are counted synchronously: a counter that moved during the call is a hit.
+    const inner = wrapper
+    wrapper = function (this: unknown) {
+      const b = current()
+      const before = b.store !== null ? b.c.hits : -1
+      const r = inner.apply(this, arguments as never)
+      if (before !== -1 && b.c.hits !== before) logLogical('hit', key(...(arguments as unknown as unknown[])))
+      return r
+    }
+  }
+
   // --- per-function methods ---
 
   const asyncish = <T>(v: T | Promise<T>): Promise<T> => Promise.resolve(v)
@@ -639,6 +683,7 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     const kind = kindOf
     const logical = prefix + encodedOf(key, kind)
     logInvalidation({ prefixes: [logical] })
+    if (DEBUG) logLogical('invalidate', logical)
     let local = false
     if (b.store !== null) {
       local = b.mem!.remove(b.store, key, kind)
@@ -667,8 +712,8 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     const full = b.ns + logical
     const r = drive((function* () {
       const bytes = (yield { op: 'get', key: storageKey(b, logical) }) as Uint8Array | undefined
-      const rec = bytes === undefined ? undefined : decodeRecord(bytes)
-      return rec !== undefined && rec.key === full && rec.version === version && rec.fresh > G.now() ? rec.value : undefined
+      const rec = bytes === undefined ? undefined : decodeStored(bytes)
+      return rec !== undefined && rec !== BAD_SIGNATURE && rec.key === full && rec.version === version && rec.fresh > G.now() ? rec.value : undefined
     })(), b, b.sync && !returnsPromise, () => undefined)
     return returnsPromise ? Promise.resolve(r) : r
   }

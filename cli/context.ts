@@ -1,0 +1,42 @@
+// What every command receives: the parsed options, the output mode and a way to print.
+
+import { Progress } from './output.js'
+
+export interface Options {
+  dir?: string
+  redis?: string
+  namespace: string
+  /** configure()'s namespace: prepended (with ':') to the tags and prefixes given to invalidate/ls. */
+  scope?: string
+  timeout: number
+  json: boolean
+  progress: boolean
+  prefix: string[]
+  tag: string[]
+  limit?: number
+  by: 'function' | 'file'
+  yes: boolean
+  diff?: string
+  exitCode: boolean
+  root?: string
+  versionScope?: string
+}
+
+export interface Context {
+  options: Options
+  positionals: string[]
+  out(text: string): void
+  progress: Progress
+}
+
+export function createContext(options: Options, positionals: string[]): Context {
+  return {
+    options,
+    positionals,
+    out: (text) => { process.stdout.write(text.endsWith('\n') ? text : text + '\n') },
+    progress: new Progress(options.progress),
+  }
+}
+
+/** `scope:name` when a configure() namespace was given. */
+export const scoped = (o: Options, names: string[]) => (o.scope ? names.map((n) => `${o.scope}:${n}`) : names)

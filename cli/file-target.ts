@@ -1,0 +1,73 @@
+// The file backend seen from the CLI: listings walk the documented layout (`<dir>/v1/g/<group
+// hash>/<entry hash>`, a `.name` file holding each group's key prefix) and decode entry files
+// without touching them; invalidation and clear go through the backend itself, so other processes
+// sharing the directory see them exactly as they see their own.
+
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { file as fileBackend, type FileBackend } from '../runtime/backends/file/index.js'
+import { decodeEntry } from '../runtime/backends/file/record.js'
+import { isEntryName } from '../runtime/backends/file/layout.js'
+import { CliError, EXIT } from './errors.js'
+import { entryOf, type EntryInfo, type Target } from './entries.js'
+
+const missing = (e: unknown) => (e as NodeJS.ErrnoException)?.code === 'ENOENT'
+
+/** Opens `dir` (which must exist: the CLI never creates a cache directory by mistake). */
+export function openFile(dir: string): Target {
+  let st
+  try {
+    st = statSync(dir)
+  } catch (e) {
+    throw new CliError('E_NO_DIRECTORY', `--dir ${JSON.stringify(dir)} does not exist (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, EXIT.UNREACHABLE,
+      'pass the directory given to file({ dir }) (default: node_modules/.cache/fncache under the app)')
+  }
+  if (!st.isDirectory()) throw new CliError('E_NOT_A_DIRECTORY', `--dir ${JSON.stringify(dir)} is not a directory.`, EXIT.UNREACHABLE)
+  const groups = join(dir, 'v1', 'g')
+  let backend: FileBackend | undefined
+  const open = () => (backend ??= fileBackend({ dir, pruneInterval: 0 }))
+
+  return {
+    label: `file ${dir}`,
+    kind: 'file',
+    async *entries(prefix, onProgress) {
+      let groupNames: string[]
+      try { groupNames = readdirSync(groups) } catch (e) { if (missing(e)) return; throw e }
+      let scanned = 0
+      for (const gh of groupNames) {
+        const gdir = join(groups, gh)
+        // A group's .name is its key prefix up to the function id: skip whole groups the prefix excludes.
+        if (prefix !== undefined) {
+          let name: string | undefined
+          try { name = readFileSync(join(gdir, '.name'), 'utf8') } catch { name = undefined }
+          if (name !== undefined && !name.startsWith(prefix) && !prefix.startsWith(name)) continue
+        }
+        let names: string[]
+        try { names = readdirSync(gdir) } catch (e) { if (missing(e)) continue; throw e }
+        for (const n of names) {
+          if (!isEntryName(n)) continue
+          let buf: Buffer
+          try { buf = readFileSync(join(gdir, n)) } catch (e) { if (missing(e)) continue; throw e }
+          onProgress(++scanned)
+          const rec = decodeEntry(buf)
+          const info: EntryInfo = rec === undefined
+            ? entryOf(`(unreadable ${gh}/${n})`, undefined, buf.length)
+            : entryOf(rec.key, rec.value, buf.length, rec.tags)
+          // The file frame's expiry is authoritative for whether the backend still serves the entry.
+          if (rec !== undefined && rec.expires <= Date.now()) continue
+          if (prefix !== undefined && !info.key.startsWith(prefix)) continue
+          yield info
+        }
+        if (scanned % 64 === 0) await new Promise((r) => setImmediate(r))
+      }
+    },
+    async invalidate(tags, prefixes) {
+      const b = open()
+      const t = tags.length ? await b.invalidateTags(tags) : 0
+      const p = prefixes.length ? await b.invalidatePrefix(prefixes) : 0
+      return { tags: t, prefixes: p }
+    },
+    async clear() { await open().clear() },
+    async close() { await backend?.close() },
+  }
+}

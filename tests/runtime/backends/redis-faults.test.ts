@@ -47,12 +47,11 @@ if (redisOrSkip('redis faults')) {
     assert.is(impl.n, before, 'hits while the server is up')
 
     await server.kill()
-    const t0 = Date.now()
+    const sent = ctx.gets
     for (let i = 0; i < 40; i++) assert.is(await f(i % 20), (i % 20) * 2)
-    const down = Date.now() - t0
     assert.ok(ctx.errors.length >= 1, 'errors reach onError')
     assert.ok(metrics().errors >= 5, `errors are counted: ${metrics().errors}`)
-    assert.ok(down < 40 * 250, `the breaker keeps a dead server from costing every call a timeout (${down} ms for 40 calls)`)
+    assert.ok(ctx.gets - sent < 40, `the breaker keeps a dead server from costing every call a timeout (${ctx.gets - sent} reads tried for 40 calls)`)
 
     await server.start()
     // Reconnect (backoff up to 2 s) and the breaker's probe (after 1-2 s) bring the cache back.
@@ -75,10 +74,8 @@ if (redisOrSkip('redis faults')) {
     try {
       for (let i = 0; i < 5; i++) assert.is(await f(i), i + 1)
       const sent = ctx.gets
-      const t0 = Date.now()
       for (let i = 0; i < 200; i++) assert.is(await f(i), i + 1)
-      assert.is(ctx.gets, sent, 'no backend call while the breaker is open')
-      assert.ok(Date.now() - t0 < 500, 'calls do not wait for the dead server')
+      assert.is(ctx.gets, sent, 'no backend call (so no wait) while the breaker is open')
     } finally {
       await server.start()
     }
@@ -90,12 +87,11 @@ if (redisOrSkip('redis faults')) {
     assert.is(await f(1), 'v1')
     server.pause()
     try {
-      const t0 = Date.now()
+      // The call settles while the server is still stopped: the command timeout, not the server,
+      // ends the wait (without it this would hang until the runner's per-file timeout fails it).
       assert.is(await f(1), 'v1')
-      const waited = Date.now() - t0
-      console.log(`    hung server: the call returned after ${waited} ms (commandTimeout 250; the runtime awaits the GET and then the SET)`)
-      assert.ok(waited >= 200 && waited < 1_500, `waited ${waited} ms with commandTimeout 250`)
       assert.is(impl.n, 2, 'computed without the cache')
+      assert.ok((f as unknown as { stats(): { errors: number } }).stats().errors >= 1, 'the timeout is counted')
     } finally {
       server.resume()
     }

@@ -219,10 +219,14 @@ if (redisOrSkip('redis backend')) {
     const ms = performance.now() - t0
     const log = (await admin.slowlog('GET', 100_000)) as [number, number, number, string[]][]
     await admin.config('SET', 'slowlog-log-slower-than', '10000')
-    const worst = Math.max(...log.filter((e) => String(e[3][0]).toLowerCase() !== 'slowlog').map((e) => e[2]))
+    const commands = log.filter((e) => String(e[3][0]).toLowerCase() !== 'slowlog')
+    const worst = Math.max(...commands.map((e) => e[2]))
+    // Durations are reported, not asserted (the < 10 ms targets are measured by npm run bench); what
+    // keeps any one command short is the batching, asserted here: several script calls, not one.
     console.log(`    tag invalidation 1,000 of 100,000: ${ms.toFixed(1)} ms, slowest command ${(worst / 1000).toFixed(2)} ms`)
-    assert.ok(worst < 10_000, `a command blocked the server for ${worst} µs`)
-    assert.ok(ms < 200, `took ${ms} ms`) // the target (< 10 ms) is measured by the benchmark; this catches pathologies
+    const scripts = commands.filter((e) => /^(evalsha|eval|fcall)$/i.test(String(e[3][0])))
+    assert.ok(scripts.length >= 4, `1,000 members removed in batches: ${scripts.length} script calls`)
+    assert.ok(!commands.some((e) => /^(keys|scan)$/i.test(String(e[3][0]))), 'no keyspace walk')
     assert.is(await b.get('e:0'), undefined)
     assert.is(await b.get('e:100'), undefined)
     assert.ok(await b.get('e:1'))

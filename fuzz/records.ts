@@ -1,0 +1,220 @@
+// Record fuzzing through the whole read path: a cached function on a file backend (entry files
+// overwritten on disk) or a Redis backend (values overwritten with SET), with random, hostile and
+// mutated bytes. Each call must return (never throw into the caller, never hang), serve either the
+// function's own result or exactly the value of a well-formed record for that key and version,
+// and leave every shared prototype untouched.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { isDeepStrictEqual } from 'node:util'
+import { cached, configure } from '../runtime/index.js'
+import { resetForTests } from '../runtime/configure.js'
+import { resetWarnings } from '../runtime/errors.js'
+import { encodeRecord, decodeRecord } from '../runtime/codec.js'
+import { boundKey } from '../runtime/hash.js'
+import { file } from '../runtime/backends/file/index.js'
+import { Layout } from '../runtime/backends/file/layout.js'
+import { encodeEntry as fileEntry, decodeEntry as fileDecode } from '../runtime/backends/file/record.js'
+import { encodeEntry as redisEntry, decodeEntry as redisDecode } from '../runtime/backends/redis/format.js'
+import { concat, foreignPrototype, hostileRecords, mutate, prng, protoSnapshot, randomBytes, richValue, type Rng } from './bytes.js'
+
+export interface Failure {
+  target: string
+  seed: number
+  case: number
+  kind: string
+  problem: string
+  /** The stored bytes, hex (first 2 KiB). */
+  bytes: string
+  stack?: string
+}
+
+export interface FuzzReport {
+  target: string
+  cases: number
+  ms: number
+  /** Calls answered from a crafted record (the rest ran the function). */
+  served: number
+  slowestMs: number
+  failures: Failure[]
+}
+
+export interface FuzzOptions {
+  cases: number
+  seed: number
+  /** Fails a case that takes longer than this (a decode that hangs or allocates gigabytes). @default 2000 */
+  slowMs?: number
+  onProgress?: (done: number) => void
+}
+
+const VERSION = 'v1'
+const KEYS = 1024
+const FAR = 8e15
+const hex = (b: Uint8Array) => Buffer.from(b.subarray(0, 2048)).toString('hex')
+
+/** The runtime record (codec bytes) of one case, and what kind of case it is. */
+function recordCase(r: Rng, full: string, hostile: Uint8Array[], donor: Uint8Array): { kind: string; bytes: Uint8Array } {
+  const good = (value: unknown, over: Record<string, unknown> = {}) =>
+    encodeRecord({ key: full, version: VERSION, created: 1, fresh: FAR, stale: FAR, tags: ['t'], value, ...over }) ??
+    encodeRecord({ key: full, version: VERSION, created: 1, fresh: FAR, stale: FAR, tags: ['t'], value: null })!
+  const roll = r.int(100)
+  if (roll < 5) return { kind: 'control', bytes: good({ marker: r.int(1e9) }) }
+  if (roll < 15) return { kind: 'rich', bytes: good(richValue(r)) }
+  if (roll < 20) return { kind: 'other-key-or-version', bytes: good(richValue(r), r.chance(0.5) ? { key: full + 'x' } : { version: 'v2' }) }
+  if (roll < 30) return { kind: 'hostile', bytes: r.pick(hostile) }
+  if (roll < 45) return { kind: 'mutated-hostile', bytes: mutate(r, r.pick(hostile), donor) }
+  if (roll < 85) return { kind: 'mutated-rich', bytes: mutate(r, good(richValue(r)), donor) }
+  if (roll < 92) return { kind: 'random-after-header', bytes: concat(Uint8Array.of(0xda, 0x66, 0x6e, 0x63, 0x01, 0x87), randomBytes(r)) }
+  return { kind: 'random', bytes: randomBytes(r) }
+}
+
+/** What the runtime may answer for a stored record: its value, or NOT_SERVED (the function must run). */
+const NOT_SERVED = Symbol('not served')
+function expected(record: Uint8Array | undefined, full: string): unknown {
+  if (record === undefined) return NOT_SERVED
+  const rec = decodeRecord(record)
+  if (rec === undefined || rec.key !== full || rec.version !== VERSION || !(rec.fresh > Date.now())) return NOT_SERVED
+  return rec.value
+}
+
+interface Target {
+  name: string
+  call(arg: number): unknown
+  /** Overwrites the stored entry of `arg` with `bytes`; returns the runtime record inside them, if any. */
+  write(arg: number, full: string, bytes: Uint8Array): void | Promise<void>
+  /** The stored bytes for a runtime record (the backend's framing), sometimes mutated. */
+  frame(r: Rng, sk: string, record: Uint8Array): Uint8Array
+  /** The runtime record a backend would hand over for these stored bytes (undefined: a miss before decoding). */
+  unframe(sk: string, stored: Uint8Array): Uint8Array | undefined
+  key(arg: number): string
+  close(): Promise<void>
+}
+
+async function run(target: Target, options: FuzzOptions): Promise<FuzzReport> {
+  const r = prng(options.seed)
+  const slowMs = options.slowMs ?? 2000
+  const failures: Failure[] = []
+  const before = protoSnapshot()
+  let served = 0
+  let slowest = 0
+  const started = Date.now()
+  // Every key stored once for real first: the directories and the genuine records exist.
+  for (let arg = 0; arg < Math.min(KEYS, options.cases); arg++) await target.call(arg)
+  for (let i = 0; i < options.cases; i++) {
+    const arg = i % KEYS
+    const full = target.key(arg)
+    const sk = boundKey(full)
+    const hostile = hostileRecords(full, VERSION)
+    const donor = encodeRecord({ key: full, version: VERSION, created: 1, fresh: FAR, stale: FAR, tags: ['a', 'b'], value: richValue(r) }) ?? hostile[0]!
+    const { kind, bytes: record } = recordCase(r, full, hostile, donor)
+    const stored = target.frame(r, sk, record)
+    const want = expected(target.unframe(sk, stored), full)
+    const fail = (problem: string, e?: unknown) => failures.push({
+      target: target.name, seed: options.seed, case: i, kind, problem, bytes: hex(stored),
+      ...(e instanceof Error ? { stack: e.stack } : {}),
+    })
+    await target.write(arg, full, stored)
+    const t0 = performance.now()
+    let out: unknown
+    try {
+      out = await target.call(arg)
+    } catch (e) {
+      fail(`the call threw: ${String(e)}`, e)
+      continue
+    } finally {
+      const ms = performance.now() - t0
+      slowest = Math.max(slowest, ms)
+      if (ms > slowMs) fail(`the call took ${Math.round(ms)} ms`)
+    }
+    const genuine = { genuine: arg }
+    if (want === NOT_SERVED) {
+      if (!isDeepStrictEqual(out, genuine)) fail(`served ${String(out)} from a record that must be a miss`)
+    } else if (isDeepStrictEqual(out, want)) {
+      if (!isDeepStrictEqual(out, genuine)) served++
+    } else {
+      fail('a well-formed fresh record for this key was not served as stored')
+    }
+    const foreign = foreignPrototype(out)
+    if (foreign !== undefined) fail(`the served value holds an object with ${foreign}`)
+    if (protoSnapshot() !== before) {
+      fail('a shared prototype (or globalThis.polluted) changed')
+      break
+    }
+    if (failures.length >= 20) break
+    if ((i + 1) % 1000 === 0) options.onProgress?.(i + 1)
+  }
+  await target.close()
+  return { target: target.name, cases: options.cases, ms: Date.now() - started, served, slowestMs: Math.round(slowest), failures }
+}
+
+/** A synchronous function on a file backend with no in-memory copies: every call reads the file. */
+export async function fuzzFile(options: FuzzOptions & { dir?: string }): Promise<FuzzReport> {
+  resetForTests()
+  resetWarnings()
+  const own = options.dir === undefined
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'fncache-fuzz-'))
+  const backend = file({ dir, memoryEntries: 0, pruneInterval: 0 })
+  configure({ backends: { disk: backend }, onError: () => {} })
+  const f = cached((n: number) => ({ genuine: n }), { id: 'fuzz/records.ts#onFile', backend: 'disk', version: VERSION })
+  const layout = new Layout(dir)
+  try {
+    return await run({
+      name: 'file',
+      call: (arg) => f(arg),
+      key: (arg) => f.key(arg),
+      frame: (r, sk, record) => {
+        const entry = fileEntry(sk, record, r.chance(0.9) ? Infinity : Date.now() + 1e9, r.chance(0.5) ? [] : ['t'])
+        const roll = r.int(100)
+        if (roll < 80) return entry
+        if (roll < 95) return mutate(r, entry)
+        return randomBytes(r, 64)
+      },
+      unframe: (sk, stored) => {
+        const e = fileDecode(Buffer.from(stored))
+        return e === undefined || e.key !== sk || !(e.expires > Date.now()) ? undefined : e.value
+      },
+      write: (_arg, full, bytes) => writeFileSync(layout.locate(boundKey(full)).path, bytes),
+      close: async () => { await backend.close() },
+    }, options)
+  } finally {
+    resetForTests()
+    if (own) rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** An async function on a Redis backend; values overwritten through a second connection. */
+export async function fuzzRedis(options: FuzzOptions & { url: string }): Promise<FuzzReport> {
+  const { redis } = await import('../runtime/backends/redis/index.js')
+  const { Redis } = await import('ioredis')
+  resetForTests()
+  resetWarnings()
+  const namespace = `fuzz${process.pid}x${options.seed}`
+  const backend = redis({ url: options.url, namespace, commandTimeout: 10_000 })
+  const admin = new Redis(options.url)
+  configure({ backends: { shared: backend }, onError: () => {} })
+  const f = cached(async (n: number) => ({ genuine: n }), { id: 'fuzz/records.ts#onRedis', backend: 'shared', version: VERSION })
+  try {
+    return await run({
+      name: 'redis',
+      call: (arg) => f(arg),
+      key: (arg) => f.key(arg),
+      frame: (r, _sk, record) => {
+        const entry = new Uint8Array(redisEntry(record, r.chance(0.5) ? [] : ['t', 'u']))
+        const roll = r.int(100)
+        if (roll < 75) return entry
+        if (roll < 85) return record // no framing: a foreign writer
+        if (roll < 95) return mutate(r, entry)
+        return randomBytes(r, 64)
+      },
+      unframe: (_sk, stored) => new Uint8Array(redisDecode(Buffer.from(stored))),
+      write: async (_arg, full, bytes) => { await admin.set(backend.entryKey(boundKey(full)), Buffer.from(bytes)) },
+      close: async () => {
+        await backend.close()
+        await admin.quit()
+      },
+    }, options)
+  } finally {
+    resetForTests()
+  }
+}

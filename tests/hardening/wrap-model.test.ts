@@ -20,14 +20,15 @@ type Cmd =
 
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ op: fc.constant('call' as const), k: fc.nat(2), throws: fc.boolean() }) },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('advance' as const), ms: fc.oneof(fc.nat(30), fc.integer({ min: 30, max: 150 })) }) },
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('advance' as const), ms: fc.oneof(fc.nat(12), fc.integer({ min: 12, max: 60 })) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('invalidate' as const), k: fc.nat(2) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('tag' as const), tag: fc.constantFrom('t0', 't1', 't2', 'all') }) },
 )
 const config = fc.record({
-  ttl: fc.integer({ min: 1, max: 100 }),
-  swr: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 100 })),
-  sie: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 100 })),
+  // Small, so that sequences cross every boundary (fresh, stale window, exact equality) often.
+  ttl: fc.integer({ min: 1, max: 20 }),
+  swr: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 30 })),
+  sie: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 30 })),
 })
 
 interface Entry { value: string; fresh: number; tags: string[] }
@@ -67,7 +68,7 @@ function modelCall(m: { entries: Map<number, Entry>; calls: number; c: Counts },
 function variant(name: string, setup: (now: () => number) => void, async: boolean, runs: number) {
   const s = suite(`freshness state machine: ${name}`)
   s('matches the reference model over random sequences', async () => {
-    await fc.assert(fc.asyncProperty(config, fc.array(cmd, { minLength: 1, maxLength: 40 }), async (cfg, cmds) => {
+    await fc.assert(fc.asyncProperty(config, fc.array(cmd, { minLength: 1, maxLength: 40, size: 'max' }), async (cfg, cmds) => {
       const clock = fresh()
       setup(clock.now)
       let throwing = false

@@ -1,16 +1,24 @@
-// `npm run example`: builds the package into .cache/example/pkg (tsc, ESM + CJS, as published),
+// `npm run example`: builds the package into .cache/example/pkg (ESM + CJS, as published),
 // installs it as node_modules/fncache.macro of a scratch app, compiles examples/ into the app with
 // babel.config.js (babel-plugin-macros + preset-typescript, the macro found through "main" like a
-// user's build finds it), then runs each example's main.js with plain node.
+// user's build finds it; examples/swc through fncache.macro/swc's transformSync instead), then runs
+// each example's main.js with plain node and prints a short report.
+//   node scripts/example.mjs [names...] [--build-only]
+// Examples that need a server (redis) run only when REDIS_URL is set. FNCACHE_EXAMPLE_WORK moves
+// the scratch folder (tests use their own).
 import { spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync, readFileSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, relative } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const require = createRequire(import.meta.url)
-const work = join(root, '.cache/example')
+const work = process.env.FNCACHE_EXAMPLE_WORK ? join(process.env.FNCACHE_EXAMPLE_WORK) : join(root, '.cache/example')
+const buildOnly = process.argv.includes('--build-only')
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--'))
+/** Examples that need a running server, and the variable that names it. */
+const NEEDS = { redis: 'REDIS_URL' }
 const pkg = join(work, 'pkg')
 const app = join(work, 'app')
 rmSync(work, { recursive: true, force: true })
@@ -19,7 +27,7 @@ rmSync(work, { recursive: true, force: true })
 // with tsx) transpiles file by file in a second; without it, tsc does the same more slowly.
 let t0 = Date.now()
 const sources = []
-for (const top of ['index.ts', 'core', 'macro', 'runtime']) {
+for (const top of ['index.ts', 'core', 'macro', 'runtime', 'swc-plugin', 'cli']) {
   ;(function walk(p) {
     if (statSync(p).isDirectory()) for (const n of readdirSync(p)) walk(join(p, n))
     else if (p.endsWith('.ts') && !p.endsWith('.d.ts')) sources.push(p)
@@ -46,12 +54,18 @@ mkdirSync(join(pkg, 'node_modules'), { recursive: true })
 mkdirSync(join(app, 'node_modules'), { recursive: true })
 writeFileSync(join(app, 'package.json'), '{ "name": "fncache-examples", "private": true, "type": "module" }\n')
 symlinkSync(pkg, join(app, 'node_modules/fncache.macro'), 'dir')
-for (const dep of ['babel-plugin-macros', 'cbor-x']) {
-  if (existsSync(join(root, 'node_modules', dep))) symlinkSync(join(root, 'node_modules', dep), join(pkg, 'node_modules', dep), 'dir')
+// Runtime dependencies, and the optional peers the examples use (ioredis, @swc/core).
+for (const dep of ['babel-plugin-macros', 'cbor-x', 'magic-string', 'cosmiconfig', 'ioredis', '@swc/core']) {
+  if (!existsSync(join(root, 'node_modules', dep))) continue
+  mkdirSync(dirname(join(pkg, 'node_modules', dep)), { recursive: true })
+  symlinkSync(join(root, 'node_modules', dep), join(pkg, 'node_modules', dep), 'dir')
 }
 
 // 3. Compile every example with the macro.
 const babel = require('@babel/core')
+// The published SWC transform, from the built package (its @swc/core linked beside it).
+const swcPlugin = await import(pathToFileURL(join(pkg, 'dist/esm/swc-plugin/index.js')).href)
+const swc = () => swcPlugin
 t0 = Date.now()
 let files = 0
 ;(function walk(dir) {
@@ -61,23 +75,39 @@ let files = 0
     if (!name.endsWith('.ts')) continue
     const out = join(app, relative(join(root, 'examples'), src)).replace(/\.ts$/, '.js')
     const filename = out.replace(/\.js$/, '.ts')
-    const result = babel.transformSync(readFileSync(src, 'utf8'), {
-      filename, root, configFile: join(root, 'babel.config.js'), sourceMaps: 'inline',
-    })
+    const code = readFileSync(src, 'utf8')
+    const result = relative(join(root, 'examples'), src).startsWith('swc/')
+      ? swc().transformSync(code, {
+        filename, sourceMaps: 'inline', module: { type: 'es6' },
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+      })
+      : babel.transformSync(code, { filename, root, configFile: join(root, 'babel.config.js'), sourceMaps: 'inline' })
     mkdirSync(dirname(out), { recursive: true })
     writeFileSync(out, result.code)
     files++
   }
 })(join(root, 'examples'))
-console.log(`compiled ${files} files with the macro in ${Date.now() - t0} ms\n`)
+console.log(`compiled ${files} files with the macro (examples/swc with the SWC transform) in ${Date.now() - t0} ms\n`)
 
-// 4. Run each example with plain node.
-let failed = 0
+// 4. Run each example with plain node, then print the report.
+if (buildOnly) process.exit(0)
+const report = []
 for (const name of readdirSync(app).sort()) {
   const main = join(app, name, 'main.js')
-  if (!existsSync(main)) continue
+  if (!existsSync(main) || (only.length && !only.includes(name))) continue
+  const needs = NEEDS[name]
+  if (needs && !process.env[needs]) {
+    report.push([name, `skipped (needs a server: set ${needs})`, ''])
+    continue
+  }
   console.log(`── examples/${name} ──`)
+  const started = Date.now()
   const r = spawnSync(process.execPath, ['--enable-source-maps', main], { stdio: 'inherit', cwd: app })
-  if (r.status !== 0) failed++
+  report.push([name, r.status === 0 ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`, `${Date.now() - started} ms`])
+  console.log()
 }
+console.log('── report ──')
+for (const [name, status, ms] of report) console.log(`  ${name.padEnd(14)} ${status.padEnd(38)} ${ms}`)
+const failed = report.filter(([, status]) => status.startsWith('FAILED')).length
+console.log(failed ? `${failed} example(s) failed` : `all ${report.filter(([, s]) => s === 'ok').length} examples ran`)
 process.exitCode = failed ? 1 : 0

@@ -54,8 +54,9 @@ mkdirSync(join(pkg, 'node_modules'), { recursive: true })
 mkdirSync(join(app, 'node_modules'), { recursive: true })
 writeFileSync(join(app, 'package.json'), '{ "name": "fncache-examples", "private": true, "type": "module" }\n')
 symlinkSync(pkg, join(app, 'node_modules/fncache.macro'), 'dir')
-// Runtime dependencies, and the optional peers the examples use (ioredis, @swc/core).
-for (const dep of ['babel-plugin-macros', 'cbor-x', 'magic-string', 'cosmiconfig', 'ioredis', '@swc/core']) {
+// Runtime dependencies (whatever package.json lists), and the optional peers the examples use.
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+for (const dep of [...Object.keys(manifest.dependencies ?? {}), 'ioredis', '@swc/core']) {
   if (!existsSync(join(root, 'node_modules', dep))) continue
   mkdirSync(dirname(join(pkg, 'node_modules', dep)), { recursive: true })
   symlinkSync(join(root, 'node_modules', dep), join(pkg, 'node_modules', dep), 'dir')

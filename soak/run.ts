@@ -1,0 +1,69 @@
+// `npm run soak`: 4 processes for 60 s over one shared file directory and one Redis (plus a
+// memory backend each), then a summary. Fails on any error, any value served after its tag's
+// invalidation resolved, or heap growth of 10% or more after warm-up. Options: --seconds N,
+// --procs N, --heap-limit PERCENT. tests/hardening/soak.test.ts runs a 10 s version.
+
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startRedis } from '../tests/helpers/redis-server.js'
+
+export interface SoakOptions { seconds: number; procs: number; heapLimit: number }
+export interface SoakResult { ok: boolean; problems: string[]; workers: any[]; summary: string }
+
+const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url))
+
+export async function runSoak(o: SoakOptions): Promise<SoakResult> {
+  const server = await startRedis()
+  const dir = mkdtempSync(join(tmpdir(), 'fncache-soak-'))
+  try {
+    const workers = await Promise.all(Array.from({ length: o.procs }, (_, i) => new Promise<any>((resolve) => {
+      const child = spawn(process.execPath, ['--expose-gc', '--conditions=fncache-source', '--import', 'tsx', WORKER], {
+        env: { ...process.env, SOAK_ID: String(i), SOAK_MS: String(o.seconds * 1000), SOAK_DIR: dir, REDIS_URL: server.url },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let out = ''
+      let err = ''
+      child.stdout.on('data', (d) => { out += d })
+      child.stderr.on('data', (d) => { err += d })
+      const kill = setTimeout(() => child.kill('SIGKILL'), o.seconds * 1000 + 60_000)
+      child.on('close', (code) => {
+        clearTimeout(kill)
+        const line = out.split('\n').find((l) => l.startsWith('SOAK '))
+        resolve(line ? JSON.parse(line.slice(5)) : { id: i, crashed: `exit ${code}: ${err.slice(-2000)}` })
+      })
+    })))
+    const problems: string[] = []
+    for (const w of workers) {
+      if (w.crashed) { problems.push(`worker ${w.id} crashed: ${w.crashed}`); continue }
+      if (w.thrown > 0 || w.errors.length > 0) problems.push(`worker ${w.id}: ${w.thrown} calls threw; errors: ${w.errors.join(' / ')}`)
+      if (w.violations > 0) problems.push(`worker ${w.id}: ${w.violations} values served after their tag's invalidation resolved: ${w.samples.join(' / ')}`)
+      if (w.growth * 100 >= o.heapLimit) problems.push(`worker ${w.id}: heap grew ${(w.growth * 100).toFixed(1)}% after warm-up (limit ${o.heapLimit}%)`)
+    }
+    const ok = workers.filter((w) => !w.crashed)
+    const sum = (k: string) => ok.reduce((n, w) => n + w[k], 0)
+    const summary = [
+      `soak: ${o.procs} processes x ${o.seconds} s over memory, file and Redis`,
+      `  operations ${sum('ops')} (reads ${sum('reads')}, tag invalidations ${sum('invalidations')}); hits ${sum('hits')}, misses ${sum('misses')}, evictions ${sum('evictions')}`,
+      `  errors ${ok.reduce((n, w) => n + w.thrown + w.errors.length, 0)}; values served after their tag's invalidation resolved: ${sum('violations')}; in-flight overlaps (g = R - 1, shared backends): ${sum('overlaps')}`,
+      `  heap growth after warm-up: ${ok.map((w) => `${(w.growth * 100).toFixed(1)}% (${(w.heapBase / 1e6).toFixed(1)} -> ${(w.heapEnd / 1e6).toFixed(1)} MB)`).join(', ')}`,
+      problems.length ? `FAIL\n  ${problems.join('\n  ')}` : 'ok',
+    ].join('\n')
+    return { ok: problems.length === 0, problems, workers, summary }
+  } finally {
+    await server.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const arg = (name: string, dflt: number) => {
+    const i = process.argv.indexOf(`--${name}`)
+    return i >= 0 ? Number(process.argv[i + 1]) : dflt
+  }
+  const r = await runSoak({ seconds: arg('seconds', 60), procs: arg('procs', 4), heapLimit: arg('heap-limit', 10) })
+  console.log(r.summary)
+  process.exitCode = r.ok ? 0 : 1
+}

@@ -23,7 +23,7 @@ function walk(dir: string, ext: RegExp, out: string[] = []): string[] {
 
 /** The code of a file with comments, strings and template text blanked (token-accurate, via the TS scanner). */
 function codeOnly(text: string): string {
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text)
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, text)
   let out = ''
   const templates: number[] = [] // open braces inside each `${` of the templates being scanned
   for (let k = scanner.scan(); k !== ts.SyntaxKind.EndOfFileToken; k = scanner.scan()) {

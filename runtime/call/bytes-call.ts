@@ -1,0 +1,229 @@
+// Calls on byte backends (file, Redis, a tiered backend's L2): read the record, check key,
+// version and freshness, serve stale or take a lease, call, then write the record. Written once
+// as a generator of backend operations that persistent.ts drives sync or async.
+
+import type { Lease } from '../backends/backend.js'
+import type { StoredRecord } from '../codec.js'
+import { DEBUG } from '../debug.js'
+import { typeError, warnOnce } from '../errors.js'
+import { G, callEnded, callStarted, invalidatedSince, reportError } from '../global.js'
+import { FAILED, HELD, corruptRecord, drive, failed, isThenable, type Op } from '../persistent.js'
+import { BAD_SIGNATURE, readRecord as decodeStored, writeRecord } from '../record.js'
+import { NONE, type Bound, type FnContext, type Local } from './context.js'
+
+/** Distributed stampede protection, on backends that offer acquire() without `lock` settings: lease and wait. */
+const LEASE_MS = 10_000
+/** First and last pause between re-reads while another process holds the lease. */
+const WAIT_MIN_MS = 10
+const WAIT_MAX_MS = 200
+
+type Pre = Uint8Array | null | typeof FAILED
+
+export function* putFlow(ctx: FnContext, b: Bound, full: string, value: unknown, args: ArrayLike<unknown>, epoch: number, local?: Local): Generator<Op, void, unknown> {
+  if (!ctx.storable(b, value)) return
+  const tags = ctx.tagsFor(b, value, args)
+  if (tags === NONE) return
+  const logical = full.slice(b.ns.length)
+  if (epoch !== G.epoch && invalidatedSince(epoch, logical, tags)) return
+  const now = G.now()
+  const fresh = ctx.freshFrom(b, now)
+  const rec: StoredRecord = { key: full, version: ctx.cfg.version, created: now, fresh, stale: fresh + ctx.window, tags: tags ?? [], value }
+  local?.put(value, fresh, rec.tags)
+  const bytes = writeRecord(rec)
+  if (bytes === undefined) {
+    warnOnce('FNCACHE_UNENCODABLE', ctx.id, `${ctx.id} returned a value that cannot be stored (a function, symbol or class instance inside it); such results are returned uncached.`)
+    return
+  }
+  if (bytes.length > G.maxEntrySize) return ctx.tooLarge(bytes.length)
+  const ttl = rec.stale === Infinity ? undefined : rec.stale - now
+  yield { op: 'set', key: ctx.storageKey(b, logical), bytes, options: { ttl, tags: b.ns === '' ? rec.tags : rec.tags.map((t) => b.ns + t) } }
+  b.c.sets++
+  if (DEBUG) ctx.logLogical('store', logical)
+}
+
+/** The record if it is this call's (fresh or not) and verifies; corrupt ones are counted and removed. */
+export function ownRecord(ctx: FnContext, b: Bound, sk: string, full: string, bytes: Uint8Array): StoredRecord | undefined {
+  const rec = decodeStored(bytes)
+  if (rec === undefined || rec === BAD_SIGNATURE) corruptRecord(b, sk, rec === BAD_SIGNATURE)
+  else if (rec.key === full && rec.version === ctx.cfg.version) return rec
+  return undefined
+}
+
+/** The record at `sk` (see ownRecord), or FAILED when the backend failed. `pre`: bytes already read (null: known absent). */
+function* readRecord(ctx: FnContext, b: Bound, sk: string, full: string, pre?: Pre): Generator<Op, StoredRecord | undefined | typeof FAILED, unknown> {
+  const bytes = pre !== undefined ? pre : (yield { op: 'get', key: sk }) as Uint8Array | undefined | typeof FAILED
+  if (bytes === FAILED) return FAILED
+  if (bytes === undefined || bytes === null) return undefined
+  return ownRecord(ctx, b, sk, full, bytes)
+}
+
+function* callFlow(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, lookup: boolean, local?: Local, pre?: Pre): Generator<Op, unknown, unknown> {
+  const full = b.ns + logical
+  const sk = ctx.storageKey(b, logical)
+  const read = lookup ? yield* readRecord(ctx, b, sk, full, pre) : undefined
+  // A backend that just failed a read will likely fail the write too: do not wait for it twice.
+  const reachable = read !== FAILED
+  const rec = read === FAILED ? undefined : read
+  const now = G.now()
+  if (rec !== undefined) {
+    if (rec.fresh > now) {
+      b.c.hits++
+      if (DEBUG) ctx.logLogical('hit', logical)
+      local?.put(rec.value, rec.fresh, rec.tags)
+      return rec.value
+    }
+    if (now < rec.fresh + ctx.cfg.swr) {
+      b.c.staleHits++
+      if (DEBUG) ctx.logLogical('stale', logical)
+      revalidateBytes(ctx, b, self, args, logical, local)
+      return rec.value
+    }
+  }
+  if (lookup) {
+    b.c.misses++
+    if (DEBUG) ctx.logLogical('miss', logical)
+  }
+  let lease: Lease | undefined
+  if (lookup && reachable && ctx.returnsPromise && b.backend.acquire !== undefined) {
+    // Another process may be computing this key: take the lease, or wait (boundedly) for its result.
+    const leaseMs = b.backend.lock?.leaseMs ?? LEASE_MS
+    const deadline = G.now() + (b.backend.lock?.waitMs ?? leaseMs)
+    for (let pause = WAIT_MIN_MS; ; pause = Math.min(WAIT_MAX_MS, pause * 2)) {
+      const got = yield { op: 'acquire', key: sk, leaseMs }
+      if (got !== HELD) {
+        lease = got as Lease | undefined
+        break
+      }
+      if (G.now() >= deadline) break
+      yield { op: 'sleep', ms: pause }
+      const theirs = yield* readRecord(ctx, b, sk, full)
+      if (theirs !== undefined && theirs !== FAILED && theirs.fresh > G.now()) {
+        b.c.dedupedCalls++
+        local?.put(theirs.value, theirs.fresh, theirs.tags)
+        return theirs.value
+      }
+    }
+  }
+  const epoch = callStarted()
+  try {
+    let value: unknown
+    try {
+      value = yield { op: 'call' }
+    } catch (err) {
+      if (rec !== undefined && G.now() < rec.fresh + ctx.cfg.sie) {
+        b.c.staleHits++
+        return rec.value
+      }
+      throw err
+    }
+    if (reachable) yield* putFlow(ctx, b, full, value, args, epoch, local)
+    else if (local !== undefined && ctx.storable(b, value)) {
+      const tags = ctx.tagsFor(b, value, args)
+      if (tags !== NONE) local.put(value, ctx.freshFrom(b, G.now()), tags ?? [])
+    }
+    return value
+  } finally {
+    callEnded()
+    if (lease !== undefined) yield { op: 'release', lease }
+  }
+}
+
+/** Runs the whole flow (sync while the backend and the function answer synchronously). */
+export function runBytes(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, lookup: boolean, local?: Local, pre?: Pre): unknown {
+  const call = () => ctx.fn.apply(self, args as unknown[])
+  const r = drive(callFlow(ctx, b, self, args, logical, lookup, local, pre), b, b.sync && !ctx.returnsPromise, call)
+  if (isThenable(r)) ctx.returnsPromise = true
+  return r
+}
+
+/**
+ * The async hit path of byte backends: one get and one decode, then the full flow only when the
+ * record is not a fresh hit (its bytes handed over, not read again).
+ */
+export function asyncBytes(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, local?: Local): unknown {
+  if (!b.breaker.allow()) return runBytes(ctx, b, self, args, logical, true, local, FAILED)
+  const full = b.ns + logical
+  let pending: Promise<Uint8Array | undefined>
+  try {
+    pending = b.backend.get(ctx.storageKey(b, logical))
+  } catch (e) {
+    failed(b, 'get', e)
+    return runBytes(ctx, b, self, args, logical, true, local, FAILED)
+  }
+  return pending.then((bytes) => {
+    b.breaker.success()
+    if (bytes === undefined) return runBytes(ctx, b, self, args, logical, true, local, null)
+    const rec = decodeStored(bytes)
+    if (rec !== undefined && rec !== BAD_SIGNATURE && rec.key === full && rec.version === ctx.cfg.version && rec.fresh > G.now()) {
+      b.c.hits++
+      if (DEBUG) ctx.logLogical('hit', logical)
+      local?.put(rec.value, rec.fresh, rec.tags)
+      return rec.value
+    }
+    return runBytes(ctx, b, self, args, logical, true, local, bytes)
+  }, (e) => {
+    failed(b, 'get', e)
+    return runBytes(ctx, b, self, args, logical, true, local, FAILED)
+  })
+}
+
+function revalidateBytes(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, local?: Local): void {
+  if (ctx.refreshing.has(logical)) return
+  ctx.refreshing.add(logical)
+  const argv = Array.from(args)
+  const fail = (e: unknown) => {
+    ctx.refreshing.delete(logical)
+    b.c.errors++
+    reportError(e, { operation: 'revalidate', functionId: ctx.id }, warnOnce)
+  }
+  setTimeout(() => {
+    try {
+      const r = runBytes(ctx, b, self, argv, logical, false, local)
+      if (isThenable(r)) Promise.resolve(r).then(() => ctx.refreshing.delete(logical), fail)
+      else ctx.refreshing.delete(logical)
+    } catch (e) {
+      fail(e)
+    }
+  }, 0)
+}
+
+export function bytesCall(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>): unknown {
+  const logical = ctx.logicalKey(args)
+  if (!b.sync && !ctx.returnsPromise) return probe(ctx, b, self, args, logical)
+  if (ctx.cfg.dedupe) {
+    const p = ctx.inflight.get(logical)
+    if (p !== undefined) {
+      b.c.dedupedCalls++
+      return p
+    }
+  }
+  const r = b.sync && !ctx.returnsPromise ? runBytes(ctx, b, self, args, logical, true) : asyncBytes(ctx, b, self, args, logical)
+  return ctx.track(logical, r)
+}
+
+/**
+ * First call of a function not known to be async, on a backend without sync access: run it
+ * uncached to learn whether it returns a promise (then cache as async) or not (a sync function
+ * cannot wait for the backend: a TypeError that says so).
+ */
+export function probe(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, local?: Local): unknown {
+  const result = ctx.fn.apply(self, args as unknown[])
+  if (!isThenable(result)) {
+    throw typeError('E_SYNC_ON_ASYNC_BACKEND', `${ctx.id} is synchronous, but backend "${b.name}" (${b.backend.kind}) has no synchronous access; a sync function cannot wait for it.`,
+      `make ${ctx.id.split('#').pop()} async, or cache it on a memory or file backend ({ backend: 'default' }).`)
+  }
+  ctx.returnsPromise = true
+  b.c.misses++
+  const epoch = callStarted()
+  return Promise.resolve(result).then(async (value) => {
+    try {
+      await drive(putFlow(ctx, b, b.ns + logical, value, args, epoch, local), b, false, () => undefined)
+    } finally {
+      callEnded()
+    }
+    return value
+  }, (err) => {
+    callEnded()
+    throw err
+  })
+}

@@ -1,0 +1,251 @@
+// The state of one cached function: its options, its binding to a backend (re-resolved when
+// configure() changes the generation), its counters and in-flight calls, and the key builder
+// every path shares.
+
+import { isSyncBackend } from '../backends/backend.js'
+import { DIRECT, ENCODED, PATH, defaultBackend, type KeyKind, type MemoryBackend, type MemoryStore } from '../backends/memory.js'
+import { isTiered } from '../backends/tiered.js'
+import { Breaker } from '../breaker.js'
+import { debugLog } from '../debug.js'
+import { typeError, warnOnce } from '../errors.js'
+import { G, isValueBackend, reportError } from '../global.js'
+import { boundKey } from '../hash.js'
+import { encodeArgs, encodeValue } from '../key.js'
+import { Counters, addInto, emptyStats, withRate } from '../metrics.js'
+import type { FnConfig } from '../options.js'
+import { isThenable, type Target } from '../persistent.js'
+import type { FunctionStats } from '../types.js'
+
+export type AnyFn = (...args: any[]) => any
+
+/** The backend a function is bound to. */
+export interface Bound extends Target {
+  gen: number
+  /** Set when the backend holds live values (memory, or a tiered backend's L1): the fast path. */
+  store: MemoryStore | null
+  mem: MemoryBackend | null
+  /** True when `backend` is a tiered backend: a miss in `store` falls through to its L2 bytes. */
+  tiered: boolean
+  sync: boolean
+  /** Effective TTL in ms; 0: no expiry. */
+  ttl: number
+  /** Storage-key namespace, with its separator. */
+  ns: string
+}
+
+/** Where a value read from or written to the shared tier is also kept in this process (tiered L1). */
+export interface Local {
+  put(value: unknown, fresh: number, tags: readonly string[]): void
+}
+
+/** "No value" where undefined is a value. */
+export const NONE = Symbol('none')
+
+const AsyncFunction = (async () => {}).constructor
+
+/** Whether a single key value can key a map as itself (primitives but -0, which a Map folds into 0). */
+export function isDirect(v: unknown): boolean {
+  const t = typeof v
+  return t === 'number' ? v !== 0 || 1 / (v as number) > 0 : t === 'string' || t === 'boolean' || v == null || t === 'bigint'
+}
+
+export class FnContext {
+  readonly id: string
+  readonly prefix: string
+  /** How long entries are kept past fresh: the longer of the two stale windows. */
+  readonly window: number
+  /** Whether results are promises: known from syntax, or learnt from the first result. */
+  returnsPromise: boolean
+  readonly counters = new Map<string, Counters>()
+  readonly inflight = new Map<string, Promise<unknown>>()
+  readonly refreshing = new Set<string>()
+  bound = { gen: -1 } as Bound
+  /** Set by computeKey: how the returned key is to be looked up. */
+  kindOf: KeyKind = DIRECT
+
+  constructor(readonly fn: AnyFn, readonly cfg: FnConfig) {
+    this.id = cfg.id
+    this.prefix = cfg.prefix
+    this.window = Math.max(cfg.swr, cfg.sie)
+    this.returnsPromise = cfg.async ?? fn instanceof AsyncFunction
+  }
+
+  current(): Bound {
+    return this.bound.gen === G.gen ? this.bound : this.rebind()
+  }
+
+  rebind(): Bound {
+    const { cfg, id } = this
+    const name = cfg.backend
+    if (name === 'default' && !G.backends.has(name)) G.backends.set(name, defaultBackend())
+    const backend = G.backends.get(name)
+    if (backend === undefined) {
+      throw typeError('E_UNKNOWN_BACKEND', `${id}: backend "${name}" is not registered; registered backends: ${[...G.backends.keys()].join(', ')}.`,
+        `configure({ backends: { ${JSON.stringify(name).slice(1, -1)}: memory({ max: 10_000 }) } })`)
+    }
+    let c = this.counters.get(name)
+    if (c === undefined) {
+      this.counters.set(name, (c = new Counters(id, name)))
+      G.counters.push(c)
+    }
+    let breaker = G.breakers.get(backend)
+    if (breaker === undefined) G.breakers.set(backend, (breaker = new Breaker(5, 1_000, 30_000, () => G.now())))
+    const tier = isTiered(backend)
+    const mem = tier ? backend.l1 : isValueBackend(backend) ? backend : null
+    const store = mem !== null ? mem.store(id, this.prefix, c) : null
+    if (store !== null) {
+      if (store.version !== cfg.version && store.size > 0) mem!.clearStore(store)
+      store.version = cfg.version
+      store.window = this.window
+    }
+    const ttl = cfg.ttl ?? G.ttl
+    const ns = cfg.namespace ?? G.namespace
+    this.bound = {
+      gen: G.gen, backend, name, c, breaker, fnId: id, store, mem, tiered: tier,
+      sync: tier ? false : mem !== null || isSyncBackend(backend),
+      ttl: ttl === Infinity ? 0 : ttl,
+      ns: ns === '' ? '' : ns + ':',
+    }
+    return this.bound
+  }
+
+  // --- keys ---
+
+  /** The key values of a call: the selected or declared arguments (missing ones are undefined). */
+  #keyValues(args: ArrayLike<unknown>): ArrayLike<unknown> {
+    const { keyIdx, params, rest } = this.cfg
+    if (keyIdx !== null) return keyIdx.map((i) => args[i])
+    if (params !== null && !rest && args.length < params.length) {
+      const padded = Array.from(args)
+      padded.length = params.length
+      return padded
+    }
+    return args
+  }
+
+  /** The store key of a call (a primitive, a path of primitives or an encoded string); sets `kindOf`. */
+  computeKey(args: ArrayLike<unknown>): unknown {
+    const { keyFn, keyIdx, params, rest, keyOf } = this.cfg
+    let values: ArrayLike<unknown>
+    let names = params ?? undefined
+    if (keyFn !== null) {
+      values = [keyFn.apply(undefined, args as unknown[])]
+      names = ['key()']
+    } else {
+      values = this.#keyValues(args)
+      if (keyIdx !== null && params !== null) names = keyIdx.map((i) => params[i]!)
+    }
+    const n = values.length
+    if (n === 1 && isDirect(values[0])) {
+      this.kindOf = DIRECT
+      return values[0]
+    }
+    if (n >= 2) {
+      let direct = true
+      for (let i = 0; i < n && direct; i++) direct = isDirect(values[i])
+      if (direct) {
+        this.kindOf = PATH
+        return values
+      }
+    }
+    this.kindOf = ENCODED
+    if (keyOf !== null && keyFn === null && params !== null && !rest && args.length <= params.length) {
+      const k = keyOf.apply(undefined, args as unknown[])
+      if (k !== undefined) return k
+    }
+    return encodeArgs(values, this.id, names)
+  }
+
+  /** The encoded arguments of a key: the logical key without its prefix. */
+  encodedOf(key: unknown, kind: KeyKind): string {
+    const { keyOf, keyIdx, keyFn, params } = this.cfg
+    if (kind === ENCODED) return key as string
+    if (kind === DIRECT) return encodeValue(key, this.id, 'key')
+    if (keyOf !== null && keyIdx === null && keyFn === null) {
+      const k = keyOf.apply(undefined, key as unknown[])
+      if (k !== undefined) return k
+    }
+    return encodeArgs(key as ArrayLike<unknown>, this.id, params ?? undefined)
+  }
+
+  /** The logical key of a call's arguments. */
+  logicalKey(args: ArrayLike<unknown>): string {
+    const key = this.computeKey(args)
+    return this.prefix + this.encodedOf(key, this.kindOf)
+  }
+
+  storageKey(b: Bound, logical: string): string {
+    return boundKey(b.ns + logical, G.maxKeyLength)
+  }
+
+  // --- what to store ---
+
+  /** The tags of a result, undefined when none, NONE when the tags function failed (reported). */
+  tagsFor(b: Bound, value: unknown, args: ArrayLike<unknown>): readonly string[] | undefined | typeof NONE {
+    const tagsOf = this.cfg.tags
+    if (tagsOf === null) return undefined
+    try {
+      const t = tagsOf(value, args)
+      if (!Array.isArray(t) || !t.every((x: unknown) => typeof x === 'string')) {
+        throw typeError('E_OPTION', `${this.id}: the tags function must return an array of strings; received ${Array.isArray(t) ? 'an array with a non-string' : typeof t}.`)
+      }
+      return t
+    } catch (e) {
+      b.c.errors++
+      reportError(e, { operation: 'tags', functionId: this.id }, warnOnce)
+      return NONE
+    }
+  }
+
+  /** Whether cacheIf lets the result be stored (a throwing cacheIf is reported, and stores nothing). */
+  storable(b: Bound, value: unknown): boolean {
+    const cacheIf = this.cfg.cacheIf
+    if (cacheIf === null) return true
+    try {
+      return cacheIf(value) === true
+    } catch (e) {
+      b.c.errors++
+      reportError(e, { operation: 'cacheIf', functionId: this.id }, warnOnce)
+      return false
+    }
+  }
+
+  /** Registers an async result under `ik` so concurrent callers of one key share it. */
+  track(ik: string, r: unknown): unknown {
+    if (isThenable(r) && this.cfg.dedupe) {
+      const p = r as Promise<unknown>
+      this.inflight.set(ik, p)
+      const done = () => { if (this.inflight.get(ik) === p) this.inflight.delete(ik) }
+      p.then(done, done)
+    }
+    return r
+  }
+
+  freshFrom(b: Bound, now: number): number {
+    return b.ttl > 0 ? now + b.ttl : Infinity
+  }
+
+  /** A value as the function returns it: a promise for promise-returning functions. */
+  ret(v: unknown): unknown {
+    return this.returnsPromise ? Promise.resolve(v) : v
+  }
+
+  tooLarge(size: number): void {
+    warnOnce('FNCACHE_ENTRY_TOO_LARGE', this.id, `${this.id} returned a result of about ${size} bytes, over maxEntrySize (${G.maxEntrySize}); such results are returned uncached. Raise configure({ maxEntrySize }) or cache a smaller result.`)
+  }
+
+  /** Debug log of an event on one key (only called when DEBUG). */
+  log(event: string, key: unknown, kind: KeyKind): void {
+    debugLog(event, this.id, this.prefix + this.encodedOf(key, kind))
+  }
+
+  logLogical(event: string, logical: string): void {
+    debugLog(event, this.id, logical)
+  }
+
+  stats(): FunctionStats {
+    const s = emptyStats()
+    for (const c of this.counters.values()) addInto(s, c)
+    return withRate(s)
+  }
+}

@@ -1,0 +1,155 @@
+// Calls on a backend that holds live values (memory, or a tiered backend's L1): stale serving,
+// in-flight dedupe, the call itself, stale-if-error, and storing the result.
+
+import { PATH, type KeyKind } from '../backends/memory.js'
+import { estimateSize } from '../backends/size.js'
+import { DEBUG } from '../debug.js'
+import { warnOnce } from '../errors.js'
+import { G, callEnded, callStarted, invalidatedSince, reportError } from '../global.js'
+import { encodeArgs } from '../key.js'
+import { drive, isThenable } from '../persistent.js'
+import { asyncBytes, probe, putFlow } from './bytes-call.js'
+import { NONE, type Bound, type FnContext, type Local } from './context.js'
+
+export type Put = (value: unknown, epoch: number) => void | Promise<void>
+
+export function putMemory(ctx: FnContext, b: Bound, key: unknown, kind: KeyKind, value: unknown, args: ArrayLike<unknown>, epoch: number): void {
+  if (!ctx.storable(b, value)) return
+  const tags = ctx.tagsFor(b, value, args)
+  if (tags === NONE) return
+  if (epoch !== G.epoch && invalidatedSince(epoch, ctx.prefix + ctx.encodedOf(key, kind), tags)) return
+  if (G.maxEntrySize !== Infinity) {
+    const size = estimateSize(value, key)
+    if (size > G.maxEntrySize) return ctx.tooLarge(size)
+  }
+  if (b.mem!.put(b.store!, key, kind, value, ctx.freshFrom(b, b.mem!.now()), tags)) {
+    b.c.sets++
+    if (DEBUG) ctx.log('store', key, kind)
+  }
+}
+
+/** Where a tiered backend keeps a value in this process. */
+export function localTier(b: Bound, key: unknown, kind: KeyKind): Local {
+  return { put: (value, fresh, tags) => { b.mem!.put(b.store!, key, kind, value, fresh, tags) } }
+}
+
+/**
+ * Calls the function and stores its result with `put`; settles dedupe (under `ik`), stale-if-error
+ * and the in-flight log. Returns the result (a promise for async results).
+ */
+export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, ik: string | null,
+  staleValue: unknown, staleUntil: number, put: Put): unknown {
+  const epoch = callStarted()
+  let result: unknown
+  try {
+    result = ctx.fn.apply(self, args as unknown[])
+  } catch (err) {
+    callEnded()
+    if (staleValue !== NONE && G.now() < staleUntil) {
+      b.c.staleHits++
+      return staleValue
+    }
+    throw err
+  }
+  if (!isThenable(result)) {
+    try {
+      put(result, epoch)
+    } finally {
+      callEnded()
+    }
+    return result
+  }
+  ctx.returnsPromise = true
+  const p = Promise.resolve(result).then(
+    async (value) => {
+      await put(value, epoch)
+      return value
+    },
+    (err) => {
+      if (staleValue !== NONE && G.now() < staleUntil) {
+        b.c.staleHits++
+        return staleValue
+      }
+      throw err
+    },
+  )
+  const done = () => {
+    if (ik !== null && ctx.inflight.get(ik) === p) ctx.inflight.delete(ik)
+    callEnded()
+  }
+  p.then(done, done)
+  if (ctx.cfg.dedupe && ik !== null) ctx.inflight.set(ik, p)
+  return p
+}
+
+/** One background refresh per key; failures are counted and reported, never thrown. */
+function revalidate(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, ik: string, put: Put): void {
+  if (ctx.refreshing.has(ik) || ctx.inflight.has(ik)) return
+  ctx.refreshing.add(ik)
+  const argv = Array.from(args)
+  const fail = (e: unknown) => {
+    ctx.refreshing.delete(ik)
+    b.c.errors++
+    reportError(e, { operation: 'revalidate', functionId: ctx.id }, warnOnce)
+  }
+  setTimeout(() => {
+    try {
+      const r = invoke(ctx, b, self, argv, ik, NONE, 0, put)
+      if (isThenable(r)) Promise.resolve(r).then(() => ctx.refreshing.delete(ik), fail)
+      else ctx.refreshing.delete(ik)
+    } catch (e) {
+      fail(e)
+    }
+  }, 0)
+}
+
+export function memoryCall(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>): unknown {
+  const key = ctx.computeKey(args)
+  const kind = ctx.kindOf
+  const mem = b.mem!
+  const store = b.store!
+  const slot = store.slotOf(key, kind)
+  let stale: unknown = NONE
+  let fresh = 0
+  const now = mem.now()
+  if (slot !== undefined) {
+    fresh = mem.freshOf(slot)
+    if (fresh > now) {
+      b.c.hits++
+      return ctx.ret(mem.read(slot))
+    }
+    if (fresh + ctx.window > now) stale = mem.valueOf(slot)
+    else mem.expire(slot)
+  }
+  const ik = kind === PATH ? encodeArgs(key as ArrayLike<unknown>, ctx.id) : ctx.encodedOf(key, kind)
+  const put: Put = b.tiered
+    ? (value, epoch) => drive(putFlow(ctx, b, b.ns + ctx.prefix + ctx.encodedOf(key, kind), value, args, epoch, localTier(b, key, kind)),
+      b, false, () => undefined) as Promise<void>
+    : (value, epoch) => putMemory(ctx, b, key, kind, value, args, epoch)
+  if (stale !== NONE && now < fresh + ctx.cfg.swr) {
+    b.c.staleHits++
+    if (DEBUG) ctx.log('stale', key, kind)
+    revalidate(ctx, b, self, args, ik, put)
+    return ctx.ret(stale)
+  }
+  if (ctx.cfg.dedupe) {
+    const p = ctx.inflight.get(ik)
+    if (p !== undefined) {
+      b.c.dedupedCalls++
+      if (DEBUG) ctx.log('dedupe', key, kind)
+      return p
+    }
+  }
+  if (b.tiered) return tieredMiss(ctx, b, self, args, key, kind, ik)
+  b.c.misses++
+  if (DEBUG) ctx.log('miss', key, kind)
+  return invoke(ctx, b, self, args, ik, stale, fresh + ctx.cfg.sie, put)
+}
+
+/** A miss in a tiered backend's L1: the shared tier answers (or the function runs), and L1 keeps the value. */
+function tieredMiss(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, key: unknown, kind: KeyKind, ik: string): unknown {
+  const logical = ctx.prefix + ctx.encodedOf(key, kind)
+  const local = localTier(b, key, kind)
+  if (!ctx.returnsPromise) return probe(ctx, b, self, args, logical, local)
+  return ctx.track(ik, asyncBytes(ctx, b, self, args, logical, local))
+}

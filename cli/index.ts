@@ -125,8 +125,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Run when executed (bin, node cli/index.ts), not when imported.
+// Run when executed (the bin, `node cli/index.ts`), not when imported. No import.meta: this file
+// is compiled to CommonJS too.
 const invoked = process.argv[1] ?? ''
-if (/(?:^|[\\/])(?:cli[\\/]index\.[cm]?[jt]s|fncache)$/.test(invoked) || import.meta.url === `file://${invoked}`) {
+if (/(?:^|[\\/])(?:cli[\\/]index(?:\.[cm]?[jt]s)?|fncache(?:\.[cm]?js)?)$/.test(invoked)) {
   main(process.argv.slice(2)).then((code) => { process.exitCode = code }, (e) => { console.error(e); process.exitCode = EXIT.INTERNAL })
 }

@@ -8,9 +8,9 @@ import type { EvictionPolicy, Slot } from '../eviction/policy.js'
 import type { Backend, BackendStats, SetOptions } from './backend.js'
 import type { Counters } from '../metrics.js'
 import { describe, typeError } from '../errors.js'
-import { encodeArgs, encodeValue } from '../key.js'
 import { estimateSize } from './size.js'
-import { DIRECT, ENCODED, PATH, type KeyKind } from './key-kind.js'
+import { ENCODED, PATH, type KeyKind } from './key-kind.js'
+import { MISS, MemoryStore } from './memory-store.js'
 import { decodeStoreKey } from '../key-decode.js'
 import { G } from '../global.js'
 
@@ -39,149 +39,11 @@ export interface MemoryOptions {
   now?: () => number
 }
 
-/**
- * Returned by lookups that found no fresh value. Registered (Symbol.for) because two copies of the
- * package share one backend through the GlobalCache: a store made by one copy answers the other.
- */
-export const MISS: unique symbol = Symbol.for('fncache.macro/miss') as never
-export type Miss = typeof MISS
+export { MISS, MemoryStore, type Miss } from './memory-store.js'
 
-export { DIRECT, ENCODED, PATH, type KeyKind } from './key-kind.js'
-
-type Trie = Map<unknown, unknown>
-
+/** Slots allocated up front; the space doubles up to `max`. */
 const INITIAL_CAPACITY = 256
-
-/** The entries of one function (or of the generic byte API) inside a {@link MemoryBackend}. */
-export class MemoryStore {
-  /** Single primitive keys (not -0), stored as themselves: `f(42)` is found by `42`. */
-  readonly direct = new Map<unknown, Slot>()
-  /** Encoded argument lists (strings), for everything else. */
-  readonly encoded = new Map<string, Slot>()
-  /** By arity: nested Maps, one level per argument, leaves are slots. */
-  readonly tries: (Trie | undefined)[] = []
-  #pathEntries = 0
-  /** Milliseconds an entry is kept after it stops being fresh (stale-while-revalidate / -if-error). */
-  window = 0
-  version = ''
-  constructor(
-    readonly backend: MemoryBackend,
-    readonly index: number,
-    /** The logical-key prefix of this store's entries, for prefix invalidation. */
-    public prefix: string,
-    public counters: Counters | null,
-  ) {}
-
-  /** The fresh value stored under a direct key, or MISS. Marks the entry used. */
-  getDirect(key: unknown): unknown {
-    const slot = this.direct.get(key)
-    return slot === undefined ? MISS : this.backend.read(slot)
-  }
-
-  /** The fresh value stored under an encoded key, or MISS. Marks the entry used. */
-  getEncoded(key: string): unknown {
-    const slot = this.encoded.get(key)
-    return slot === undefined ? MISS : this.backend.read(slot)
-  }
-
-  /** The fresh value stored under two primitive values, or MISS. Marks the entry used. */
-  getPath2(a: unknown, b: unknown): unknown {
-    const m = this.tries[2]?.get(a) as Trie | undefined
-    if (m === undefined) return MISS
-    const slot = m.get(b) as Slot | undefined
-    return slot === undefined ? MISS : this.backend.read(slot)
-  }
-
-  /** The fresh value stored under three primitive values, or MISS. Marks the entry used. */
-  getPath3(a: unknown, b: unknown, c: unknown): unknown {
-    let m = this.tries[3]?.get(a) as Trie | undefined
-    if (m === undefined) return MISS
-    m = m.get(b) as Trie | undefined
-    if (m === undefined) return MISS
-    const slot = m.get(c) as Slot | undefined
-    return slot === undefined ? MISS : this.backend.read(slot)
-  }
-
-  /** The fresh value of any key kind, or MISS. */
-  getAny(key: unknown, kind: KeyKind): unknown {
-    const slot = this.slotOf(key, kind)
-    return slot === undefined ? MISS : this.backend.read(slot)
-  }
-
-  /** The slot of a key whatever its freshness, or undefined. */
-  slotOf(key: unknown, kind: KeyKind): Slot | undefined {
-    if (kind === DIRECT) return this.direct.get(key)
-    if (kind === ENCODED) return this.encoded.get(key as string)
-    const path = key as readonly unknown[]
-    let m = this.tries[path.length]
-    for (let i = 0; m !== undefined && i < path.length - 1; i++) m = m.get(path[i]) as Trie | undefined
-    return m?.get(path[path.length - 1]) as Slot | undefined
-  }
-
-  /** @internal used by the backend only. */
-  setSlot(key: unknown, kind: KeyKind, slot: Slot): void {
-    if (kind === DIRECT) this.direct.set(key, slot)
-    else if (kind === ENCODED) this.encoded.set(key as string, slot)
-    else {
-      const path = key as readonly unknown[]
-      let m = this.tries[path.length] ??= new Map()
-      for (let i = 0; i < path.length - 1; i++) {
-        let next = m.get(path[i]) as Trie | undefined
-        if (next === undefined) m.set(path[i], (next = new Map()))
-        m = next
-      }
-      m.set(path[path.length - 1], slot)
-      this.#pathEntries++
-    }
-  }
-
-  /** @internal used by the backend only: forgets the key, pruning emptied trie levels. */
-  deleteSlot(key: unknown, kind: KeyKind): void {
-    if (kind === DIRECT) this.direct.delete(key)
-    else if (kind === ENCODED) this.encoded.delete(key as string)
-    else {
-      const path = key as readonly unknown[]
-      const maps: Trie[] = []
-      let m = this.tries[path.length]
-      for (let i = 0; m !== undefined && i < path.length - 1; i++) {
-        maps.push(m)
-        m = m.get(path[i]) as Trie | undefined
-      }
-      if (m === undefined || !m.delete(path[path.length - 1])) return
-      this.#pathEntries--
-      for (let i = maps.length - 1; i >= 0 && m.size === 0; i--) {
-        maps[i]!.delete(path[i])
-        m = maps[i]!
-      }
-    }
-  }
-
-  /** Every key of this store with its kind (a snapshot: safe to delete while iterating). */
-  keys(): [unknown, KeyKind][] {
-    const out: [unknown, KeyKind][] = []
-    for (const k of this.direct.keys()) out.push([k, DIRECT])
-    for (const k of this.encoded.keys()) out.push([k, ENCODED])
-    const walk = (m: Trie, depth: number, path: unknown[]) => {
-      for (const [k, v] of m) {
-        if (depth === 1) out.push([[...path, k], PATH])
-        else walk(v as Trie, depth - 1, [...path, k])
-      }
-    }
-    this.tries.forEach((t, arity) => { if (t !== undefined) walk(t, arity, []) })
-    return out
-  }
-
-  get size(): number {
-    return this.direct.size + this.encoded.size + this.#pathEntries
-  }
-
-  /** The encoded arguments of a key (the logical key without the prefix). */
-  encodedKey(key: unknown, kind: KeyKind): string {
-    if (kind === ENCODED) return key as string
-    if (kind === DIRECT) return encodeValue(key, '', 'key')
-    return encodeArgs(key as readonly unknown[], '')
-  }
-}
+export { DIRECT, ENCODED, PATH, type KeyKind } from './key-kind.js'
 
 export class MemoryBackend implements Backend {
   readonly kind = 'memory'

@@ -99,7 +99,7 @@ export function callStarted(): number {
 }
 
 export function callEnded(): void {
-  if (--G.inflight === 0) G.log.length = 0
+  if (--G.inflight === 0 && G.log.length > 0) G.log.length = 0
 }
 
 /** Reports a cache-side failure once per operation and backend, through onError or a warning. */

@@ -22,7 +22,8 @@ export function putMemory(ctx: FnContext, b: Bound, key: unknown, kind: KeyKind,
     const size = estimateSize(value, key)
     if (size > G.maxEntrySize) return ctx.tooLarge(size)
   }
-  if (b.mem!.put(b.store!, key, kind, value, ctx.freshFrom(b, b.mem!.now()), tags)) {
+  // The clock is read only for entries that expire: most memory caches have no ttl.
+  if (b.mem!.put(b.store!, key, kind, value, b.ttl > 0 ? b.mem!.now() + b.ttl : Infinity, tags)) {
     b.c.sets++
     if (DEBUG) ctx.log('store', key, kind)
   }
@@ -33,12 +34,19 @@ export function localTier(b: Bound, key: unknown, kind: KeyKind): Local {
   return { put: (value, fresh, tags) => { b.mem!.put(b.store!, key, kind, value, fresh, tags) } }
 }
 
+/** The string that keys a call in flight (built only for promise results and stale refreshes). */
+function inflightKey(ctx: FnContext, key: unknown, kind: KeyKind): string {
+  return kind === PATH ? encodeArgs(key as ArrayLike<unknown>, ctx.id) : ctx.encodedOf(key, kind)
+}
+
 /**
- * Calls the function and stores its result with `put`; settles dedupe (under `ik`), stale-if-error
- * and the in-flight log. Returns the result (a promise for async results).
+ * Calls the function and stores its result: into this memory store, or through `put` when given
+ * (tiered backends). Settles dedupe (when `share`), stale-if-error and the in-flight log.
+ * Returns the result (a promise for async results). No closure is made unless the result is a
+ * promise: this is the miss path of sync functions.
  */
-export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, ik: string | null,
-  staleValue: unknown, staleUntil: number, put: Put): unknown {
+export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, key: unknown, kind: KeyKind,
+  share: boolean, staleValue: unknown, staleUntil: number, put: Put | null): unknown {
   const epoch = callStarted()
   let result: unknown
   try {
@@ -53,16 +61,19 @@ export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<
   }
   if (!isThenable(result)) {
     try {
-      put(result, epoch)
+      if (put === null) putMemory(ctx, b, key, kind, result, args, epoch)
+      else put(result, epoch)
     } finally {
       callEnded()
     }
     return result
   }
   ctx.returnsPromise = true
+  const ik = share ? inflightKey(ctx, key, kind) : null
   const p = Promise.resolve(result).then(
     async (value) => {
-      await put(value, epoch)
+      if (put === null) putMemory(ctx, b, key, kind, value, args, epoch)
+      else await put(value, epoch)
       return value
     },
     (err) => {
@@ -83,7 +94,8 @@ export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<
 }
 
 /** One background refresh per key; failures are counted and reported, never thrown. */
-function revalidate(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, ik: string, put: Put): void {
+function revalidate(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, key: unknown, kind: KeyKind, put: Put | null): void {
+  const ik = inflightKey(ctx, key, kind)
   if (ctx.refreshing.has(ik) || ctx.inflight.has(ik)) return
   ctx.refreshing.add(ik)
   const argv = Array.from(args)
@@ -94,7 +106,7 @@ function revalidate(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unk
   }
   setTimeout(() => {
     try {
-      const r = invoke(ctx, b, self, argv, ik, NONE, 0, put)
+      const r = invoke(ctx, b, self, argv, key, kind, true, NONE, 0, put)
       if (isThenable(r)) Promise.resolve(r).then(() => ctx.refreshing.delete(ik), fail)
       else ctx.refreshing.delete(ik)
     } catch (e) {
@@ -111,39 +123,40 @@ export function memoryCall(ctx: FnContext, b: Bound, self: unknown, args: ArrayL
   const slot = store.slotOf(key, kind)
   let stale: unknown = NONE
   let fresh = 0
-  const now = mem.now()
+  let now = 0
   if (slot !== undefined) {
     fresh = mem.freshOf(slot)
-    if (fresh > now) {
+    now = fresh === Infinity ? 0 : mem.now()
+    if (fresh === Infinity || fresh > now) {
       b.c.hits++
       return ctx.ret(mem.read(slot))
     }
     if (fresh + ctx.window > now) stale = mem.valueOf(slot)
     else mem.expire(slot)
   }
-  const ik = kind === PATH ? encodeArgs(key as ArrayLike<unknown>, ctx.id) : ctx.encodedOf(key, kind)
-  const put: Put = b.tiered
+  // Tiered backends also write the shared tier (rare enough for a closure); memory stores directly.
+  const put: Put | null = b.tiered
     ? (value, epoch) => drive(putFlow(ctx, b, b.ns + ctx.prefix + ctx.encodedOf(key, kind), value, args, epoch, localTier(b, key, kind)),
       b, false, () => undefined) as Promise<void>
-    : (value, epoch) => putMemory(ctx, b, key, kind, value, args, epoch)
+    : null
   if (stale !== NONE && now < fresh + ctx.cfg.swr) {
     b.c.staleHits++
     if (DEBUG) ctx.log('stale', key, kind)
-    revalidate(ctx, b, self, args, ik, put)
+    revalidate(ctx, b, self, args, key, kind, put)
     return ctx.ret(stale)
   }
-  if (ctx.cfg.dedupe) {
-    const p = ctx.inflight.get(ik)
+  if (ctx.cfg.dedupe && ctx.inflight.size > 0) {
+    const p = ctx.inflight.get(inflightKey(ctx, key, kind))
     if (p !== undefined) {
       b.c.dedupedCalls++
       if (DEBUG) ctx.log('dedupe', key, kind)
       return p
     }
   }
-  if (b.tiered) return tieredMiss(ctx, b, self, args, key, kind, ik)
+  if (b.tiered) return tieredMiss(ctx, b, self, args, key, kind, inflightKey(ctx, key, kind))
   b.c.misses++
   if (DEBUG) ctx.log('miss', key, kind)
-  return invoke(ctx, b, self, args, ik, stale, fresh + ctx.cfg.sie, put)
+  return invoke(ctx, b, self, args, key, kind, true, stale, fresh + ctx.cfg.sie, put)
 }
 
 /** A miss in a tiered backend's L1: the shared tier answers (or the function runs), and L1 keeps the value. */

@@ -9,7 +9,7 @@ import { BAD_SIGNATURE, readRecord as decodeStored } from '../record.js'
 import type { CachedMethods } from '../types.js'
 import { runBytes } from './bytes-call.js'
 import { NONE, type AnyFn, type FnContext } from './context.js'
-import { invoke, localTier, putMemory } from './memory-call.js'
+import { invoke, localTier } from './memory-call.js'
 
 export function methodsOf(ctx: FnContext, wrapper: AnyFn): Omit<CachedMethods<unknown[], unknown>, 'id'> {
   const { prefix, id } = ctx
@@ -61,7 +61,7 @@ export function methodsOf(ctx: FnContext, wrapper: AnyFn): Omit<CachedMethods<un
     if (b.store === null) return runBytes(ctx, b, this, args, prefix + ctx.encodedOf(key, kind), false)
     if (b.tiered) return runBytes(ctx, b, this, args, prefix + ctx.encodedOf(key, kind), false, localTier(b, key, kind))
     b.c.misses++
-    return invoke(ctx, b, this, args, null, NONE, 0, (value, epoch) => putMemory(ctx, b, key, kind, value, args, epoch))
+    return invoke(ctx, b, this, args, key, kind, false, NONE, 0, null)
   }
 
   async function warm(argLists: Iterable<unknown[]>, options: { concurrency?: number } = {}): Promise<{ stored: number; failed: number }> {

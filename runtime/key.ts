@@ -153,7 +153,13 @@ function encPlain(v: Record<string, unknown>, stack: object[]): string {
   }
   stack.push(v)
   const keys = Object.keys(v)
-  if (keys.length > 1) keys.sort()
+  // Most objects are written with their keys in one order: skip the sort when already sorted.
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      keys.sort()
+      break
+    }
+  }
   let out = '{'
   let i = 0
   try {

@@ -63,12 +63,13 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
       if (b.store !== null && (arguments.length === 1 || (arguments.length === 0 && !strictOne))) {
         // isDirect(a), inlined: this is the hit path.
         const t = typeof a
-        if (t === 'number' ? a !== 0 || 1 / (a as number) > 0 : t === 'string' || t === 'boolean' || a == null || t === 'bigint') {
-          const v = b.store.getDirect(a)
-          if (v !== MISS) {
-            b.c.hits++
-            return ctx.returnsPromise ? Promise.resolve(v) : v
-          }
+        const v = t === 'number' ? a !== 0 || 1 / (a as number) > 0 : t === 'string' || t === 'boolean' || a == null || t === 'bigint'
+          ? b.store.getDirect(a)
+          // An object (or -0): found by its encoded form, still without the slow path.
+          : b.store.getAny(ctx.computeKey(arguments), ctx.kindOf)
+        if (v !== MISS) {
+          b.c.hits++
+          return ctx.returnsPromise ? Promise.resolve(v) : v
         }
       }
       return slow(this, arguments)

@@ -78,7 +78,7 @@ export interface ThroughputOptions {
   notes?: string[]
 }
 
-export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15)
+export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11)
 export const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 80)
 
 const gc: () => void = (globalThis as any).gc ?? (() => {})

@@ -115,15 +115,13 @@ for (let i = 0; i < n; i++) { s += await fn(data[j]); if (++j === len) j = 0 }
 st.j = j
 return s`
 
-interface Live { s: Subject; read: Read; u: ReturnType<typeof counter<[number], number>>; error?: string; firstMs?: number; repeatMs: number[]; altMs: number[] }
+interface Live { s: Subject; read: Read; u: ReturnType<typeof counter<[number], number>>; error?: string; firstMs?: number; repeatMs: number[]; altMs: number[]; fillS: number }
 
 /**
- * Times one call (awaited), after a full GC and a short pause (so neither a collection of earlier
- * garbage nor the GC's concurrent sweeping lands in it).
+ * Times one call (awaited). No GC before it: after a full GC of this big heap (five caches of
+ * 100,000 entries) V8 sweeps lazily, and the first allocations of the timed call would pay for it.
  */
 async function timeMs(f: () => unknown): Promise<number> {
-  fullGc()
-  await new Promise((r) => setTimeout(r, 20))
   const t0 = performance.now()
   const r = f()
   if (r instanceof Promise) await r
@@ -148,26 +146,29 @@ const scenario: Scenario = {
       const u = counter(value)
       try {
         const read = await s.build(u.fn)
-        const l: Live = { s, read, u, repeatMs: [], altMs: [] }
+        const l: Live = { s, read, u, repeatMs: [], altMs: [], fillS: 0 }
+        const t0 = performance.now()
         await readAll(l, 0, N)
+        l.fillS = (performance.now() - t0) / 1000
         check(u.calls === N, `filling ${N} keys made ${u.calls} calls`)
         lives.push(l)
       } catch (e) {
         failed.push({ name: s.name, reference: s.reference, note: s.note, error: e instanceof Skip ? 'skipped: ' + e.message : errText(e) })
       }
     }
-    // Reads before vs after are two phases in time, and this machine's load drifts between them.
+    // Reads before vs after are two phases in time, and this machine's load changes between them.
     // So each contender is measured on its own, back to back, interleaved with a control: an
     // independent Map of the same 100,000 entries that is never invalidated (awaited too when the
-    // contender is async). control before / control after is the drift of the machine around that
-    // contender's phases, and the contender's slowdown is divided by it.
+    // contender is async). The control's own before/after ratio is printed as a noise gauge: far
+    // from 1.00 means the machine was too busy for that row's slowdown to mean much. (Dividing by
+    // it was tried: the noise is per round, not per phase, so the division only added noise.)
     const control = new Map<string, number>()
     for (let n = 0; n < N; n++) control.set('' + n, value(n))
     const controlRead: Read = (n) => control.get('' + n)!
     const phase = async (l: Live, label: string, rounds: number) => {
       const res = await throughput({
         id: `7-${label}`, title: label, data: others, async: l.s.async, body: l.s.async ? ASYNC_BODY : SYNC_BODY,
-        rounds, roundMs: 100,
+        rounds, roundMs: 60,
         contenders: [
           { name: 'control', setup: () => controlRead },
           { name: l.s.name, expectCalls: 'none', calls: () => l.u.calls, setup: () => l.read },
@@ -175,15 +176,20 @@ const scenario: Scenario = {
       })
       const [c, x] = res.rows
       if (x.error || c.error) throw new Error(`${label}: ${x.error ?? c.error}`)
-      return { ops: x.ops!, control: c.ops! }
+      return { ops: x.ops!, control: c.ops!, best: Math.max(...x.samples!) }
     }
-    const before = new Map<string, { ops: number; control: number }>(), after = new Map<string, { ops: number; control: number }>()
+    type Phase = Awaited<ReturnType<typeof phase>>
+    const before = new Map<string, Phase>(), after = new Map<string, Phase>()
+    // let the GC finish with the fills' garbage (500,000 entries) before anything is timed:
+    // otherwise its concurrent sweeping lands in the first contender's "before" phase
+    fullGc()
+    await new Promise((r) => setTimeout(r, 500))
     for (const l of lives) {
       try {
-        await phase(l, 'warm-up', 2) // the first phase after a big fill runs slow (JIT, GC of the fill's garbage)
-        before.set(l.s.name, await phase(l, 'before any invalidation', 7))
+        await phase(l, 'warm-up', 1) // the first phase after a big fill runs slow (JIT, GC of the fill's garbage)
+        before.set(l.s.name, await phase(l, 'before any invalidation', 9))
         l.firstMs = await timeMs(() => l.s.invalidate())
-        after.set(l.s.name, await phase(l, 'after invalidating hot', 7))
+        after.set(l.s.name, await phase(l, 'after invalidating hot', 9))
       } catch (e) { l.error = errText(e) }
     }
     for (const l of lives) {
@@ -216,8 +222,10 @@ const scenario: Scenario = {
         extra: {
           'repeat ms (median)': Number(median(l.repeatMs).toFixed(3)),
           'sync variant ms': l.altMs.length ? Number(median(l.altMs).toFixed(3)) : '-',
-          'reads before /s': fmt(b), 'reads after /s': fmt(a), 'raw slowdown': Number((b / a).toFixed(2)),
-          'machine drift': Number(drift.toFixed(2)), 'slowdown after': Number((b / a / drift).toFixed(2)),
+          'reads before /s': fmt(b), 'reads after /s': fmt(a), 'slowdown after': Number((b / a).toFixed(2)),
+          'slowdown (best rounds)': Number((before.get(l.s.name)!.best / after.get(l.s.name)!.best).toFixed(2)),
+          'control': Number(drift.toFixed(2)),
+          'fill s': Number(l.fillS.toFixed(2)),
         },
       }
     }), ...failed]
@@ -226,8 +234,8 @@ const scenario: Scenario = {
     return [{
       id: '7', title: `tag invalidation: 1 tag over ${HOT.toLocaleString('en')} of ${N.toLocaleString('en')} entries`, unit: 'first ms', reference: 'Map + tag index', rows,
       notes: [
-        `first ms: one invalidation of 'hot' right after the fill; repeat ms: median of ${REPEAT} more, each after re-reading the 1,000 hot keys (fncache alternates invalidateTags / invalidateTagsSync, ${REPEAT / 2} each); a full GC and a 20 ms pause precede every timed invalidation`,
-        'reads: get-or-compute of 2,000 of the other 99,000 keys, spread over the key range (all hits), 7 rounds x ~100 ms per phase, each contender alone with the control; raw slowdown = reads before / reads after; machine drift = the same ratio for a control Map that is never invalidated, interleaved with each contender in both phases; slowdown after = raw / drift (fncache target <= 1.2)',
+        `first ms: one invalidation of 'hot' right after the fill; repeat ms: median of ${REPEAT} more, each after re-reading the 1,000 hot keys (fncache alternates invalidateTags / invalidateTagsSync, ${REPEAT / 2} each)`,
+        'reads: get-or-compute of 2,000 of the other 99,000 keys, spread over the key range (all hits), 9 rounds x ~60 ms per phase, each contender alone with the control; slowdown after = median reads before / median reads after (fncache target <= 1.2); slowdown (best rounds) = best round before / best round after; control = the same before/after ratio for a Map that is never invalidated, interleaved with that contender: a noise gauge, ideally 1.00',
         'cache-manager has no tag API (its cacheable layer does: the cacheable row)',
       ],
     }]

@@ -63,7 +63,8 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
       if (b.store !== null && (arguments.length === 1 || (arguments.length === 0 && !strictOne))) {
         // isDirect(a), inlined: this is the hit path.
         const t = typeof a
-        const v = t === 'number' ? a !== 0 || 1 / (a as number) > 0 : t === 'string' || t === 'boolean' || a == null || t === 'bigint'
+        const direct = t === 'number' ? a !== 0 || 1 / (a as number) > 0 : t === 'string' || t === 'boolean' || a == null || t === 'bigint'
+        const v = direct
           ? b.store.getDirect(a)
           // An object (or -0): found by its encoded form, still without the slow path.
           : b.store.getAny(ctx.computeKey(arguments), ctx.kindOf)

@@ -24,6 +24,23 @@ export const COUNTER_FIELDS = [
 ] as const
 type Field = (typeof COUNTER_FIELDS)[number]
 
+/** What each counter counts: Prometheus HELP lines and OpenTelemetry descriptions. */
+export const COUNTER_HELP: Record<Field, string> = {
+  hits: 'Calls served from the cache while fresh.',
+  misses: 'Calls that found no usable entry and ran the function.',
+  sets: 'Results stored.',
+  staleHits: 'Calls served a stale value (stale-while-revalidate or stale-if-error).',
+  dedupedCalls: 'Calls that joined an identical call already in flight.',
+  errors: 'Cache-side failures (backend errors, corrupt records, tag functions that threw).',
+  invalidations: 'Entries removed by invalidation.',
+  evictions: 'Entries evicted to respect a bound.',
+  expirations: 'Entries dropped because their TTL and stale window passed.',
+  corrupt: 'Records that failed to decode and were treated as misses.',
+}
+
+/** `staleHits` -> `stale_hits`, for metric names. */
+export const snake = (s: string) => s.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())
+
 export interface MetricsSnapshot extends FunctionStats {
   functions: Record<string, FunctionStats>
   backends: Record<string, FunctionStats & { entries?: number; bytes?: number; corrupt?: number }>

@@ -2,7 +2,7 @@
 // Prometheus text exposition of the same numbers.
 
 import { G } from './global.js'
-import { COUNTER_FIELDS, addInto, emptyStats, resetCounters, withRate, type MetricsSnapshot } from './metrics.js'
+import { COUNTER_FIELDS, COUNTER_HELP, addInto, emptyStats, resetCounters, snake, withRate, type MetricsSnapshot } from './metrics.js'
 
 function snapshot(): MetricsSnapshot {
   const total = emptyStats()
@@ -28,20 +28,6 @@ function snapshot(): MetricsSnapshot {
   return { ...withRate(total), functions, backends }
 }
 
-const HELP: Record<(typeof COUNTER_FIELDS)[number], string> = {
-  hits: 'Calls served from the cache while fresh.',
-  misses: 'Calls that found no usable entry and ran the function.',
-  sets: 'Results stored.',
-  staleHits: 'Calls served a stale value (stale-while-revalidate or stale-if-error).',
-  dedupedCalls: 'Calls that joined an identical call already in flight.',
-  errors: 'Cache-side failures (backend errors, corrupt records, tag functions that threw).',
-  invalidations: 'Entries removed by invalidation.',
-  evictions: 'Entries evicted to respect a bound.',
-  expirations: 'Entries dropped because their TTL and stale window passed.',
-  corrupt: 'Records that failed to decode and were treated as misses.',
-}
-
-const snake = (s: string) => s.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())
 const label = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"')
 
 /** The metrics in the Prometheus text exposition format (version 0.0.4). Labels: function id and backend only. */
@@ -49,7 +35,7 @@ function prometheus(): string {
   const lines: string[] = []
   for (const field of COUNTER_FIELDS) {
     const name = `fncache_${snake(field)}_total`
-    lines.push(`# HELP ${name} ${HELP[field]}`, `# TYPE ${name} counter`)
+    lines.push(`# HELP ${name} ${COUNTER_HELP[field]}`, `# TYPE ${name} counter`)
     const series = new Map<string, number>()
     for (const c of G.counters) {
       const k = `{function="${label(c.fnId)}",backend="${label(c.backend)}"}`

@@ -3,27 +3,14 @@
 // and backend names only, never keys or tags.
 
 import { G } from '../global.js'
-import { COUNTER_FIELDS } from '../metrics.js'
+import { COUNTER_FIELDS, COUNTER_HELP, snake } from '../metrics.js'
 
 export type CounterField = (typeof COUNTER_FIELDS)[number]
 export { COUNTER_FIELDS }
 
 /** What each counter counts, for HELP lines and instrument descriptions. */
-export const DESCRIPTIONS: Record<CounterField, string> = {
-  hits: 'Calls served from the cache while fresh.',
-  misses: 'Calls that found no usable entry and ran the function.',
-  sets: 'Results stored.',
-  staleHits: 'Calls served a stale value (stale-while-revalidate or stale-if-error).',
-  dedupedCalls: 'Calls that joined an identical call already in flight.',
-  errors: 'Cache-side failures (backend errors, corrupt records, tag functions that threw).',
-  invalidations: 'Entries removed by invalidation.',
-  evictions: 'Entries evicted to respect a bound.',
-  expirations: 'Entries dropped because their TTL and stale window passed.',
-  corrupt: 'Records that failed to decode and were treated as misses.',
-}
-
-/** `staleHits` -> `stale_hits`. */
-export const snake = (s: string) => s.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())
+export const DESCRIPTIONS = COUNTER_HELP
+export { snake }
 
 export interface Series { function: string; backend: string; value: number }
 

@@ -15,6 +15,8 @@ export interface Row {
   spread?: number
   /** ops/s of each round, in round order (JSON only) */
   samples?: number[]
+  /** other raw measurements by name (JSON only) */
+  raw?: Record<string, number[]>
   /** extra measured columns, by name (printed after the ratio) */
   extra?: Record<string, number | string>
   note?: string

@@ -1,12 +1,15 @@
 // Prints benchmarks/.scratch/last.json (written by the last `npm run bench`) as Markdown tables,
-// for README.md and closing notes: node --import tsx benchmarks/report.ts
+// for README.md and closing notes: node --import tsx benchmarks/report.ts [id-regex] [file.json]
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type ScenarioResult, fmtNum, fmtOps, fmtRatio } from './harness.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const { meta, results } = JSON.parse(readFileSync(join(here, '.scratch', 'last.json'), 'utf8')) as { meta: any; results: ScenarioResult[] }
+const only = process.argv[2] ? new RegExp(process.argv[2]) : null
+const file = process.argv[3] ?? join(here, '.scratch', 'last.json')
+const { meta, results: all } = JSON.parse(readFileSync(file, 'utf8')) as { meta: any; results: ScenarioResult[] }
+const results = all.filter((r) => !only || only.test(r.id))
 
 console.log(`Run of ${meta.date.slice(0, 16).replace('T', ' ')} UTC: node ${meta.node}, ${meta.cores} cores (${meta.cpu}); ${meta.rounds} rounds x ~${meta.roundMs} ms.\n`)
 for (const r of results) {

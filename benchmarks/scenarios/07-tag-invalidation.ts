@@ -219,6 +219,7 @@ const scenario: Scenario = {
       const drift = before.get(l.s.name)!.control / after.get(l.s.name)!.control
       return {
         name: l.s.name, reference: l.s.reference, note: l.s.note, ops: Number(l.firstMs!.toFixed(3)),
+        raw: { 'repeat ms': l.repeatMs.map((x) => Number(x.toFixed(3))), 'sync variant ms': l.altMs.map((x) => Number(x.toFixed(3))) },
         extra: {
           'repeat ms (median)': Number(median(l.repeatMs).toFixed(3)),
           'sync variant ms': l.altMs.length ? Number(median(l.altMs).toFixed(3)) : '-',

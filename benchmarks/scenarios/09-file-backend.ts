@@ -4,7 +4,7 @@
 // 1,000 of 100,000 entries seen by a second backend instance (its own memory and descriptors, so
 // it observes the directory exactly as another process does).
 // Named file-*.ts as agreed; run.ts only collects /^\d/ names, so run it directly:
-//   node --conditions=fncache-source --import tsx --expose-gc benchmarks/scenarios/file-backend.ts
+//   node --conditions=fncache-source --import tsx --expose-gc benchmarks/scenarios/09-file-backend.ts
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'

@@ -161,7 +161,7 @@ function analyzeReference(ctx: Ctx, r: Reference): Analyzed {
   const argLoc = (a: Node): Loc => (a.spread ? ctx.spans.loc(ctx.spans.index(a.spread.start), ctx.spans.index(a.expression.span.end)) : locOf(ctx, unparen(a.expression)))
   const argType = (a: Node): string => (a.spread ? 'SpreadElement' : babelType(a.expression))
   const spread = args.find((a) => a.spread)
-  const binding = bindingOf(ctx, anc, pi)
+  const binding = bindingOf(anc, pi)
   const first = args[0]
   let fn: FunctionSite | null = null
   const firstExpr = first && !first.spread ? unparen(first.expression) : null
@@ -244,7 +244,7 @@ function ownerPath(anc: Node[], i: number, child: Node): string[] | null {
   return null
 }
 
-function bindingOf(ctx: Ctx, anc: Node[], callIndex: number): BindingSite {
+function bindingOf(anc: Node[], callIndex: number): BindingSite {
   const call = anc[callIndex]
   const { index, node: p } = outerIndex(anc, callIndex - 1, call)
   const parent = index >= 0 ? anc[index] : null

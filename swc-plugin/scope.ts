@@ -56,7 +56,6 @@ export function patternNames(p: Node, out: string[] = []): string[] {
   return out
 }
 
-const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ClassMethod', 'PrivateMethod', 'MethodProperty', 'GetterProperty', 'SetterProperty', 'Constructor'])
 const TYPE_KEYS = new Set(['typeAnnotation', 'returnType', 'typeParameters', 'typeParams', 'typeArguments', 'superTypeParams', 'implements', 'span', 'ctxt'])
 /** TS nodes that hold a value expression: walked through `expression`. */
 const TS_VALUE = new Set(['TsAsExpression', 'TsSatisfiesExpression', 'TsNonNullExpression', 'TsConstAssertion', 'TsTypeAssertion', 'TsInstantiation'])

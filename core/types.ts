@@ -116,11 +116,29 @@ export interface ModuleContext {
 }
 
 /** The `fncache` config, normalised (see core/config.ts). */
+/**
+ * The transform's config: babel-plugin-macros' `fncache` key (package.json `babelMacros`,
+ * `.babel-plugin-macrosrc`, `babel-plugin-macros.config.js`, or plugin options), or the options of
+ * the SWC transform. Unknown keys are build errors.
+ */
 export interface MacroConfig {
+  /**
+   * The directory function ids are relative to (`src/users.ts#getUser`).
+   * @default the nearest directory above the file that holds a package.json
+   */
   root?: string
+  /** Emitted as every wrap's `namespace`: prefixes storage keys and tags in shared backends. @default none (configure()'s) */
   namespace?: string
+  /** Default ttl of wraps that set none, in milliseconds (written as ms or `'5m'`). @default none (configure()'s, else no expiry) */
   ttl?: number
+  /**
+   * What the version hash covers: `'function'` (the function's source), `'module'` (the whole
+   * file), or `{ build }` (a fixed build id, written as any other string). A per-call `version`
+   * option overrides it.
+   * @default 'function'
+   */
   version: 'function' | 'module' | { build: string }
+  /** The module compiled code imports the runtime from. @default 'fncache.macro/runtime' */
   runtimeImport: string
 }
 

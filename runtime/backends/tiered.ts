@@ -15,9 +15,9 @@ export interface TieredOptions {
   /** The shared tier, e.g. `redis({ url })`. */
   l2: Backend
   /**
-   * How other processes learn of writes and invalidations. Defaults to the L2's own bus
-   * (`l2.createBus()`, Redis pub/sub). `false`: no bus (L1 entries then live until their TTL,
-   * so give them a short one).
+   * How other processes learn of writes and invalidations. `false`: no bus (L1 entries then live
+   * until their TTL, so give them a short one).
+   * @default the L2's own bus (`l2.createBus()`, Redis pub/sub)
    */
   bus?: Bus | false
 }

@@ -12,6 +12,7 @@ import { cached, configure } from '../runtime/index.js'
 import { resetForTests } from '../runtime/configure.js'
 import { resetWarnings } from '../runtime/errors.js'
 import { encodeRecord, decodeRecord } from '../runtime/codec.js'
+import { unseal } from '../runtime/sign.js'
 import { boundKey } from '../runtime/hash.js'
 import { file } from '../runtime/backends/file/index.js'
 import { Layout } from '../runtime/backends/file/layout.js'
@@ -46,6 +47,13 @@ export interface FuzzOptions {
   /** Fails a case that takes longer than this (a decode that hangs or allocates gigabytes). @default 2000 */
   slowMs?: number
   onProgress?: (done: number) => void
+  /**
+   * Replays stored bytes from a failure log instead of generating cases: each under the key of
+   * `case % 1024`, as the original run wrote them (`cases` and `seed` are then only labels).
+   */
+  replay?: readonly { case: number; bytes: string; kind?: string }[]
+  /** Called after every case with what the oracle expected and what the call returned. */
+  onCase?: (info: { case: number; kind: string; want: unknown; out: unknown }) => void
 }
 
 const VERSION = 'v1'
@@ -69,14 +77,61 @@ function recordCase(r: Rng, full: string, hostile: Uint8Array[], donor: Uint8Arr
   return { kind: 'random', bytes: randomBytes(r) }
 }
 
-/** What the runtime may answer for a stored record: its value, or NOT_SERVED (the function must run). */
-const NOT_SERVED = Symbol('not served')
-function expected(record: Uint8Array | undefined, full: string): unknown {
+/**
+ * What the runtime may answer for a stored record: its value, or NOT_SERVED (the function must run).
+ * `record` must be the bytes exactly as the backend hands them to the runtime (a Buffer from Redis
+ * and from files, not a copy): cbor-x decodes an untagged byte string as a Buffer from a Buffer
+ * and as a Uint8Array from a Uint8Array, so a crafted record decodes differently from a copy
+ * (and tag 27 with byte-string flags, `RegExp(source, Buffer)`, only decodes from a Buffer).
+ * Unsealed like the runtime does when it does not sign (readRecord).
+ */
+export const NOT_SERVED = Symbol('not served')
+export function expected(record: Uint8Array | undefined, full: string): unknown {
   if (record === undefined) return NOT_SERVED
-  const rec = decodeRecord(record)
+  const rec = decodeRecord(unseal(record))
   if (rec === undefined || rec.key !== full || rec.version !== VERSION || !(rec.fresh > Date.now())) return NOT_SERVED
   return rec.value
 }
+
+class InvalidDate {}
+/**
+ * `value` with every invalid Date replaced by an InvalidDate instance, for comparison only:
+ * isDeepStrictEqual compares Dates by getTime() with !==, so two invalid Dates (NaN) never match,
+ * yet encodeRecord stores `new Date(NaN)` and decodeRecord gives it back. Containers are rebuilt
+ * with their prototype and own keys; anything else is kept as is.
+ */
+function comparable(value: unknown, seen = new Map<object, unknown>()): unknown {
+  if (typeof value !== 'object' || value === null) return value
+  if (seen.has(value)) return seen.get(value)
+  const proto = Object.getPrototypeOf(value)
+  if (proto === Date.prototype) return Number.isNaN((value as Date).getTime()) ? new InvalidDate() : value
+  if (proto === Map.prototype) {
+    const out = new Map<unknown, unknown>()
+    seen.set(value, out)
+    for (const [k, x] of value as Map<unknown, unknown>) out.set(comparable(k, seen), comparable(x, seen))
+    return out
+  }
+  if (proto === Set.prototype) {
+    const out = new Set<unknown>()
+    seen.set(value, out)
+    for (const x of value as Set<unknown>) out.add(comparable(x, seen))
+    return out
+  }
+  if (proto !== Array.prototype && proto !== Object.prototype && proto !== null) return value
+  const out: Record<PropertyKey, unknown> = Array.isArray(value) ? new Array((value as unknown[]).length) : Object.create(proto)
+  seen.set(value, out)
+  const descriptors = Object.getOwnPropertyDescriptors(value)
+  for (const k of Reflect.ownKeys(descriptors)) {
+    if (k === 'length' && Array.isArray(value)) continue
+    const d = descriptors[k as string]!
+    if ('value' in d) d.value = comparable(d.value, seen)
+    Object.defineProperty(out, k, d)
+  }
+  return out
+}
+
+/** isDeepStrictEqual, except that two invalid Dates are equal. */
+export const sameValue = (a: unknown, b: unknown): boolean => isDeepStrictEqual(a, b) || isDeepStrictEqual(comparable(a), comparable(b))
 
 interface Target {
   name: string
@@ -99,16 +154,28 @@ async function run(target: Target, options: FuzzOptions): Promise<FuzzReport> {
   let served = 0
   let slowest = 0
   const started = Date.now()
+  const replay = options.replay
+  const total = replay === undefined ? options.cases : replay.length
   // Every key stored once for real first: the directories and the genuine records exist.
-  for (let arg = 0; arg < Math.min(KEYS, options.cases); arg++) await target.call(arg)
-  for (let i = 0; i < options.cases; i++) {
+  if (replay === undefined) for (let arg = 0; arg < Math.min(KEYS, options.cases); arg++) await target.call(arg)
+  else for (const c of replay) await target.call(c.case % KEYS)
+  for (let n = 0; n < total; n++) {
+    const i = replay === undefined ? n : replay[n]!.case
     const arg = i % KEYS
     const full = target.key(arg)
     const sk = boundKey(full)
-    const hostile = hostileRecords(full, VERSION)
-    const donor = encodeRecord({ key: full, version: VERSION, created: 1, fresh: FAR, stale: FAR, tags: ['a', 'b'], value: richValue(r) }) ?? hostile[0]!
-    const { kind, bytes: record } = recordCase(r, full, hostile, donor)
-    const stored = target.frame(r, sk, record)
+    let kind: string
+    let stored: Uint8Array
+    if (replay === undefined) {
+      const hostile = hostileRecords(full, VERSION)
+      const donor = encodeRecord({ key: full, version: VERSION, created: 1, fresh: FAR, stale: FAR, tags: ['a', 'b'], value: richValue(r) }) ?? hostile[0]!
+      const c = recordCase(r, full, hostile, donor)
+      kind = c.kind
+      stored = target.frame(r, sk, c.bytes)
+    } else {
+      kind = replay[n]!.kind ?? 'replay'
+      stored = new Uint8Array(Buffer.from(replay[n]!.bytes, 'hex'))
+    }
     const want = expected(target.unframe(sk, stored), full)
     const fail = (problem: string, e?: unknown) => failures.push({
       target: target.name, seed: options.seed, case: i, kind, problem, bytes: hex(stored),
@@ -128,9 +195,10 @@ async function run(target: Target, options: FuzzOptions): Promise<FuzzReport> {
       if (ms > slowMs) fail(`the call took ${Math.round(ms)} ms`)
     }
     const genuine = { genuine: arg }
+    options.onCase?.({ case: i, kind, want, out })
     if (want === NOT_SERVED) {
       if (!isDeepStrictEqual(out, genuine)) fail(`served ${String(out)} from a record that must be a miss`)
-    } else if (isDeepStrictEqual(out, want)) {
+    } else if (sameValue(out, want)) {
       if (!isDeepStrictEqual(out, genuine)) served++
     } else {
       fail('a well-formed fresh record for this key was not served as stored')
@@ -142,10 +210,10 @@ async function run(target: Target, options: FuzzOptions): Promise<FuzzReport> {
       break
     }
     if (failures.length >= 20) break
-    if ((i + 1) % 1000 === 0) options.onProgress?.(i + 1)
+    if ((n + 1) % 1000 === 0) options.onProgress?.(n + 1)
   }
   await target.close()
-  return { target: target.name, cases: options.cases, ms: Date.now() - started, served, slowestMs: Math.round(slowest), failures }
+  return { target: target.name, cases: total, ms: Date.now() - started, served, slowestMs: Math.round(slowest), failures }
 }
 
 /** A synchronous function on a file backend with no in-memory copies: every call reads the file. */
@@ -207,7 +275,8 @@ export async function fuzzRedis(options: FuzzOptions & { url: string }): Promise
         if (roll < 95) return mutate(r, entry)
         return randomBytes(r, 64)
       },
-      unframe: (_sk, stored) => new Uint8Array(redisDecode(Buffer.from(stored))),
+      // A Buffer (view), as ioredis hands it to the backend: not a Uint8Array copy (see expected()).
+      unframe: (_sk, stored) => redisDecode(Buffer.from(stored)),
       write: async (_arg, full, bytes) => { await admin.set(backend.entryKey(boundKey(full)), Buffer.from(bytes)) },
       close: async () => {
         await backend.close()

@@ -6,13 +6,16 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
 import { parse as babelParse } from '@babel/parser'
+import { transformSync as babelTransform } from '@babel/core'
 import { parseSync } from '@swc/core'
 import { compile } from '../tests/transform/compile.js'
 import { expand } from '../swc-plugin/index.js'
 import { prng, type Rng } from './bytes.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '')
+const require = createRequire(import.meta.url)
 const FIXTURES = join(ROOT, 'tests', 'fixtures', 'transform')
 
 export interface SourceFailure {
@@ -28,8 +31,8 @@ export interface SourceReport {
   cases: number
   ms: number
   /** Per compiler: inputs it could parse, outputs produced, build errors (E_ codes) given. */
-  babel: { parsed: number; compiled: number; errors: number; upstream: number; foreignMacro: number }
-  swc: { parsed: number; compiled: number; errors: number }
+  babel: { parsed: number; compiled: number; errors: number; upstream: number; foreignMacro: number; invalid: number }
+  swc: { parsed: number; compiled: number; errors: number; invalid: number }
   slowestMs: number
   failures: SourceFailure[]
 }
@@ -142,6 +145,88 @@ export const isUpstream = (e: unknown): boolean => {
 /** A mutated import source that still ends in `.macro` names another (missing) macro package. */
 const isForeignMacro = (e: unknown): boolean => /Cannot find module '(?!fncache\.macro')[^']*macro'/.test(String((e as Error)?.message))
 
+const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0]!
+/** A stack frame in our own transform code (the macro, the SWC plugin), not in a dependency. */
+const ourFrame = (e: unknown) => String((e as Error)?.stack ?? '').split('\n')
+  .some((l) => l.trimStart().startsWith('at ') && !l.includes('/node_modules/') && (l.includes(`${ROOT}/macro/`) || l.includes(`${ROOT}/swc-plugin/`)))
+
+/**
+ * The input is not a valid program, which @babel/parser alone accepts but Babel itself rejects: a
+ * duplicate declaration (`import { x } ...` then `function x() {}`) is only found by
+ * @babel/traverse's scope crawl, before any plugin runs. True when the error has no frame in our
+ * code and plain Babel (the same preset, without babel-plugin-macros) rejects the original input
+ * with the same message: a crash of ours on a valid input (or a collision our output creates)
+ * still fails.
+ */
+export function babelRejectsInput(e: unknown, code: string, filename: string): boolean {
+  if (ourFrame(e)) return false
+  try {
+    babelTransform(code, {
+      filename, configFile: false, babelrc: false, highlightCode: false, sourceMaps: false,
+      presets: [[require.resolve('@babel/preset-typescript'), { onlyRemoveTypeImports: false }]],
+    })
+    return false
+  } catch (plain) {
+    return firstLine(plain) === firstLine(e)
+  }
+}
+
+/**
+ * The same for SWC: its only own step in expand() is parseSync (comments off); an error that has
+ * no frame in our code and that SWC gives on the original input by itself.
+ */
+export function swcRejectsInput(e: unknown, code: string): boolean {
+  if (ourFrame(e)) return false
+  try {
+    parseSync(code, { syntax: 'typescript', tsx: false, decorators: true, target: 'esnext', comments: false })
+    return false
+  } catch (plain) {
+    return firstLine(plain) === firstLine(e)
+  }
+}
+
+/** One input through both compilers, counted into `report`; `fail` records a failure. */
+export function checkSource(code: string, filename: string, config: unknown, report: SourceReport, fail: (compiler: 'babel' | 'swc', problem: string, e?: unknown) => void, slowMs = 5000): void {
+  const timed = <T>(compiler: 'babel' | 'swc', f: () => T): T => {
+    const t0 = performance.now()
+    try {
+      return f()
+    } finally {
+      const ms = performance.now() - t0
+      report.slowestMs = Math.max(report.slowestMs, Math.round(ms))
+      if (ms > slowMs) fail(compiler, `took ${Math.round(ms)} ms`)
+    }
+  }
+  if (babelParses(code)) {
+    report.babel.parsed++
+    try {
+      const out = timed('babel', () => compile(code, filename, { config })).code ?? ''
+      report.babel.compiled++
+      if (!babelParses(out)) fail('babel', 'the output does not parse')
+    } catch (e) {
+      if (isBuildError(e)) report.babel.errors++
+      else if (isUpstream(e)) report.babel.upstream++
+      else if (isForeignMacro(e)) report.babel.foreignMacro++
+      else if (babelRejectsInput(e, code, filename)) report.babel.invalid++
+      else fail('babel', `threw ${firstLine(e)}`, e)
+    }
+  }
+  if (swcParses(code)) {
+    report.swc.parsed++
+    try {
+      const out = timed('swc', () => expand(code, { filename, configFile: false, ...(config as object ?? {}) }))
+      report.swc.compiled++
+      if (out !== null && !swcParses(out.code)) fail('swc', 'the output does not parse')
+    } catch (e) {
+      if (isBuildError(e)) report.swc.errors++
+      else if (swcRejectsInput(e, code)) report.swc.invalid++
+      else fail('swc', `threw ${firstLine(e)}`, e)
+    }
+  }
+}
+
+export const emptyReport = (cases: number): SourceReport => ({ cases, ms: 0, babel: { parsed: 0, compiled: 0, errors: 0, upstream: 0, foreignMacro: 0, invalid: 0 }, swc: { parsed: 0, compiled: 0, errors: 0, invalid: 0 }, slowestMs: 0, failures: [] })
+
 export interface SourceOptions {
   cases: number
   seed: number
@@ -154,50 +239,16 @@ export function fuzzTransforms(options: SourceOptions): SourceReport {
   const r = prng(options.seed)
   const inputs = fixtureInputs()
   const slowMs = options.slowMs ?? 5000
-  const failures: SourceFailure[] = []
-  const report: SourceReport = { cases: options.cases, ms: 0, babel: { parsed: 0, compiled: 0, errors: 0, upstream: 0, foreignMacro: 0 }, swc: { parsed: 0, compiled: 0, errors: 0 }, slowestMs: 0, failures }
+  const report = emptyReport(options.cases)
+  const failures = report.failures
   const started = Date.now()
   for (let i = 0; i < options.cases && failures.length < 20; i++) {
     const fixture = r.pick(inputs)
     let code = mutateSource(r, fixture.code)
     if (r.chance(0.1)) code = mutateSource(r, code)
     const filename = join(FIXTURES, fixture.name, 'input.ts')
-    const fail = (compiler: 'babel' | 'swc', problem: string, e?: unknown) =>
-      failures.push({ compiler, seed: options.seed, case: i, problem, input: code, ...(e instanceof Error ? { stack: e.stack } : {}) })
-    const timed = <T>(compiler: 'babel' | 'swc', f: () => T): T => {
-      const t0 = performance.now()
-      try {
-        return f()
-      } finally {
-        const ms = performance.now() - t0
-        report.slowestMs = Math.max(report.slowestMs, Math.round(ms))
-        if (ms > slowMs) fail(compiler, `took ${Math.round(ms)} ms`)
-      }
-    }
-    if (babelParses(code)) {
-      report.babel.parsed++
-      try {
-        const out = timed('babel', () => compile(code, filename, { config: fixture.config })).code ?? ''
-        report.babel.compiled++
-        if (!babelParses(out)) fail('babel', 'the output does not parse')
-      } catch (e) {
-        if (isBuildError(e)) report.babel.errors++
-        else if (isUpstream(e)) report.babel.upstream++
-        else if (isForeignMacro(e)) report.babel.foreignMacro++
-        else fail('babel', `threw ${String((e as Error)?.message ?? e).split('\n')[0]}`, e)
-      }
-    }
-    if (swcParses(code)) {
-      report.swc.parsed++
-      try {
-        const out = timed('swc', () => expand(code, { filename, configFile: false, ...(fixture.config as object ?? {}) }))
-        report.swc.compiled++
-        if (out !== null && !swcParses(out.code)) fail('swc', 'the output does not parse')
-      } catch (e) {
-        if (isBuildError(e)) report.swc.errors++
-        else fail('swc', `threw ${String((e as Error)?.message ?? e).split('\n')[0]}`, e)
-      }
-    }
+    checkSource(code, filename, fixture.config, report, (compiler, problem, e) =>
+      failures.push({ compiler, seed: options.seed, case: i, problem, input: code, ...(e instanceof Error ? { stack: e.stack } : {}) }), slowMs)
     if ((i + 1) % 500 === 0) options.onProgress?.(i + 1)
   }
   report.ms = Date.now() - started

@@ -5,7 +5,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { parse } from '@babel/parser'
 import { parseSync } from '@swc/core'
-import { fuzzTransforms, isUpstream } from '../../fuzz/transforms.js'
+import { babelRejectsInput, checkSource, emptyReport, fuzzTransforms, isUpstream, swcRejectsInput } from '../../fuzz/transforms.js'
 import { compile } from '../transform/compile.js'
 import { expand } from '../../swc-plugin/index.js'
 
@@ -61,3 +61,35 @@ upstream('SWC: the declaration is left as written and the output parses', () => 
 })
 
 upstream.run()
+
+// ---
+
+const invalid = suite('found: inputs that only Babel itself rejects')
+
+// Found by the fuzzer (seed 740163, case 378): a token edit renamed the exported function to one
+// of its own imports. @babel/parser accepts it; @babel/traverse's scope crawl (File construction,
+// before any plugin, ours included) throws `Duplicate declaration "invalidateTags"`: not a valid
+// program, so counted as an invalid input, not a failure.
+const DUPLICATE = "import { invalidateTags, invalidatePrefix, metrics } from 'fncache.macro'\n\nexport async function invalidateTags() {\n  await invalidateTags(['a'])\n  await invalidatePrefix(['b'])\n  return metrics()\n}\n"
+
+invalid('a duplicate declaration in the input: Babel\'s own error, counted as invalid input', () => {
+  const report = emptyReport(1)
+  checkSource(DUPLICATE, FILE, undefined, report, (compiler, problem, e) => assert.unreachable(`${compiler}: ${problem}\n${(e as Error)?.stack ?? ''}`))
+  assert.is(report.babel.parsed, 1)
+  assert.is(report.babel.invalid, 1)
+})
+
+invalid('the same error from a valid input, or thrown from our code, is still a failure', () => {
+  const dup = new TypeError('Duplicate declaration "invalidateTags"')
+  // A valid input: plain Babel compiles it, so an error there is ours (e.g. a binding our output adds).
+  assert.not.ok(babelRejectsInput(dup, "import { metrics } from 'fncache.macro'\nexport const m = () => metrics()\n", FILE))
+  // An error with a frame in the macro's sources is ours even when the input is invalid.
+  const ours = new TypeError('Duplicate declaration "invalidateTags"')
+  ours.stack = `TypeError: Duplicate declaration "invalidateTags"\n    at plan (${new URL('../../macro/index.ts', import.meta.url).pathname}:10:5)`
+  assert.not.ok(babelRejectsInput(ours, DUPLICATE, FILE))
+  // Another message than plain Babel's on the same input: not Babel's own.
+  assert.not.ok(babelRejectsInput(new TypeError('Cannot read properties of undefined'), DUPLICATE, FILE))
+  assert.not.ok(swcRejectsInput(new TypeError('Cannot read properties of undefined'), DUPLICATE))
+})
+
+invalid.run()

@@ -22,7 +22,9 @@ function scoped(b: Backend, names: readonly string[]): readonly string[] {
 
 async function acrossBackends(op: 'invalidateTags' | 'invalidatePrefix', names: readonly string[]): Promise<number> {
   const backends = [...G.backends.entries()]
-  const results = await Promise.allSettled(backends.map(([, b]) => b[op](scoped(b, names))))
+  // Backends that stamp tags refuse later writes of values computed before this moment.
+  const at = G.now()
+  const results = await Promise.allSettled(backends.map(([, b]) => (op === 'invalidateTags' ? b.invalidateTags(scoped(b, names), { at }) : b.invalidatePrefix(scoped(b, names)))))
   let n = 0
   const failures: BackendError[] = []
   results.forEach((r, i) => {
@@ -68,7 +70,8 @@ export function invalidateTagsSync(tags: string | readonly string[]): number {
   logInvalidation({ tags: names })
   if (DEBUG) debugLog('invalidate tags', names.join(' '))
   let n = 0
-  for (const [, b] of backends) n += b.invalidateTagsSync!(scoped(b, names))
+  const at = G.now()
+  for (const [, b] of backends) n += b.invalidateTagsSync!(scoped(b, names), { at })
   return n
 }
 

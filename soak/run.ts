@@ -47,7 +47,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const summary = [
       `soak: ${o.procs} processes x ${o.seconds} s over memory, file and Redis`,
       `  operations ${sum('ops')} (reads ${sum('reads')}, tag invalidations ${sum('invalidations')}); hits ${sum('hits')}, misses ${sum('misses')}, evictions ${sum('evictions')}`,
-      `  errors ${ok.reduce((n, w) => n + w.thrown + w.errors.length, 0)}; values served after their tag's invalidation resolved: ${sum('violations')}; late writes of computations in flight during an invalidation (shared backends, documented): ${sum('overlaps')}`,
+      `  errors ${ok.reduce((n, w) => n + w.thrown + w.errors.length, 0)}; values served after their tag's invalidation resolved: ${sum('violations')}; late writes of computations in flight during an invalidation (refused by tag stamps; expected 0): ${sum('overlaps')} (file ${sum('overlapsDisk')}, Redis ${sum('overlapsShared')})`,
       `  heap growth after warm-up: ${ok.map((w) => `${(w.growth * 100).toFixed(1)}% (${(w.heapBase / 1e6).toFixed(1)} -> ${(w.heapEnd / 1e6).toFixed(1)} MB)`).join(', ')}`,
       problems.length ? `FAIL\n  ${problems.join('\n  ')}` : 'ok',
     ].join('\n')

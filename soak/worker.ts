@@ -6,10 +6,10 @@
 // invalidator increments the generation, notes when it started, awaits invalidateTags(), then
 // publishes the generation as resolved. A read that starts after generation R resolved must get
 // g >= R on memory (in-process, exact). On shared backends a smaller g is either a late write (a
-// computation in flight in another process while the invalidation ran, stored after it: the
-// documented cross-process limit, counted as an overlap) or a bug (an entry stored before the
-// invalidation started that it failed to remove: a violation). The stored record's `created`
-// tells the two apart; a 2 s slack keeps a delayed write from ever passing for a bug.
+// computation in flight in another process while the invalidation ran, stored after it; tag
+// stamps refuse these, so the count should be 0 and is reported) or a bug (an entry stored
+// before the invalidation started that it failed to remove: a violation). The stored record's
+// `created` tells the two apart; a 2 s slack keeps a delayed write from ever passing for a bug.
 
 import { setImmediate as yieldLoop } from 'node:timers/promises'
 import { Redis } from 'ioredis'
@@ -53,7 +53,7 @@ const fns = Object.fromEntries(BACKENDS.map((b) => [b, cached(async function soa
   return { g, k, tag, w: ID, n: ++seq, pad: 'x'.repeat(64) }
 }, { id: `soak#${b}`, backend: b, ttl: 3000, tags: (_r: unknown, tag: string) => [`${b}:${tag}`] })])) as Record<B, ((tag: string, k: number) => Promise<{ g: number; k: number; tag: string }>) & { refresh(tag: string, k: number): Promise<unknown>; invalidate(tag: string, k: number): Promise<boolean> }>
 
-const stats = { ops: 0, reads: 0, invalidations: 0, violations: 0, overlaps: 0, thrown: 0 }
+const stats = { ops: 0, reads: 0, invalidations: 0, violations: 0, overlaps: 0, overlapsDisk: 0, overlapsShared: 0, thrown: 0 }
 const SLACK_MS = 2_000
 
 /** When invalidation `g` of a tag started (ms), as the invalidator noted it. */
@@ -84,7 +84,11 @@ async function step(): Promise<void> {
       if (b === 'mem' || await storedBeforeInvalidation(b, tag, k, v as never)) {
         stats.violations++
         if (samples.length < 10) samples.push(`${b} ${tag}/${k}: served g=${v.g} after generation ${R} resolved (${JSON.stringify(v).slice(0, 120)})`)
-      } else stats.overlaps++
+      } else {
+        stats.overlaps++
+        if (b === 'disk') stats.overlapsDisk++
+        else stats.overlapsShared++
+      }
     }
   } else if (roll < 0.9) {
     await fns[b].refresh(tag, k)

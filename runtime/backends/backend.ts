@@ -10,6 +10,18 @@ export interface SetOptions {
   ttl?: number
   /** Tags the record is filed under, for {@link Backend.invalidateTags}. */
   tags?: readonly string[]
+  /**
+   * When the computation of this value started (ms, the runtime's clock). A backend that stamps
+   * tag invalidations (see {@link InvalidateOptions.at}) refuses the write when one of `tags` was
+   * invalidated at or after it: the value may predate that invalidation. Optional to honour.
+   */
+  since?: number
+}
+
+/** Options of {@link Backend.invalidateTags}. */
+export interface InvalidateOptions {
+  /** When the invalidation started (ms, the runtime's clock), for backends that stamp tags. */
+  at?: number
 }
 
 /** Counters a backend reports about itself. Every field is optional. */
@@ -62,7 +74,7 @@ export interface Backend {
   /** Returns true if a record was deleted, false if there was none. */
   delete(key: string): Promise<boolean>
   /** Deletes every record filed under any of `tags`; resolves once no reader can see them. Returns how many were removed, when known. */
-  invalidateTags(tags: readonly string[]): Promise<number>
+  invalidateTags(tags: readonly string[], options?: InvalidateOptions): Promise<number>
   /** Deletes every record whose key starts with any of `prefixes`. Returns how many were removed, when known. */
   invalidatePrefix(prefixes: readonly string[]): Promise<number>
   /** Deletes every record of this backend. */
@@ -86,7 +98,7 @@ export interface Backend {
   getSync?(key: string): Uint8Array | undefined
   setSync?(key: string, value: Uint8Array, options?: SetOptions): void
   deleteSync?(key: string): boolean
-  invalidateTagsSync?(tags: readonly string[]): number
+  invalidateTagsSync?(tags: readonly string[], options?: InvalidateOptions): number
   invalidatePrefixSync?(prefixes: readonly string[]): number
   clearSync?(): void
 }

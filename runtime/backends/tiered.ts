@@ -3,7 +3,7 @@
 // invalidation that reaches L2 is broadcast on the L2's bus, so each other process drops the
 // entries its L1 holds for it (bentocache's "bus" model).
 
-import type { Backend, BackendStats, Bus, BusMessage, BusPayload, Lease, SetOptions } from './backend.js'
+import type { Backend, BackendStats, Bus, BusMessage, BusPayload, InvalidateOptions, Lease, SetOptions } from './backend.js'
 import type { MemoryBackend } from './memory.js'
 import { describe, typeError, warnOnce } from '../errors.js'
 import { G, isValueBackend } from '../global.js'
@@ -103,9 +103,9 @@ export class TieredBackend implements Backend {
     return removed
   }
 
-  async invalidateTags(tags: readonly string[]): Promise<number> {
+  async invalidateTags(tags: readonly string[], options?: InvalidateOptions): Promise<number> {
     this.l1.invalidateTagsSync(this.#strip(tags))
-    const n = await this.l2.invalidateTags(tags)
+    const n = await this.l2.invalidateTags(tags, options)
     await this.#publish({ op: 'tags', tags: [...tags] })
     return n
   }

@@ -19,7 +19,8 @@ const WAIT_MAX_MS = 200
 
 type Pre = Uint8Array | null | typeof FAILED
 
-export function* putFlow(ctx: FnContext, b: Bound, full: string, value: unknown, args: ArrayLike<unknown>, epoch: number, local?: Local): Generator<Op, void, unknown> {
+/** Writes the record of a result whose computation started at `since` (the runtime's clock). */
+export function* putFlow(ctx: FnContext, b: Bound, full: string, value: unknown, args: ArrayLike<unknown>, epoch: number, since: number, local?: Local): Generator<Op, void, unknown> {
   if (!ctx.storable(b, value)) return
   const tags = ctx.tagsFor(b, value, args)
   if (tags === NONE) return
@@ -36,7 +37,7 @@ export function* putFlow(ctx: FnContext, b: Bound, full: string, value: unknown,
   }
   if (bytes.length > G.maxEntrySize) return ctx.tooLarge(bytes.length)
   const ttl = rec.stale === Infinity ? undefined : rec.stale - now
-  yield { op: 'set', key: ctx.storageKey(b, logical), bytes, options: { ttl, tags: b.ns === '' ? rec.tags : rec.tags.map((t) => b.ns + t) } }
+  yield { op: 'set', key: ctx.storageKey(b, logical), bytes, options: { ttl, tags: b.ns === '' ? rec.tags : rec.tags.map((t) => b.ns + t), since } }
   b.c.sets++
   if (DEBUG) ctx.logLogical('store', logical)
 }
@@ -105,6 +106,7 @@ function* callFlow(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unkn
     }
   }
   const epoch = callStarted()
+  const since = G.now()
   try {
     let value: unknown
     try {
@@ -116,7 +118,7 @@ function* callFlow(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unkn
       }
       throw err
     }
-    if (reachable) yield* putFlow(ctx, b, full, value, args, epoch, local)
+    if (reachable) yield* putFlow(ctx, b, full, value, args, epoch, since, local)
     else if (local !== undefined && ctx.storable(b, value)) {
       const tags = ctx.tagsFor(b, value, args)
       if (tags !== NONE) local.put(value, ctx.freshFrom(b, G.now()), tags ?? [])
@@ -207,6 +209,7 @@ export function bytesCall(ctx: FnContext, b: Bound, self: unknown, args: ArrayLi
  * cannot wait for the backend: a TypeError that says so).
  */
 export function probe(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, local?: Local): unknown {
+  const since = G.now()
   const result = ctx.fn.apply(self, args as unknown[])
   if (!isThenable(result)) {
     throw typeError('E_SYNC_ON_ASYNC_BACKEND', `${ctx.id} is synchronous, but backend "${b.name}" (${b.backend.kind}) has no synchronous access; a sync function cannot wait for it.`,
@@ -217,7 +220,7 @@ export function probe(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<u
   const epoch = callStarted()
   return Promise.resolve(result).then(async (value) => {
     try {
-      await drive(putFlow(ctx, b, b.ns + logical, value, args, epoch, local), b, false, () => undefined)
+      await drive(putFlow(ctx, b, b.ns + logical, value, args, epoch, since, local), b, false, () => undefined)
     } finally {
       callEnded()
     }

@@ -11,7 +11,8 @@ import { drive, isThenable } from '../persistent.js'
 import { asyncBytes, probe, putFlow } from './bytes-call.js'
 import { NONE, type Bound, type FnContext, type Local } from './context.js'
 
-export type Put = (value: unknown, epoch: number) => void | Promise<void>
+/** Stores a result; `since` is when its computation started (the runtime's clock). */
+export type Put = (value: unknown, epoch: number, since: number) => void | Promise<void>
 
 export function putMemory(ctx: FnContext, b: Bound, key: unknown, kind: KeyKind, value: unknown, args: ArrayLike<unknown>, epoch: number): void {
   if (!ctx.storable(b, value)) return
@@ -48,6 +49,8 @@ function inflightKey(ctx: FnContext, key: unknown, kind: KeyKind): string {
 export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, key: unknown, kind: KeyKind,
   share: boolean, staleValue: unknown, staleUntil: number, put: Put | null): unknown {
   const epoch = callStarted()
+  // Only shared tiers need the start time (to refuse a write an invalidation overtook).
+  const since = put === null ? 0 : G.now()
   let result: unknown
   try {
     result = ctx.fn.apply(self, args as unknown[])
@@ -62,7 +65,7 @@ export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<
   if (!isThenable(result)) {
     try {
       if (put === null) putMemory(ctx, b, key, kind, result, args, epoch)
-      else put(result, epoch)
+      else put(result, epoch, since)
     } finally {
       callEnded()
     }
@@ -73,7 +76,7 @@ export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<
   const p = Promise.resolve(result).then(
     async (value) => {
       if (put === null) putMemory(ctx, b, key, kind, value, args, epoch)
-      else await put(value, epoch)
+      else await put(value, epoch, since)
       return value
     },
     (err) => {
@@ -136,7 +139,7 @@ export function memoryCall(ctx: FnContext, b: Bound, self: unknown, args: ArrayL
   }
   // Tiered backends also write the shared tier (rare enough for a closure); memory stores directly.
   const put: Put | null = b.tiered
-    ? (value, epoch) => drive(putFlow(ctx, b, b.ns + ctx.prefix + ctx.encodedOf(key, kind), value, args, epoch, localTier(b, key, kind)),
+    ? (value, epoch, since) => drive(putFlow(ctx, b, b.ns + ctx.prefix + ctx.encodedOf(key, kind), value, args, epoch, since, localTier(b, key, kind)),
       b, false, () => undefined) as Promise<void>
     : null
   if (stale !== NONE && now < fresh + ctx.cfg.swr) {

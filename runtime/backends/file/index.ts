@@ -25,7 +25,7 @@
 // prune) yield to the event loop every few milliseconds.
 
 import { join } from 'node:path'
-import type { BackendStats, SetOptions, SyncBackend } from '../backend.js'
+import type { BackendStats, InvalidateOptions, SetOptions, SyncBackend } from '../backend.js'
 import { typeError, describe } from '../../errors.js'
 import { Generations } from './generations.js'
 import { HotCache } from './hot.js'
@@ -34,6 +34,7 @@ import { Layout, defaultDir, isEntryName, shardOf, type Location } from './layou
 import { decodeEntry, encodeEntry } from './record.js'
 import { appendLines, claim, closeAll, confirm, lineOf } from './tag-index.js'
 import { Sweeper, mtimeOf, type PruneReport } from './sweep.js'
+import { Stamps } from './stamps.js'
 
 export { defaultDir } from './layout.js'
 export { FileBackendError } from './io.js'
@@ -226,6 +227,10 @@ export class FileBackend implements SyncBackend {
     const tags = options?.tags ?? []
     const loc = this.#layout.locate(key)
     this.#hot.delete(key)
+    const since = options?.since
+    // A value computed before one of its tags was invalidated (by any process) is not written.
+    if (since !== undefined && tags.length > 0 &&
+      this.#guard('set', () => this.#stampsOf().overtook(tags.map((t) => this.#layout.tagHash(t)), since))) return
     this.#write(loc, encodeEntry(key, value, expires, tags), expires, tags, 0)
     if (++this.#writes >= this.#pruneEvery()) {
       this.#writes = 0
@@ -327,9 +332,10 @@ export class FileBackend implements SyncBackend {
     return this.#async(() => this.deleteSync(key))
   }
 
-  invalidateTagsSync(tags: readonly string[]): number {
+  invalidateTagsSync(tags: readonly string[], options?: InvalidateOptions): number {
     this.#open()
     return this.#guard('invalidate tags', () => {
+      this.#stampTags(tags, options)
       const work = this.#claimTags(tags)
       let n = 0
       for (const [rel, ino] of work.lines) n += this.#removeIfSame(rel, ino, work.shards)
@@ -337,9 +343,12 @@ export class FileBackend implements SyncBackend {
     })
   }
 
-  async invalidateTags(tags: readonly string[]): Promise<number> {
+  async invalidateTags(tags: readonly string[], options?: InvalidateOptions): Promise<number> {
     this.#open()
-    const work = this.#guard('invalidate tags', () => this.#claimTags(tags))
+    const work = this.#guard('invalidate tags', () => {
+      this.#stampTags(tags, options)
+      return this.#claimTags(tags)
+    })
     let n = 0
     let t0 = performance.now()
     for (const [rel, ino] of work.lines) {
@@ -351,6 +360,18 @@ export class FileBackend implements SyncBackend {
       }
     }
     return this.#guard('invalidate tags', () => this.#finishTags(work, n))
+  }
+
+  #stamps: Stamps | undefined
+
+  #stampsOf(): Stamps {
+    return (this.#stamps ??= new Stamps(this.#fs, this.#layout.stamps))
+  }
+
+  /** Stamps come before the claim: a write that checks after the stamp is refused, one before it is in the claimed index. */
+  #stampTags(tags: readonly string[], options: InvalidateOptions | undefined): void {
+    if (options?.at === undefined) return
+    for (const tag of new Set(tags)) this.#stampsOf().raise(this.#layout.tagHash(tag), options.at)
   }
 
   #claimTags(tags: readonly string[]): { lines: Map<string, number>; claimed: string[]; shards: Set<number> } {
@@ -506,7 +527,7 @@ export class FileBackend implements SyncBackend {
     if (this.#closed) throw new FileBackendError('use the cache', this.dir, new Error('the backend is closed'))
     if (this.#ready) return
     try {
-      for (const d of [this.#layout.groups, this.#layout.tags, this.#layout.gens, this.#layout.trash, this.#layout.claims]) mkdirp(this.#fs, d)
+      for (const d of [this.#layout.groups, this.#layout.tags, this.#layout.gens, this.#layout.trash, this.#layout.claims, this.#layout.stamps]) mkdirp(this.#fs, d)
     } catch (e) {
       throw this.#fail('create the cache directory', e)
     }

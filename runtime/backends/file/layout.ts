@@ -60,6 +60,8 @@ export class Layout {
   readonly gens: string
   readonly trash: string
   readonly claims: string
+  /** Tag invalidation stamps (stamps.ts). */
+  readonly stamps: string
   #groupHash = new Map<string, string>()
 
   constructor(dir: string) {
@@ -70,6 +72,7 @@ export class Layout {
     this.gens = join(this.root, 'gen')
     this.trash = join(this.root, 'trash')
     this.claims = join(this.root, 'c')
+    this.stamps = join(this.root, 's')
   }
 
   locate(key: string): Location {

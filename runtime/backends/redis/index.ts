@@ -8,7 +8,7 @@
 
 import { randomUUID } from 'node:crypto'
 import type { Cluster, Redis } from 'ioredis'
-import type { Backend, BackendStats, Bus, Lease, SetOptions } from '../backend.js'
+import type { Backend, BackendStats, Bus, InvalidateOptions, Lease, SetOptions } from '../backend.js'
 import { decodeEntry, encodeEntry, needle } from './format.js'
 import { escapeGlob, prefixPattern } from './glob.js'
 import { RedisBus } from './bus.js'
@@ -31,12 +31,20 @@ const TAG_MARGIN = 60_000
 const TAG_BATCH = 250
 /** Keys per SCAN step and per UNLINK during prefix invalidation. */
 const SCAN_COUNT = 1_000
+/**
+ * How long a tag's invalidation stamp lives (ms): a value whose computation started before the
+ * stamp and is written while the stamp lives is refused. Computations running longer than this
+ * across an invalidation can still be written late.
+ */
+const STAMP_LIFE = 3_600_000
 
 type Scripted = RedisClient & {
   fncacheTagAdd(tagKey: string, member: string, lifeMs: string): Promise<number>
   fncacheTagDrain(tagKey: string, entryPrefix: string, needle: string, batch: number): Promise<[number, number]>
   fncacheTagSweep(entryKey: string, needle: string): Promise<number>
   fncacheRelease(lockKey: string, token: string): Promise<number>
+  fncacheStamp(stampKey: string, at: string, lifeMs: string): Promise<number>
+  fncacheSetFresh(numberOfKeys: number, ...keysThenArgs: (string | Uint8Array)[]): Promise<number>
 }
 
 function defineScripts(client: RedisClient): Scripted {
@@ -64,6 +72,8 @@ export class RedisBackend implements Backend {
   readonly #vp: string
   readonly #tp: string
   readonly #lp: string
+  /** Tag invalidation stamps (single server): `<ns>:s:<tag>` = when it was last invalidated. */
+  readonly #sp: string
   readonly #buses = new Set<RedisBus>()
   #errors = 0
   #closed = false
@@ -93,6 +103,7 @@ export class RedisBackend implements Backend {
     this.#vp = r.prefix + 'v:'
     this.#tp = r.prefix + 't:'
     this.#lp = r.prefix + 'l:'
+    this.#sp = r.prefix + 's:'
     this.lock = r.lock && Object.freeze(r.lock)
     if (r.lock !== undefined) this.acquire = (key, leaseMs) => this.#acquire(key, leaseMs)
   }
@@ -148,7 +159,12 @@ export class RedisBackend implements Backend {
         const adds = tags.map((t) => this.#c.fncacheTagAdd(this.#tp + t, key, life))
         if (this.#cluster) await Promise.all(adds)
         else {
-          adds.push(px === undefined ? this.client.set(k, entry) as Promise<never> : this.client.set(k, entry, 'PX', px) as Promise<never>)
+          const since = options?.since
+          // With the computation's start known, the write is refused when one of its tags was
+          // invalidated since (checked atomically against the stamps invalidateTags leaves).
+          adds.push((since === undefined
+            ? px === undefined ? this.client.set(k, entry) : this.client.set(k, entry, 'PX', px)
+            : this.#c.fncacheSetFresh(1 + tags.length, k, ...tags.map((t) => this.#sp + t), String(since), px === undefined ? '' : String(px), entry)) as Promise<never>)
           await Promise.all(adds)
           return
         }
@@ -164,8 +180,13 @@ export class RedisBackend implements Backend {
     return (await this.client.unlink(this.#vp + key).catch(this.#fail)) > 0
   }
 
-  async invalidateTags(tags: readonly string[]): Promise<number> {
+  async invalidateTags(tags: readonly string[], options?: InvalidateOptions): Promise<number> {
     try {
+      // Stamp first: a write of a value computed before this moment is refused from now on, so a
+      // computation in flight elsewhere cannot bring an invalidated value back after the drain.
+      if (options?.at !== undefined && !this.#cluster) {
+        await Promise.all([...new Set(tags)].map((t) => this.#c.fncacheStamp(this.#sp + t, String(options.at), String(STAMP_LIFE))))
+      }
       const counts = await Promise.all([...new Set(tags)].map((t) => (this.#cluster ? this.#sweepTag(t) : this.#drainTag(t))))
       return counts.reduce((a, b) => a + b, 0)
     } catch (e) {

@@ -54,6 +54,34 @@ return { removed, redis.call('SCARD', KEYS[1]) }`,
 if carries(KEYS[1], ARGV[1]) then return redis.call('UNLINK', KEYS[1]) end
 return 0`,
   },
+  /**
+   * KEYS[1] a tag's invalidation stamp; ARGV[1] when the invalidation started (ms); ARGV[2] the
+   * stamp's lifetime (ms). Raises the stamp (never lowers it) and renews its lifetime.
+   */
+  fncacheStamp: {
+    numberOfKeys: 1,
+    lua: `
+local at = tonumber(ARGV[1])
+local c = tonumber(redis.call('GET', KEYS[1]) or '0')
+if at > c then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) else redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 1`,
+  },
+  /**
+   * Single server. KEYS[1] entry, KEYS[2..] the stamps of its tags; ARGV[1] when the value's
+   * computation started (ms); ARGV[2] PX in ms, or '' for none; ARGV[3] the entry. Writes the
+   * entry unless one of its tags was invalidated at or after ARGV[1] (the value may predate it).
+   * Returns 1 when written, 0 when refused.
+   */
+  fncacheSetFresh: {
+    lua: `
+local since = tonumber(ARGV[1])
+for i = 2, #KEYS do
+  local s = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if s >= since then return 0 end
+end
+if ARGV[2] == '' then redis.call('SET', KEYS[1], ARGV[3]) else redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[2]) end
+return 1`,
+  },
   /** KEYS[1] lock; ARGV[1] token. Deletes the lock only if this holder still owns it. */
   fncacheRelease: {
     numberOfKeys: 1,

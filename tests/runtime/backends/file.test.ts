@@ -50,7 +50,7 @@ layout('no key or tag text reaches a path; path-traversal keys stay inside the d
   const names = walk(dir)
   for (const n of names) {
     for (const part of n.split(sep)) {
-      assert.ok(/^([0-9a-f]{32}|table|v1|g|t|c|gen|trash|\.name)$/.test(part), `unexpected path part ${JSON.stringify(part)}`)
+      assert.ok(/^([0-9a-f]{32}|table|v1|g|t|c|s|gen|trash|\.name)$/.test(part), `unexpected path part ${JSON.stringify(part)}`)
     }
   }
   assert.not.ok(existsSync(join(dir, '..', 'etc')))
@@ -223,3 +223,29 @@ options('reject bad options with a TypeError naming the option', () => {
   assert.throws(() => file({ max: 3 } as never), /no option "max"/)
 })
 options.run()
+
+// ---
+
+const stamps = suite<{ dir: string }>('file tag stamps')
+stamps.before.each((ctx) => { ctx.dir = mkdtempSync(join(tmpdir(), 'fncache-stamps-')) })
+stamps.after.each((ctx) => { rmSync(ctx.dir, { recursive: true, force: true }) })
+
+stamps('a write of a value computed before an invalidation of its tag is refused, in this and another instance', async (ctx) => {
+  const a = file({ dir: ctx.dir, pruneInterval: 0 })
+  const other = file({ dir: ctx.dir, pruneInterval: 0 })
+  await a.invalidateTags(['user:1'], { at: 1_000 })
+  other.setSync('late', enc('old'), { tags: ['user:1'], since: 999 })
+  assert.is(other.getSync('late'), undefined, 'computed before the invalidation: refused')
+  other.setSync('new', enc('new'), { tags: ['user:1'], since: 1_001 })
+  assert.ok(a.getSync('new'), 'computed after: stored')
+  other.setSync('untagged', enc('x'), { since: 1 })
+  assert.ok(a.getSync('untagged'), 'a write without tags is not checked')
+  a.invalidateTagsSync(['user:2'], { at: 5_000 })
+  await other.set('late2', enc('old'), { tags: ['user:2'], since: 4_000 })
+  assert.is(a.getSync('late2'), undefined, 'the sync form stamps too')
+  await a.invalidateTags(['user:2'], { at: 10 })
+  other.setSync('still', enc('old'), { tags: ['user:2'], since: 4_500 })
+  assert.is(a.getSync('still'), undefined, 'an older stamp never lowers a newer one')
+  await a.close(); await other.close()
+})
+stamps.run()

@@ -85,7 +85,7 @@ export function analyzeModule(module: Node, code: string, spans: Spans, source: 
         const init = unparen(d.init)
         if (init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.value === 'require' &&
             init.arguments.length === 1 && init.arguments[0].expression.type === 'StringLiteral' && init.arguments[0].expression.value === source) {
-          imports.push({ decl: null, range: spans.range(s.span), calls: [], named: [], defaults: d.id.type === 'Identifier' ? [d.id.value] : [], specs: [] })
+          imports.push({ decl: null, range: spans.range(s.span), calls: [], named: [], defaults: requiredDefaults(d.id), specs: [] })
         }
       }
     }
@@ -124,6 +124,18 @@ export function analyzeModule(module: Node, code: string, spans: Spans, source: 
 }
 
 interface Ctx { code: string; spans: Spans; resolved: Resolved }
+
+/** The locals bound to the macro by `const cached = require(...)` or `const { default: cached } = require(...)`. */
+function requiredDefaults(id: Node): string[] {
+  if (id.type === 'Identifier') return [id.value]
+  if (id.type !== 'ObjectPattern') return []
+  const out: string[] = []
+  for (const p of id.properties) {
+    const key = p.type === 'KeyValuePatternProperty' && (p.key.type === 'Identifier' || p.key.type === 'StringLiteral') ? p.key.value : undefined
+    if (key === 'default' && p.value.type === 'Identifier') out.push(p.value.value)
+  }
+  return out
+}
 
 const locOf = (ctx: Ctx, node: Node): Loc => ctx.spans.locOf(node.span)
 

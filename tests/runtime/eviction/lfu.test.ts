@@ -6,6 +6,7 @@ import fc from 'fast-check'
 import { createPolicy, LfuPolicy, COUNT_MAX, AGING_PERIOD_FACTOR } from '../../../runtime/eviction/index.js'
 import { arrayType, lfuBuckets, lfuOrder, lfuUntilAging } from '../../../runtime/eviction/expose.js'
 import type { EvictionPolicy, Slot } from '../../../runtime/eviction/policy.js'
+import { mulberry32 } from '../../helpers/random.js'
 
 const s = (n: number) => n as Slot
 const filled = (capacity: number, ...slots: number[]) => {
@@ -19,15 +20,6 @@ const touch = (p: LfuPolicy, slot: number, times = 1) => {
 const order = (p: LfuPolicy) => lfuOrder(p).map(Number)
 /** `{ count: slots }`, slots oldest first. */
 const buckets = (p: LfuPolicy) => Object.fromEntries(lfuBuckets(p).map((b) => [b.count, b.slots.map(Number)]))
-/** A small seeded PRNG (mulberry32): uniform in [0, 1). */
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 const drain = (p: LfuPolicy) => {
   const out: number[] = []
   for (let v = p.evict(); v !== -1; v = p.evict()) out.push(v)

@@ -4,16 +4,8 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { LfuPolicy, LruPolicy } from '../../../runtime/eviction/index.js'
 import type { EvictionPolicy, Slot } from '../../../runtime/eviction/policy.js'
+import { mulberry32 } from '../../helpers/random.js'
 
-/** A small seeded PRNG (mulberry32): uniform in [0, 1). */
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** `n` keys in 0 … keys-1, key k drawn with probability ∝ 1 / (k+1)^s (CDF + binary search). */
 function zipfTrace(n: number, keys: number, s: number, seed: number): Uint32Array {

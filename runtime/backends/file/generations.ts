@@ -6,6 +6,7 @@ import { randomFillSync } from 'node:crypto'
 import { join } from 'node:path'
 import { SHARDS } from './layout.js'
 import { code, type Fs } from './io.js'
+import { RDWR_NOFOLLOW, removeName } from './safe.js'
 
 // Why random stamps and not counters: two processes bumping one slot at once could both write
 // n + 1, and a reader that saw the first would miss the second change. Random 53-bit stamps make
@@ -22,25 +23,44 @@ export class Generations {
   /** Called when the table was deleted under us (the directory was wiped): snapshots taken so far mean nothing. */
   onReset: () => void = () => {}
 
-  constructor(fs: Fs, dir: string) {
+  readonly #mode: number
+
+  constructor(fs: Fs, dir: string, mode = 0o600) {
     this.#fs = fs
     this.#path = join(dir, 'table')
+    this.#mode = mode
   }
 
   #open(): number {
     if (this.#fd >= 0) return this.#fd
+    for (let attempt = 0; ; attempt++) {
+      const fd = this.#openOnce()
+      // Stamps are written into this file: a link or special file planted as the table would
+      // receive them. Removed (the name) and made again.
+      if (this.#fs.fstatSync(fd).isFile()) return (this.#fd = fd)
+      this.#fs.closeSync(fd)
+      if (attempt > 0) throw Object.assign(new Error(`${this.#path} is not a regular file`), { code: 'EUNSAFE' })
+      removeName(this.#fs, this.#path)
+    }
+  }
+
+  #openOnce(): number {
     try {
-      this.#fd = this.#fs.openSync(this.#path, 'r+')
+      return this.#fs.openSync(this.#path, RDWR_NOFOLLOW)
     } catch (e) {
-      if (code(e) !== 'ENOENT') throw e
+      const c = code(e)
+      if (c === 'ELOOP' || c === 'EMLINK') {
+        removeName(this.#fs, this.#path)
+      } else if (c !== 'ENOENT') {
+        throw e
+      }
       try {
-        this.#fd = this.#fs.openSync(this.#path, 'wx+')
+        return this.#fs.openSync(this.#path, 'wx+', this.#mode)
       } catch (e2) {
         if (code(e2) !== 'EEXIST') throw e2
-        this.#fd = this.#fs.openSync(this.#path, 'r+')
+        return this.#fs.openSync(this.#path, RDWR_NOFOLLOW)
       }
     }
-    return this.#fd
   }
 
   /** The shard's current stamp. Take it BEFORE reading an entry, so a change during the read is seen next time. */

@@ -26,13 +26,17 @@
 
 import { join } from 'node:path'
 import type { BackendStats, InvalidateOptions, SetOptions, SyncBackend } from '../backend.js'
-import { typeError, describe } from '../../errors.js'
+import { checkGroup, unsafe, type Ctx } from './context.js'
 import { Generations } from './generations.js'
+import { invalidatePrefix, makeGroup } from './groups.js'
 import { HotCache } from './hot.js'
-import { FileBackendError, code, isMissing, mkdirp, realFs, unlinkIfPresent, type Fs } from './io.js'
-import { Layout, defaultDir, isEntryName, shardOf, type Location } from './layout.js'
+import { FileBackendError, isMissing, mkdirp, realFs, type Fs } from './io.js'
+import { Layout, defaultDir, type Location } from './layout.js'
+import { resolveOptions, type FileOptions } from './options.js'
 import { decodeEntry, encodeEntry } from './record.js'
-import { appendLines, claim, closeAll, confirm, lineOf } from './tag-index.js'
+import { FOREIGN, kindOf, ownUid, readRegular, removeName } from './safe.js'
+import { appendLines, closeAll, confirm, lineOf } from './tag-index.js'
+import { claimTags, finishTags, removeIfSame } from './tags.js'
 import { Sweeper, mtimeOf, type PruneReport } from './sweep.js'
 import { Stamps } from './stamps.js'
 
@@ -40,41 +44,7 @@ export { defaultDir } from './layout.js'
 export { FileBackendError } from './io.js'
 export type { PruneReport } from './sweep.js'
 
-/** Options of {@link file}. */
-export interface FileOptions {
-  /**
-   * The cache directory, created on first use.
-   * @default `node_modules/.cache/fncache` under the nearest package root of `process.cwd()`, else
-   * `$XDG_CACHE_HOME/fncache` or `~/.cache/fncache` (`%LOCALAPPDATA%\fncache` on Windows)
-   */
-  dir?: string
-  /**
-   * Allocated bytes on disk (blocks, not value length) above which {@link FileBackend.prune}
-   * evicts the least recently used entries. `Infinity`: no byte bound.
-   * @default 1 GiB
-   */
-  maxBytes?: number
-  /** Entries above which prune() evicts the least recently used. `Infinity`: no bound. @default 100_000 */
-  maxEntries?: number
-  /** fsync each entry and its directory before a set resolves (survives power loss; much slower). @default false */
-  fsync?: boolean
-  /** The clock for expiry, in ms since the epoch (tests pass a fake one). @default Date.now */
-  now?: () => number
-  /** Entries this process keeps in memory to answer hits without reading files; 0 disables. @default 20_000 */
-  memoryEntries?: number
-  /** Bytes of values this process keeps in memory. @default 32 MiB */
-  memoryBytes?: number
-  /**
-   * Milliseconds between background prunes (expired entries, bounds, leftovers), which run in
-   * slices of under 10 ms. `0`: only when prune() is called or this process has written a lot.
-   * @default 60_000
-   */
-  pruneInterval?: number
-  /** @internal a `node:fs` stand-in, to inject faults (ENOSPC, EACCES, EROFS) in tests. */
-  fs?: Fs
-  /** @internal the longest a prune slice may run, in ms. @default 8 */
-  sliceMs?: number
-}
+export type { FileOptions } from './options.js'
 
 /** {@link BackendStats} plus what only the file backend knows. */
 export interface FileStats extends BackendStats {
@@ -84,7 +54,6 @@ export interface FileStats extends BackendStats {
   pruneMaxSliceMs: number
 }
 
-const GiB = 1024 ** 3
 let seq = 0
 
 /** A file backend: `configure({ backends: { disk: file({ dir: '.cache/fn' }) } })`. */
@@ -104,6 +73,7 @@ export class FileBackend implements SyncBackend {
   readonly #now: () => number
   readonly #fsync: boolean
   readonly #sweeper: Sweeper
+  readonly #c: Ctx
   readonly #counts = { corrupt: 0, errors: 0, expirations: 0, evictions: 0 }
   /** path -> [last use (real ms), expiry]: atimes written back by prune() (cheap approximate LRU). */
   readonly #touched = new Map<string, [number, number]>()
@@ -115,35 +85,25 @@ export class FileBackend implements SyncBackend {
   #last: PruneReport | undefined
 
   constructor(options: FileOptions = {}) {
-    if (options === null || typeof options !== 'object') throw typeError('E_OPTION', `file() expects an options object; received ${describe(options)}.`)
-    const known = ['dir', 'maxBytes', 'maxEntries', 'fsync', 'now', 'memoryEntries', 'memoryBytes', 'pruneInterval', 'fs', 'sliceMs']
-    for (const k of Object.keys(options)) {
-      if (!known.includes(k)) throw typeError('E_OPTION', `file() has no option "${k}"; valid options are ${known.slice(0, 8).join(', ')}.`)
-    }
-    const count = (name: string, v: unknown, dflt: number, min: number): number => {
-      if (v === undefined) return dflt
-      if (v === Infinity || (typeof v === 'number' && Number.isInteger(v) && v >= min)) return v
-      throw typeError('E_OPTION', `file(): option ${name} must be an integer >= ${min} or Infinity; received ${describe(v)}.`)
-    }
-    if (options.dir !== undefined && (typeof options.dir !== 'string' || options.dir === '')) {
-      throw typeError('E_OPTION', `file(): option dir must be a non-empty path string; received ${describe(options.dir)}.`)
-    }
-    if (options.now !== undefined && typeof options.now !== 'function') throw typeError('E_OPTION', `file(): option now must be a function returning milliseconds; received ${describe(options.now)}.`)
-    this.dir = options.dir ?? defaultDir()
-    this.maxBytes = count('maxBytes', options.maxBytes, GiB, 1)
-    this.maxEntries = count('maxEntries', options.maxEntries, 100_000, 1)
-    const interval = count('pruneInterval', options.pruneInterval, 60_000, 0)
-    this.#fs = options.fs ?? realFs
-    this.#now = options.now ?? Date.now
-    this.#fsync = options.fsync === true
+    const o = resolveOptions(options)
+    this.dir = o.dir ?? defaultDir()
+    this.maxBytes = o.maxBytes
+    this.maxEntries = o.maxEntries
+    this.#fs = o.fs ?? realFs
+    this.#now = o.now
+    this.#fsync = o.fsync
     this.#layout = new Layout(this.dir)
-    this.#gens = new Generations(this.#fs, this.#layout.gens)
-    this.#hot = new HotCache(count('memoryEntries', options.memoryEntries, 20_000, 0), count('memoryBytes', options.memoryBytes, 32 * 1024 * 1024, 0))
+    this.#gens = new Generations(this.#fs, this.#layout.gens, o.fileMode)
+    this.#hot = new HotCache(o.memoryEntries, o.memoryBytes)
     this.#gens.onReset = () => { this.#hot.clear(); this.#ready = false }
+    this.#c = {
+      fs: this.#fs, layout: this.#layout, gens: this.#gens, counts: this.#counts, maxEntrySize: o.maxEntrySize,
+      fileMode: o.fileMode, dirMode: o.dirMode, owner: (o.dirMode & 0o077) === 0 ? ownUid() : undefined,
+    }
     this.#sweeper = new Sweeper({
-      fs: this.#fs, layout: this.#layout, gens: this.#gens, now: this.#now, counts: this.#counts,
-      touched: this.#touched, maxBytes: this.maxBytes, maxEntries: this.maxEntries, sliceMs: options.sliceMs ?? 8,
+      ...this.#c, now: this.#now, touched: this.#touched, maxBytes: this.maxBytes, maxEntries: this.maxEntries, sliceMs: o.sliceMs,
     })
+    const interval = o.pruneInterval
     if (interval > 0 && interval !== Infinity) {
       this.#timer = setInterval(() => { this.prune().catch(() => {}) }, interval)
       this.#timer.unref?.()
@@ -180,15 +140,16 @@ export class FileBackend implements SyncBackend {
   #read(key: string): Uint8Array | undefined {
     const loc = this.#layout.locate(key)
     let gen: number
-    let buf: Buffer
+    let buf: Buffer | undefined | typeof FOREIGN
     try {
       gen = this.#gens.snapshot(loc.shard) // before the read: a change during it shows next time
-      buf = this.#fs.readFileSync(loc.path)
+      // Never a link, FIFO or device, never more than maxEntrySize: those are corrupt entries.
+      buf = readRegular(this.#fs, loc.path, this.#c.maxEntrySize)
     } catch (e) {
-      if (isMissing(e)) return undefined
-      if (code(e) === 'EISDIR') return this.#corrupt(loc)
       throw this.#fail('read an entry', e)
     }
+    if (buf === undefined) return undefined
+    if (buf === FOREIGN) return this.#corrupt(loc)
     const rec = decodeEntry(buf)
     if (rec === undefined || rec.key !== key) return this.#corrupt(loc)
     if (rec.expires <= this.#now()) {
@@ -253,16 +214,20 @@ export class FileBackend implements SyncBackend {
    */
   #write(loc: Location, bytes: Uint8Array, expires: number, tags: readonly string[], attempt: number): void {
     const fs = this.#fs
+    // Too big to be read back (maxEntrySize): the old entry goes, the new one is not written.
+    if (bytes.length > this.#c.maxEntrySize) return void this.#guard('remove an entry', () => this.#remove(loc))
+    // Never write through a link planted as the group directory (or `g/`): it is removed first.
+    if (this.#guard('check a group', () => checkGroup(this.#c, loc.groupDir)) === 'foreign') throw this.#fail('write an entry', unsafe(loc.groupDir, 'not a directory of this user'))
     const tmp = join(loc.groupDir, `.t${process.pid}-${++seq}`)
     let fd = -1
     let renamed = false
     try {
       try {
-        fd = fs.openSync(tmp, 'wx')
+        fd = fs.openSync(tmp, 'wx', this.#c.fileMode)
       } catch (e) {
-        if (code(e) !== 'ENOENT') throw e
-        this.#makeGroup(loc)
-        fd = fs.openSync(tmp, 'wx')
+        if (!isMissing(e)) throw e
+        makeGroup(this.#c, loc.groupDir, loc.group)
+        fd = fs.openSync(tmp, 'wx', this.#c.fileMode)
       }
       for (let off = 0; off < bytes.length;) off += fs.writeSync(fd, bytes, off, bytes.length - off)
       fs.futimesSync(fd, this.#stamp() / 1000, mtimeOf(expires) / 1000)
@@ -272,14 +237,14 @@ export class FileBackend implements SyncBackend {
       fd = -1
       const paths = tags.map((t) => this.#layout.tagPath(t))
       const line = lineOf(loc.gh, loc.kh, ino)
-      const tagFds = tags.length > 0 ? appendLines(fs, paths, line) : []
+      const tagFds = tags.length > 0 ? appendLines(fs, paths, line, this.#c.fileMode) : []
       try {
         fs.renameSync(tmp, loc.path)
         renamed = true
       } finally {
         if (!renamed) closeAll(fs, tagFds)
       }
-      if (tags.length > 0) confirm(fs, paths, tagFds, line)
+      if (tags.length > 0) confirm(fs, paths, tagFds, line, this.#c.fileMode)
       if (this.#fsync) this.#syncDir(loc.groupDir)
       this.#gens.bump(loc.shard)
     } catch (e) {
@@ -295,15 +260,6 @@ export class FileBackend implements SyncBackend {
     }
   }
 
-  #makeGroup(loc: Location): void {
-    if (!mkdirp(this.#fs, loc.groupDir)) return
-    // A new group: record its text for prefix invalidation (readers treat a missing .name as "scan").
-    const tmp = join(loc.groupDir, `.n${process.pid}-${++seq}`)
-    const fd = this.#fs.openSync(tmp, 'w')
-    try { this.#fs.writeSync(fd, loc.group) } finally { this.#fs.closeSync(fd) }
-    this.#fs.renameSync(tmp, join(loc.groupDir, '.name'))
-  }
-
   #syncDir(dir: string): void {
     const fd = this.#fs.openSync(dir, 'r')
     try { this.#fs.fsyncSync(fd) } finally { this.#fs.closeSync(fd) }
@@ -316,7 +272,8 @@ export class FileBackend implements SyncBackend {
   // --- deletes and invalidation ---
 
   #remove(loc: Location): boolean {
-    const removed = unlinkIfPresent(this.#fs, loc.path)
+    // Removing through a planted group link would delete a file elsewhere: check, then unlink the name.
+    const removed = checkGroup(this.#c, loc.groupDir) === 'dir' && removeName(this.#fs, loc.path)
     // Even when absent: another process may have unlinked it and not bumped yet.
     this.#gens.bump(loc.shard)
     return removed
@@ -336,10 +293,10 @@ export class FileBackend implements SyncBackend {
     this.#open()
     return this.#guard('invalidate tags', () => {
       this.#stampTags(tags, options)
-      const work = this.#claimTags(tags)
+      const work = claimTags(this.#c, tags)
       let n = 0
-      for (const [rel, ino] of work.lines) n += this.#removeIfSame(rel, ino, work.shards)
-      return this.#finishTags(work, n)
+      for (const [rel, ino] of work.lines) n += removeIfSame(this.#c, rel, ino, work.shards)
+      return finishTags(this.#c, work, n)
     })
   }
 
@@ -347,19 +304,19 @@ export class FileBackend implements SyncBackend {
     this.#open()
     const work = this.#guard('invalidate tags', () => {
       this.#stampTags(tags, options)
-      return this.#claimTags(tags)
+      return claimTags(this.#c, tags)
     })
     let n = 0
     let t0 = performance.now()
     for (const [rel, ino] of work.lines) {
-      n += this.#guard('invalidate tags', () => this.#removeIfSame(rel, ino, work.shards))
+      n += this.#guard('invalidate tags', () => removeIfSame(this.#c, rel, ino, work.shards))
       // Yield every ~5 ms: 1,000 entries take ~20 ms, and other callers should not wait for all of it.
       if (performance.now() - t0 > 5) {
         await new Promise((r) => setImmediate(r))
         t0 = performance.now()
       }
     }
-    return this.#guard('invalidate tags', () => this.#finishTags(work, n))
+    return this.#guard('invalidate tags', () => finishTags(this.#c, work, n))
   }
 
   #stamps: Stamps | undefined
@@ -374,53 +331,10 @@ export class FileBackend implements SyncBackend {
     for (const tag of new Set(tags)) this.#stampsOf().raise(this.#layout.tagHash(tag), options.at)
   }
 
-  #claimTags(tags: readonly string[]): { lines: Map<string, number>; claimed: string[]; shards: Set<number> } {
-    const lines = new Map<string, number>()
-    const claimed: string[] = []
-    for (const tag of new Set(tags)) {
-      const th = this.#layout.tagHash(tag)
-      const c = claim(this.#fs, join(this.#layout.tags, th), this.#layout.claims, th)
-      if (c.claimed !== undefined) claimed.push(c.claimed)
-      // An entry rewritten with the tag is listed once per inode: whichever is current goes.
-      for (const l of c.lines) lines.set(l.rel + ' ' + l.ino, l.ino)
-    }
-    return { lines, claimed, shards: new Set() }
-  }
-
-  /** Removes the entry at `rel` if it is still the file written with the tag (same inode). */
-  #removeIfSame(relIno: string, ino: number, shards: Set<number>): number {
-    const rel = relIno.slice(0, relIno.indexOf(' '))
-    const path = join(this.#layout.groups, rel)
-    // Bumped even when the entry is already gone: a concurrent invalidation may have removed it
-    // without bumping yet, and this one must not resolve while readers could still serve it.
-    shards.add(shardOf(rel.slice(33)))
-    let st
-    try { st = this.#fs.statSync(path) } catch (e) { if (isMissing(e)) return 0; throw e }
-    return st.ino === ino && unlinkIfPresent(this.#fs, path) ? 1 : 0
-  }
-
-  #finishTags(work: { claimed: string[]; shards: Set<number> }, n: number): number {
-    for (const s of work.shards) this.#gens.bump(s)
-    for (const c of work.claimed) unlinkIfPresent(this.#fs, c)
-    return n
-  }
-
   invalidatePrefixSync(prefixes: readonly string[]): number {
     this.#open()
     return this.#guard('invalidate prefixes', () => {
-      const fs = this.#fs
-      let n = 0
-      let groups: string[]
-      try { groups = fs.readdirSync(this.#layout.groups) } catch (e) { if (isMissing(e)) return 0; throw e }
-      for (const gh of groups) {
-        const dir = join(this.#layout.groups, gh)
-        const name = this.#groupName(dir)
-        if (name !== null && prefixes.some((p) => name.startsWith(p))) {
-          n += this.#trashGroup(dir, gh)
-        } else if (name === null || prefixes.some((p) => p.startsWith(name))) {
-          n += this.#scanGroup(dir, prefixes)
-        }
-      }
+      const n = invalidatePrefix(this.#c, prefixes)
       // Always: a concurrent invalidation may have moved the group away and not bumped yet.
       this.#gens.bumpAll()
       return n
@@ -431,52 +345,13 @@ export class FileBackend implements SyncBackend {
     return this.#async(() => this.invalidatePrefixSync(prefixes))
   }
 
-  #groupName(dir: string): string | null {
-    try {
-      return this.#fs.readFileSync(join(dir, '.name'), 'utf8')
-    } catch (e) {
-      if (isMissing(e)) return null
-      throw e
-    }
-  }
-
-  /** One rename makes the whole group invisible; prune() deletes the files later, in slices. */
-  #trashGroup(dir: string, gh: string): number {
-    const to = join(this.#layout.trash, `${gh}.${process.pid}-${++seq}`)
-    try {
-      this.#fs.renameSync(dir, to)
-    } catch (e) {
-      if (isMissing(e)) return 0
-      throw e
-    }
-    return this.#fs.readdirSync(to).filter(isEntryName).length
-  }
-
-  /** The prefix ends inside this group's keys: read this group's entries (and only these). */
-  #scanGroup(dir: string, prefixes: readonly string[]): number {
-    let n = 0
-    let names: string[]
-    try { names = this.#fs.readdirSync(dir) } catch (e) { if (isMissing(e)) return 0; throw e }
-    for (const name of names) {
-      if (!isEntryName(name)) continue
-      const path = join(dir, name)
-      let buf: Buffer
-      try { buf = this.#fs.readFileSync(path) } catch (e) { if (isMissing(e)) continue; throw e }
-      const rec = decodeEntry(buf)
-      if (rec === undefined || prefixes.some((p) => rec.key.startsWith(p))) {
-        if (unlinkIfPresent(this.#fs, path) && rec !== undefined) n++
-      }
-    }
-    return n
-  }
-
   clearSync(): void {
     this.#open()
     this.#guard('clear', () => {
       const stamp = `${process.pid}-${++seq}`
       for (const sub of [this.#layout.groups, this.#layout.tags]) {
         try { this.#fs.renameSync(sub, join(this.#layout.trash, `${sub.slice(-1)}.${stamp}`)) } catch (e) { if (!isMissing(e)) throw e }
-        mkdirp(this.#fs, sub)
+        mkdirp(this.#fs, sub, this.#c.dirMode)
       }
       this.#hot.clear()
       this.#gens.bumpAll()
@@ -497,6 +372,7 @@ export class FileBackend implements SyncBackend {
   prune(): Promise<PruneReport> {
     if (this.#closed) return Promise.reject(new FileBackendError('prune', this.dir, new Error('the backend is closed')))
     if (this.#pruning) return this.#pruning
+    this.#ready = false // each prune checks again that v1/ and its directories are still ours
     try { this.#open() } catch (e) { return Promise.reject(e) }
     const p = this.#sweeper.run().then((r) => { this.#last = r; return r }, (e) => { throw this.#fail('prune', e) })
     this.#pruning = p
@@ -527,7 +403,12 @@ export class FileBackend implements SyncBackend {
     if (this.#closed) throw new FileBackendError('use the cache', this.dir, new Error('the backend is closed'))
     if (this.#ready) return
     try {
-      for (const d of [this.#layout.groups, this.#layout.tags, this.#layout.gens, this.#layout.trash, this.#layout.claims, this.#layout.stamps]) mkdirp(this.#fs, d)
+      const dirs = [this.#layout.groups, this.#layout.tags, this.#layout.gens, this.#layout.trash, this.#layout.claims, this.#layout.stamps]
+      for (const d of dirs) mkdirp(this.#fs, d, this.#c.dirMode)
+      // The directory given is trusted (it may be a link); everything under v1/ must be ours.
+      for (const d of [this.#layout.root, ...dirs]) {
+        if (kindOf(this.#fs, d, this.#c.owner) !== 'dir') throw unsafe(d, 'not a directory of this user (a link?)')
+      }
     } catch (e) {
       throw this.#fail('create the cache directory', e)
     }

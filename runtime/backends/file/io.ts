@@ -8,7 +8,8 @@ import { FncacheError } from '../../errors.js'
 /** The synchronous `node:fs` calls the backend makes; tests wrap them to inject faults. @internal */
 export type Fs = Pick<typeof nodeFs,
   'openSync' | 'closeSync' | 'readSync' | 'writeSync' | 'fstatSync' | 'statSync' | 'readFileSync' | 'futimesSync' |
-  'utimesSync' | 'fsyncSync' | 'renameSync' | 'unlinkSync' | 'mkdirSync' | 'readdirSync' | 'rmdirSync' | 'opendirSync' | 'linkSync'>
+  'utimesSync' | 'fsyncSync' | 'renameSync' | 'unlinkSync' | 'mkdirSync' | 'readdirSync' | 'rmdirSync' | 'opendirSync' | 'linkSync' |
+  'lstatSync' | 'lutimesSync'>
 
 export const realFs: Fs = nodeFs
 
@@ -49,19 +50,20 @@ export function unlinkIfPresent(fs: Fs, path: string): boolean {
 
 /**
  * mkdir -p that reports the real cause: Node's recursive mkdir turns EROFS or EACCES on a parent
- * into ENOENT. Returns true when `path` itself was created by this call.
+ * into ENOENT. Returns true when `path` itself was created by this call. `mode` (before the umask)
+ * applies to every directory created: 0700 by default, so other users cannot plant files.
  */
-export function mkdirp(fs: Fs, path: string): boolean {
+export function mkdirp(fs: Fs, path: string, mode = 0o700): boolean {
   try {
-    fs.mkdirSync(path)
+    fs.mkdirSync(path, { mode })
     return true
   } catch (e) {
     if (code(e) === 'EEXIST') return false
     if (code(e) !== 'ENOENT' || dirname(path) === path) throw e
   }
-  mkdirp(fs, dirname(path))
+  mkdirp(fs, dirname(path), mode)
   try {
-    fs.mkdirSync(path)
+    fs.mkdirSync(path, { mode })
     return true
   } catch (e) {
     if (code(e) === 'EEXIST') return false

@@ -102,4 +102,4 @@ export function shardOf(kh: string): number {
 }
 
 /** Entry files are 32 hex chars; everything else in a group directory starts with '.'. */
-export const isEntryName = (name: string): boolean => name.length === 32 && name.charCodeAt(0) !== 46
+export const isEntryName = (name: string): boolean => name.length === 32 && /^[0-9a-f]{32}$/.test(name)

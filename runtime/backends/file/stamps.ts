@@ -5,6 +5,7 @@
 
 import { join } from 'node:path'
 import { isMissing, type Fs } from './io.js'
+import { FOREIGN, readRegular } from './safe.js'
 
 export class Stamps {
   #seq = 0
@@ -13,7 +14,9 @@ export class Stamps {
   /** The stamp of a tag hash, 0 when it was never invalidated. */
   read(tagHash: string): number {
     try {
-      return Number(this.fs.readFileSync(join(this.dir, tagHash), 'utf8')) || 0
+      // Bounded, never a link or FIFO (someone else may write this directory): those read as 0.
+      const b = readRegular(this.fs, join(this.dir, tagHash), 64)
+      return b === undefined || b === FOREIGN ? 0 : Number(b.toString('latin1')) || 0
     } catch (e) {
       if (isMissing(e)) return 0
       throw e
@@ -25,7 +28,7 @@ export class Stamps {
     if (at <= this.read(tagHash)) return
     const path = join(this.dir, tagHash)
     const tmp = `${path}.${process.pid}.${++this.#seq}.tmp`
-    const fd = this.fs.openSync(tmp, 'w')
+    const fd = this.fs.openSync(tmp, 'wx', 0o600) // 'wx': a link planted at the temp name is not followed
     try {
       this.fs.writeSync(fd, String(at))
     } finally {

@@ -3,10 +3,10 @@
 // each hold the event loop for at most `sliceMs` (8 ms by default): stat() per file, no reads.
 
 import { join } from 'node:path'
-import type { Fs } from './io.js'
-import { isMissing } from './io.js'
-import type { Generations } from './generations.js'
-import { type Layout, isEntryName, shardOf } from './layout.js'
+import { checkGroup, type Ctx } from './context.js'
+import { isMissing, type Fs } from './io.js'
+import { shardOf } from './layout.js'
+import { isHash, removeName } from './safe.js'
 
 /** The mtime of an entry that never expires (2100-01-01): mtime holds the expiry, see index.ts. */
 export const NEVER_MS = 4_102_444_800_000
@@ -28,12 +28,10 @@ export interface PruneReport {
   maxSliceMs: number
 }
 
-export interface SweepContext {
-  fs: Fs
-  layout: Layout
-  gens: Generations
+// Nothing here follows a link: lstat, lutimes, and unlink of the name itself. A link or special
+// file planted in trash/, as a group or as an entry is removed as a name, never entered or read.
+export interface SweepContext extends Ctx {
   now: () => number
-  counts: { expirations: number; evictions: number }
   touched: Map<string, [number, number]>
   maxBytes: number
   maxEntries: number
@@ -69,8 +67,16 @@ export class Sweeper {
     // 1. Access times recorded by hits become atimes (one utimes per used entry, not per hit).
     const touched = [...this.#c.touched]
     this.#c.touched.clear()
+    const checked = new Map<string, boolean>()
     for (const [path, [at, expires]] of touched) {
-      try { fs.utimesSync(path, at / 1000, mtimeOf(expires) / 1000) } catch { /* gone or rewritten */ }
+      // lutimes: an entry replaced by a link is not followed; its group directory is checked once.
+      const group = path.slice(0, -33)
+      let ok = checked.get(group)
+      if (ok === undefined) {
+        try { ok = checkGroup(this.#c, group) === 'dir' } catch { ok = false }
+        checked.set(group, ok)
+      }
+      if (ok) try { fs.lutimesSync(path, at / 1000, mtimeOf(expires) / 1000) } catch { /* gone or rewritten */ }
       yield
     }
     // 2. Trash: groups and trees already invisible to readers.
@@ -86,15 +92,21 @@ export class Sweeper {
     const atimes: number[] = []
     const sizes: number[] = []
     for (const gh of yield* this.#list(layout.groups)) {
+      // Only names of the layout's shape; a link or file planted as a group is removed (checkGroup).
+      if (!isHash(gh)) continue
       const dir = join(layout.groups, gh)
+      if (checkGroup(this.#c, dir) !== 'dir') continue
       for (const name of yield* this.#list(dir)) {
         const path = join(dir, name)
-        if (!isEntryName(name)) {
+        if (!isHash(name)) {
           if (name !== '.name') rep.leftovers += this.#removeIfOld(path)
         } else {
           const st = stat(fs, path)
           if (st === undefined) continue
-          if (st.mtimeMs < NEVER_MS - 1000 && st.mtimeMs <= now) {
+          if (!st.isFile()) {
+            // A link, FIFO or directory where an entry belongs: the name goes (a directory stays).
+            if (removeName(fs, path)) this.#c.counts.corrupt++
+          } else if (st.mtimeMs < NEVER_MS - 1000 && st.mtimeMs <= now) {
             if (this.#unlink(path, name)) { rep.expired++; this.#c.counts.expirations++ }
           } else {
             paths.push(path)
@@ -165,7 +177,7 @@ export class Sweeper {
   #removeIfOld(path: string): number {
     const st = stat(this.#c.fs, path)
     if (st === undefined || Date.now() - st.ctimeMs < LEFTOVER_MS) return 0
-    try { this.#c.fs.unlinkSync(path); return 1 } catch { return 0 }
+    try { return removeName(this.#c.fs, path) ? 1 : 0 } catch { return 0 }
   }
 
   /** Directory names, read a few at a time (a directory of 100,000 entries is not one step). */
@@ -186,6 +198,7 @@ export class Sweeper {
 
   *#removeTree(path: string): Generator<void, number> {
     let n = 0
+    // lstat: a link in trash/ is a name to unlink, never a tree to enter.
     const st = stat(this.#c.fs, path)
     if (st === undefined) return 0
     if (st.isDirectory()) {
@@ -201,7 +214,7 @@ export class Sweeper {
 
 function stat(fs: Fs, path: string) {
   try {
-    return fs.statSync(path)
+    return fs.lstatSync(path)
   } catch (e) {
     if (isMissing(e)) return undefined
     throw e

@@ -3,8 +3,11 @@
 // file with one rename, so it reads only that tag's lines, never the other entries.
 
 import { join } from 'node:path'
-import type { Fs } from './io.js'
-import { isMissing } from './io.js'
+import { isMissing, type Fs } from './io.js'
+import { FOREIGN, isHash, openAppend, readRegular, removeName } from './safe.js'
+
+/** An index file larger than this is not read (a tagged write adds ~75 bytes: 3.5 million writes). */
+const MAX_INDEX_BYTES = 256 * 1024 * 1024
 
 let claims = 0
 
@@ -20,11 +23,11 @@ export interface TagLine {
  * between our append and our rename; confirm() then sees the path moved and appends again, so a
  * set that has resolved is always listed in the index file the next invalidation will claim.
  */
-export function appendLines(fs: Fs, paths: readonly string[], line: string): number[] {
+export function appendLines(fs: Fs, paths: readonly string[], line: string, mode = 0o600): number[] {
   const fds: number[] = []
   try {
     for (const p of paths) {
-      const fd = fs.openSync(p, 'a')
+      const fd = openAppend(fs, p, mode)
       fds.push(fd)
       fs.writeSync(fd, line)
     }
@@ -36,17 +39,17 @@ export function appendLines(fs: Fs, paths: readonly string[], line: string): num
 }
 
 /** After the entry is in place: re-append where the index file was claimed meanwhile; closes the descriptors. */
-export function confirm(fs: Fs, paths: readonly string[], fds: number[], line: string): void {
+export function confirm(fs: Fs, paths: readonly string[], fds: number[], line: string, mode = 0o600): void {
   try {
     for (let i = 0; i < paths.length; i++) {
       for (let tries = 0; tries < 100; tries++) {
         const held = fs.fstatSync(fds[i]!).ino
         let current: number | undefined
-        try { current = fs.statSync(paths[i]!).ino } catch (e) { if (!isMissing(e)) throw e }
+        try { current = fs.lstatSync(paths[i]!).ino } catch (e) { if (!isMissing(e)) throw e }
         if (current === held) break
         fs.closeSync(fds[i]!)
         fds[i] = -1
-        fds[i] = fs.openSync(paths[i]!, 'a')
+        fds[i] = openAppend(fs, paths[i]!, mode)
         fs.writeSync(fds[i]!, line)
       }
     }
@@ -66,7 +69,7 @@ export function closeAll(fs: Fs, fds: number[]): void {
  * resolved must remove it even when an earlier, still running invalidation claimed its line.
  * Claims are unlinked only after their entries are gone, so a finished claim needs no re-reading.
  */
-export function claim(fs: Fs, tagPath: string, claimsDir: string, th: string): { lines: TagLine[]; claimed: string | undefined } {
+export function claim(fs: Fs, tagPath: string, claimsDir: string, th: string): { lines: TagLine[]; claimed: string | undefined; bad: number } {
   const own = join(claimsDir, `${th}.${process.pid}-${++claims}-${Math.random().toString(36).slice(2, 8)}`)
   let claimed: string | undefined = own
   try {
@@ -77,21 +80,32 @@ export function claim(fs: Fs, tagPath: string, claimsDir: string, th: string): {
   }
   const seen = new Set<string>()
   const lines: TagLine[] = []
+  let bad = 0
   for (const name of fs.readdirSync(claimsDir)) {
     if (!name.startsWith(th) || name.charCodeAt(th.length) !== 46) continue
-    let text: string
-    try { text = fs.readFileSync(join(claimsDir, name), 'latin1') } catch (e) { if (isMissing(e)) continue; throw e }
-    for (const l of text.split('\n')) {
+    const path = join(claimsDir, name)
+    const buf = readRegular(fs, path, MAX_INDEX_BYTES)
+    if (buf === undefined) continue
+    if (buf === FOREIGN) {
+      // A link, FIFO or oversized file planted as a claim: removed (the name), never read.
+      bad++
+      removeName(fs, path)
+      continue
+    }
+    for (const l of buf.toString('latin1').split('\n')) {
       if (l === '' || seen.has(l)) continue
       seen.add(l)
-      const sp = l.indexOf(' ')
-      const ino = Number(l.slice(sp + 1))
-      // A torn last line (a writer killed mid-append) is skipped: its set never resolved.
-      if (sp !== 65 || !Number.isFinite(ino)) continue
-      lines.push({ rel: l.slice(0, sp), ino })
+      // Only the layout's own shape `<32 hex>/<32 hex> <inode>`: anything else (`../`, absolute
+      // paths, other depths) never reaches a path. A torn last line (a writer killed mid-append)
+      // fails too: its set never resolved.
+      const m = LINE.exec(l)
+      if (m === null || !isHash(m[1]!) || !isHash(m[2]!)) { bad++; continue }
+      lines.push({ rel: `${m[1]}/${m[2]}`, ino: Number(m[3]) })
     }
   }
-  return { lines, claimed }
+  return { lines, claimed, bad }
 }
+
+const LINE = /^([0-9a-f]{32})\/([0-9a-f]{32}) ([0-9]{1,20})$/
 
 export const lineOf = (gh: string, kh: string, ino: number): string => `${gh}/${kh} ${ino}\n`

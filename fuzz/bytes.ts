@@ -110,8 +110,23 @@ export function hostileRecords(key: string, version: string): Uint8Array[] {
     envelope(key, version, new Tag([1, 2], 0x666e6310)),
     envelope(key, version, new Tag(-1, 0x666e6315)),
     envelope(key, version, { then: 1, toJSON: 'x', valueOf: 2 }),
+    // Bignums (tags 2/3) over 256 KB: quadratic in cbor-x (48 s for 300 KB before the pre-decode scan).
+    concat(Uint8Array.from(head), Uint8Array.of(0xc2, 0x5a, 0x00, 0x04, 0x00, 0x00), BIG),
+    concat(Uint8Array.from(head), Uint8Array.of(0xc3, 0x5a, 0x00, 0x04, 0x00, 0x00), BIG),
+    // cbor-x record definitions (tag 0xdfff, 0xe000 records): it compiles readers with new Function.
+    withValue(0xd9, 0xdf, 0xff, 0x83, 0x19, 0xe0, 0x00, 0x81, ...text('a'), 0x01),
+    withValue(0xd9, 0xe0, 0x00, 0x81, 0x01),
+    withValue(0x86, 0xd9, 0xdf, 0xff, 0x83, 0x19, 0xe0, 0x00, 0x81, ...text('a'), 0x01, ...RECORD_5),
+    withValue(0xd8, 0x69, 0x83, 0x19, 0xe0, 0x00, 0x81, ...text('x'), 0xd9, 0xe0, 0x00, 0x81, 0x01), // tag 105 (inline record)
+    withValue(0xf8, 0x20), // simple value 32 (packed values)
+    concat(Uint8Array.from(head), new Uint8Array(4000).fill(0xc1), Uint8Array.of(0x00)), // a chain of 4,000 tags
+    concat(Uint8Array.from(head), new Uint8Array(600).fill(0x81), Uint8Array.of(0x00)), // nesting 600 deep
   ]
 }
+
+const BIG = new Uint8Array(256 * 1024).fill(0xa5)
+/** The record 0xe000 read five times: cbor-x compiles a reader (new Function) after three. */
+const RECORD_5 = [0, 0, 0, 0, 0].flatMap(() => [0xd9, 0xe0, 0x00, 0x81, 0x02])
 
 /** 1-4 random edits of `src` (a copy). */
 export function mutate(r: Rng, src: Uint8Array, donor?: Uint8Array): Uint8Array {

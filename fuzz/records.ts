@@ -4,7 +4,8 @@
 // function's own result or exactly the value of a well-formed record for that key and version,
 // and leave every shared prototype untouched.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { appendFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { isDeepStrictEqual } from 'node:util'
@@ -38,6 +39,8 @@ export interface FuzzReport {
   /** Calls answered from a crafted record (the rest ran the function). */
   served: number
   slowestMs: number
+  /** The kind and case number of the slowest call. */
+  slowest: string
   failures: Failure[]
 }
 
@@ -143,6 +146,8 @@ interface Target {
   /** The runtime record a backend would hand over for these stored bytes (undefined: a miss before decoding). */
   unframe(sk: string, stored: Uint8Array): Uint8Array | undefined
   key(arg: number): string
+  /** Plants something other than bytes at the entry (a FIFO, a link, a huge file, an index line); returns its kind. */
+  plant?(r: Rng, arg: number, full: string): string
   close(): Promise<void>
 }
 
@@ -153,6 +158,7 @@ async function run(target: Target, options: FuzzOptions): Promise<FuzzReport> {
   const before = protoSnapshot()
   let served = 0
   let slowest = 0
+  let slowestCase = ''
   const started = Date.now()
   const replay = options.replay
   const total = replay === undefined ? options.cases : replay.length
@@ -166,7 +172,11 @@ async function run(target: Target, options: FuzzOptions): Promise<FuzzReport> {
     const sk = boundKey(full)
     let kind: string
     let stored: Uint8Array
-    if (replay === undefined) {
+    const special = replay === undefined && target.plant !== undefined && r.chance(0.04)
+    if (special) {
+      kind = target.plant!(r, arg, full)
+      stored = new Uint8Array(0)
+    } else if (replay === undefined) {
       const hostile = hostileRecords(full, VERSION)
       const donor = encodeRecord({ key: full, version: VERSION, created: 1, fresh: FAR, stale: FAR, tags: ['a', 'b'], value: richValue(r) }) ?? hostile[0]!
       const c = recordCase(r, full, hostile, donor)
@@ -176,12 +186,12 @@ async function run(target: Target, options: FuzzOptions): Promise<FuzzReport> {
       kind = replay[n]!.kind ?? 'replay'
       stored = new Uint8Array(Buffer.from(replay[n]!.bytes, 'hex'))
     }
-    const want = expected(target.unframe(sk, stored), full)
+    const want = special ? NOT_SERVED : expected(target.unframe(sk, stored), full)
     const fail = (problem: string, e?: unknown) => failures.push({
       target: target.name, seed: options.seed, case: i, kind, problem, bytes: hex(stored),
       ...(e instanceof Error ? { stack: e.stack } : {}),
     })
-    await target.write(arg, full, stored)
+    if (!special) await target.write(arg, full, stored)
     const t0 = performance.now()
     let out: unknown
     try {
@@ -191,7 +201,7 @@ async function run(target: Target, options: FuzzOptions): Promise<FuzzReport> {
       continue
     } finally {
       const ms = performance.now() - t0
-      slowest = Math.max(slowest, ms)
+      if (ms > slowest) { slowest = ms; slowestCase = `${kind} case ${i} (${stored.length} bytes)` }
       if (ms > slowMs) fail(`the call took ${Math.round(ms)} ms`)
     }
     const genuine = { genuine: arg }
@@ -213,7 +223,7 @@ async function run(target: Target, options: FuzzOptions): Promise<FuzzReport> {
     if ((n + 1) % 1000 === 0) options.onProgress?.(n + 1)
   }
   await target.close()
-  return { target: target.name, cases: total, ms: Date.now() - started, served, slowestMs: Math.round(slowest), failures }
+  return { target: target.name, cases: total, ms: Date.now() - started, served, slowestMs: Math.round(slowest * 10) / 10, slowest: slowestCase, failures }
 }
 
 /** A synchronous function on a file backend with no in-memory copies: every call reads the file. */
@@ -226,8 +236,30 @@ export async function fuzzFile(options: FuzzOptions & { dir?: string }): Promise
   configure({ backends: { disk: backend }, onError: () => {} })
   const f = cached((n: number) => ({ genuine: n }), { id: 'fuzz/records.ts#onFile', backend: 'disk', version: VERSION })
   const layout = new Layout(dir)
+  // Next to the cache: a canary file that planted links point at, and a FIFO hard-linked as entries.
+  const side = mkdtempSync(join(tmpdir(), 'fncache-fuzz-side-'))
+  const canary = join(side, 'canary.txt')
+  writeFileSync(canary, 'canary')
+  const canaryBefore = statSync(canary).mtimeMs
+  const fifo = join(side, 'fifo')
+  execFileSync('mkfifo', [fifo])
+  const plant = (r: Rng, _arg: number, full: string): string => {
+    const loc = layout.locate(boundKey(full))
+    rmSync(loc.path, { force: true })
+    mkdirSync(loc.groupDir, { recursive: true })
+    switch (r.int(5)) {
+      case 0: linkSync(fifo, loc.path); return 'plant-fifo'
+      case 1: symlinkSync('/dev/zero', loc.path); return 'plant-dev-zero'
+      case 2: symlinkSync(canary, loc.path); return 'plant-link-out'
+      case 3: writeFileSync(loc.path, ''); truncateSync(loc.path, 200 * 1024 * 1024); return 'plant-huge-sparse'
+      default:
+        appendFileSync(layout.tagPath('t'), `${'../'.repeat(12)}${canary.slice(1)} ${statSync(canary).ino}\n`)
+        backend.invalidateTagsSync(['t'])
+        return 'plant-traversal-line'
+    }
+  }
   try {
-    return await run({
+    const report = await run({
       name: 'file',
       call: (arg) => f(arg),
       key: (arg) => f.key(arg),
@@ -243,10 +275,16 @@ export async function fuzzFile(options: FuzzOptions & { dir?: string }): Promise
         return e === undefined || e.key !== sk || !(e.expires > Date.now()) ? undefined : e.value
       },
       write: (_arg, full, bytes) => writeFileSync(layout.locate(boundKey(full)).path, bytes),
+      plant,
       close: async () => { await backend.close() },
     }, options)
+    if (readFileSync(canary, 'utf8') !== 'canary' || statSync(canary).mtimeMs !== canaryBefore) {
+      report.failures.push({ target: 'file', seed: options.seed, case: -1, kind: 'canary', problem: 'a file outside the cache directory was changed or touched', bytes: '' })
+    }
+    return report
   } finally {
     resetForTests()
+    rmSync(side, { recursive: true, force: true })
     if (own) rmSync(dir, { recursive: true, force: true })
   }
 }

@@ -3,6 +3,7 @@
 // `undefined`, never a half-record or a polluted prototype. The memory backend does not use it.
 
 import { Encoder, Tag } from 'cbor-x'
+import { SCAN_LIMITS, scanRecord } from './cbor-scan.js'
 
 /** One cached result as stored by a persistent backend. */
 export interface StoredRecord {
@@ -38,6 +39,17 @@ const T_DATE_MS = 0x666e6315 // a Date beyond +-2^50 ms, where cbor-x's float se
 // Below 2^50 ms (about 35,000 years), round(fl(fl(ms / 1000) * 1000)) === ms: the error is under
 // 2^-52 * |ms| < 0.25.
 const DATE_EXACT_MS = 2 ** 50
+
+/**
+ * The default bound on a record read or written by a persistent backend, in bytes (64 MiB):
+ * `configure({ maxEntrySize })` replaces it when set. A larger record is never decoded (a miss,
+ * counted as corrupt and removed) and never written.
+ */
+export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024
+
+// Bignums beyond SCAN_LIMITS.maxBignumBytes are neither written nor read (cbor-x is quadratic in
+// their size, both ways): |v| >= 2^(8 * bytes) does not fit.
+const BIGNUM_LIMIT = 1n << BigInt(8 * SCAN_LIMITS.maxBignumBytes)
 
 /**
  * One encoder for every record. No records/shared structures (`useRecords: false`), so any
@@ -106,13 +118,16 @@ export function isEncodable(value: unknown): boolean {
 
 /**
  * The record in `bytes`, or `undefined` for anything else: foreign, truncated, corrupt or crafted
- * bytes, another format version, or fields of the wrong type. Never throws. A decoded object never
- * gets a foreign prototype: cbor-x stores a `__proto__` key as the own property `__proto_`.
+ * bytes, another format version, fields of the wrong type, more than `maxBytes`, or a shape the
+ * encoder never writes (cbor-scan.ts: unknown tags, bignums over 8 KiB, nesting over 500, lengths
+ * beyond the bytes). Never throws; linear time in the size. A decoded object never gets a foreign
+ * prototype: cbor-x stores a `__proto__` key as the own property `__proto_`.
  */
-export function decodeRecord(bytes: Uint8Array): StoredRecord | undefined {
+export function decodeRecord(bytes: Uint8Array, maxBytes = DEFAULT_MAX_RECORD_BYTES): StoredRecord | undefined {
   try {
-    if (!(bytes instanceof Uint8Array) || bytes.length < 8) return undefined
+    if (!(bytes instanceof Uint8Array) || bytes.length < 8 || bytes.length > maxBytes) return undefined
     for (let i = 0; i < HEADER.length; i++) if (bytes[i] !== HEADER[i]) return undefined
+    if (!scanRecord(bytes)) return undefined
     const outer: unknown = cbor.decode(bytes)
     if (!(outer instanceof Tag) || outer.tag !== FORMAT_TAG) return undefined
     const f: unknown = outer.value
@@ -192,13 +207,14 @@ function prepare(v: unknown, stack: object[] | null): Prepared | typeof FAIL {
   switch (typeof v) {
     case 'number': return v === 0 && 1 / v < 0 ? new Tag(0, T_NEG_ZERO) : v
     case 'string': return wellFormed(v)
-    case 'boolean': case 'undefined': case 'bigint': return v
+    case 'bigint': return v >= BIGNUM_LIMIT || v <= -BIGNUM_LIMIT ? FAIL : v
+    case 'boolean': case 'undefined': return v
     case 'object': break
     default: return FAIL // function, symbol
   }
   if (v === null) return v
   if (stack === null) stack = []
-  else if (stack.includes(v)) return FAIL
+  else if (stack.length >= SCAN_LIMITS.maxDepth - 8 || stack.includes(v)) return FAIL // too deep to read back, or a cycle
   const proto = Object.getPrototypeOf(v)
   if (proto === ARRAY_PROTO) return prepareArray(v as unknown[], stack)
   if (proto === OBJECT_PROTO || proto === null) return preparePlain(v as Record<string, unknown>, stack)

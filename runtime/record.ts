@@ -1,12 +1,25 @@
 // Records as persistent backends store them: the codec's bytes, signed when configure({ sign })
-// is set. The one place that reads and writes them, so every path checks signatures the same way.
+// is set. The one place that reads and writes them, so every path checks size and signatures the
+// same way.
 
-import { decodeRecord, encodeRecord, type StoredRecord } from './codec.js'
+import { DEFAULT_MAX_RECORD_BYTES, decodeRecord, encodeRecord, type StoredRecord } from './codec.js'
 import { G } from './global.js'
 import { unseal } from './sign.js'
 
 /** A record whose signature did not verify (or that is unsigned while signing is on). */
 export const BAD_SIGNATURE = Symbol.for('fncache.macro/bad-signature')
+
+/** The signature envelope around a record: magic and HMAC-SHA256 (sign.ts), with room to spare. */
+const ENVELOPE_BYTES = 64
+
+/**
+ * The largest record a persistent backend writes or reads, in bytes: `configure({ maxEntrySize })`
+ * when set, else 64 MiB ({@link DEFAULT_MAX_RECORD_BYTES}). Processes sharing a store should
+ * agree on it: a reader removes a larger record as corrupt.
+ */
+export function maxRecordBytes(): number {
+  return G.maxEntrySize === Infinity ? DEFAULT_MAX_RECORD_BYTES : G.maxEntrySize
+}
 
 /** The bytes to store, or undefined when the value cannot be encoded. */
 export function writeRecord(rec: StoredRecord): Uint8Array | undefined {
@@ -15,9 +28,14 @@ export function writeRecord(rec: StoredRecord): Uint8Array | undefined {
   return G.signer === null ? bytes : G.signer.seal(bytes)
 }
 
-/** The record in `bytes`; undefined when corrupt or foreign; BAD_SIGNATURE when signing rejects it. */
+/**
+ * The record in `bytes`; undefined when corrupt, foreign or over {@link maxRecordBytes} (checked
+ * before hashing or decoding anything); BAD_SIGNATURE when signing rejects it.
+ */
 export function readRecord(bytes: Uint8Array): StoredRecord | undefined | typeof BAD_SIGNATURE {
-  if (G.signer === null) return decodeRecord(unseal(bytes))
+  const max = maxRecordBytes()
+  if (bytes.length > max + ENVELOPE_BYTES) return undefined
+  if (G.signer === null) return decodeRecord(unseal(bytes), max)
   const inner = G.signer.open(bytes)
-  return inner === undefined ? BAD_SIGNATURE : decodeRecord(inner)
+  return inner === undefined ? BAD_SIGNATURE : decodeRecord(inner, max)
 }

@@ -8,7 +8,7 @@ import { DEBUG } from '../debug.js'
 import { typeError, warnOnce } from '../errors.js'
 import { G, callEnded, callStarted, invalidatedSince, reportError } from '../global.js'
 import { FAILED, HELD, corruptRecord, drive, failed, isThenable, type Op } from '../persistent.js'
-import { BAD_SIGNATURE, readRecord as decodeStored, writeRecord } from '../record.js'
+import { BAD_SIGNATURE, maxRecordBytes, readRecord as decodeStored, writeRecord } from '../record.js'
 import { NONE, type Bound, type FnContext, type Local } from './context.js'
 
 /** Distributed stampede protection, on backends that offer acquire() without `lock` settings: lease and wait. */
@@ -35,7 +35,7 @@ export function* putFlow(ctx: FnContext, b: Bound, full: string, value: unknown,
     warnOnce('FNCACHE_UNENCODABLE', ctx.id, `${ctx.id} returned a value that cannot be stored (a function, symbol or class instance inside it); such results are returned uncached.`)
     return
   }
-  if (bytes.length > G.maxEntrySize) return ctx.tooLarge(bytes.length)
+  if (bytes.length > maxRecordBytes()) return ctx.tooLarge(bytes.length, maxRecordBytes())
   const ttl = rec.stale === Infinity ? undefined : rec.stale - now
   yield { op: 'set', key: ctx.storageKey(b, logical), bytes, options: { ttl, tags: b.ns === '' ? rec.tags : rec.tags.map((t) => b.ns + t), since } }
   b.c.sets++

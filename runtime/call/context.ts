@@ -230,8 +230,8 @@ export class FnContext {
     return this.returnsPromise ? Promise.resolve(v) : v
   }
 
-  tooLarge(size: number): void {
-    warnOnce('FNCACHE_ENTRY_TOO_LARGE', this.id, `${this.id} returned a result of about ${size} bytes, over maxEntrySize (${G.maxEntrySize}); such results are returned uncached. Raise configure({ maxEntrySize }) or cache a smaller result.`)
+  tooLarge(size: number, max = G.maxEntrySize): void {
+    warnOnce('FNCACHE_ENTRY_TOO_LARGE', this.id, `${this.id} returned a result of about ${size} bytes, over maxEntrySize (${max}); such results are returned uncached. Raise configure({ maxEntrySize }) or cache a smaller result.`)
   }
 
   /** Debug log of an event on one key (only called when DEBUG). */

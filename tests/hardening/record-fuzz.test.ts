@@ -40,8 +40,16 @@ file.run()
 
 const oracle = suite('record oracle')
 
+// Case 56614 holds tag 0 (a date string), which the encoder never writes: since the pre-decode scan
+// (runtime/cbor-scan.ts) it is refused as corrupt instead of served.
+const REFUSED = new Set([56614])
+
 oracle('the found records decode (from the Buffer a backend hands over) to a value equal to itself', () => {
   for (const c of FOUND) {
+    if (REFUSED.has(c.case)) {
+      assert.is(expected(decodeEntry(Buffer.from(c.bytes, 'hex')), `fuzz/records.ts#onRedis:${c.case % 1024}`), NOT_SERVED, `case ${c.case}: refused`)
+      continue
+    }
     const key = `fuzz/records.ts#onRedis:${c.case % 1024}`
     const a = expected(decodeEntry(Buffer.from(c.bytes, 'hex')), key)
     const b = expected(decodeEntry(Buffer.from(c.bytes, 'hex')), key)
@@ -87,7 +95,7 @@ if (server !== undefined) {
   redis('found: 11 mutated records the oracle misjudged (invalid Dates, untagged byte strings, RegExp flags as bytes)', async () => {
     const r = await fuzzRedis({ cases: 0, seed: 679434, url: server.url, replay: FOUND })
     assert.is(r.failures.length, 0, explain(r))
-    assert.is(r.served, FOUND.length, 'each replayed record is well formed and fresh: it must be served')
+    assert.is(r.served, FOUND.length - REFUSED.size, 'each replayed record is well formed and fresh: it must be served (tag 0 ones are refused)')
   })
 
   redis.after(() => server.stop())

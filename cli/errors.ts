@@ -27,3 +27,16 @@ export class CliError extends Error {
 }
 
 export const usage = (message: string, hint?: string) => new CliError('E_USAGE', message, EXIT.USAGE, hint)
+
+/**
+ * `text` with the credentials of every URL in it replaced: `redis://user:secret@host` becomes
+ * `redis://user:***@host` (a lone password, `redis://:secret@host`, too). Applied to everything the
+ * CLI prints about a URL, and to every error message, so a password never reaches a terminal, a log
+ * or --json output.
+ */
+export function redact(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"']*)@/gi, (_, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':')
+    return `${scheme}${colon < 0 ? '***' : `${userinfo.slice(0, colon)}:***`}@`
+  })
+}

@@ -3,11 +3,13 @@
 // without touching them; invalidation and clear go through the backend itself, so other processes
 // sharing the directory see them exactly as they see their own.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { file as fileBackend, type FileBackend } from '../runtime/backends/file/index.js'
+import { realFs } from '../runtime/backends/file/io.js'
 import { decodeEntry } from '../runtime/backends/file/record.js'
 import { isEntryName } from '../runtime/backends/file/layout.js'
+import { DEFAULT_MAX_ENTRY_BYTES, FOREIGN, isHash, kindOf, readRegular } from '../runtime/backends/file/safe.js'
 import { CliError, EXIT } from './errors.js'
 import { entryOf, type EntryInfo, type Target } from './entries.js'
 
@@ -26,29 +28,40 @@ export function openFile(dir: string): Target {
   const groups = join(dir, 'v1', 'g')
   let backend: FileBackend | undefined
   const open = () => (backend ??= fileBackend({ dir, pruneInterval: 0 }))
+  // A directory without the layout holds no entries: nothing to remove, and nothing is created
+  // there (the backend would make a v1/ skeleton in whatever directory a typo names).
+  const isCache = () => existsSync(join(dir, 'v1'))
+  const notACache = () => process.stderr.write(`fncache: ${JSON.stringify(dir)} holds no fncache entries (no v1/ directory); nothing was changed.\n`)
 
   return {
     label: `file ${dir}`,
     kind: 'file',
     async *entries(prefix, onProgress) {
       let groupNames: string[]
+      if (kindOf(realFs, groups) !== 'dir') return // absent, or a link planted as v1/g
       try { groupNames = readdirSync(groups) } catch (e) { if (missing(e)) return; throw e }
       let scanned = 0
       for (const gh of groupNames) {
         const gdir = join(groups, gh)
+        // Links, FIFOs and foreign names planted in the directory are skipped, never followed or read.
+        if (!isHash(gh) || kindOf(realFs, gdir) !== 'dir') continue
         // A group's .name is its key prefix up to the function id: skip whole groups the prefix excludes.
         if (prefix !== undefined) {
           let name: string | undefined
-          try { name = readFileSync(join(gdir, '.name'), 'utf8') } catch { name = undefined }
+          try {
+            const b = readRegular(realFs, join(gdir, '.name'), 64 * 1024)
+            name = b === undefined || b === FOREIGN ? undefined : b.toString('utf8')
+          } catch { name = undefined }
           if (name !== undefined && !name.startsWith(prefix) && !prefix.startsWith(name)) continue
         }
         let names: string[]
         try { names = readdirSync(gdir) } catch (e) { if (missing(e)) continue; throw e }
         for (const n of names) {
           if (!isEntryName(n)) continue
-          let buf: Buffer
-          try { buf = readFileSync(join(gdir, n)) } catch (e) { if (missing(e)) continue; throw e }
+          const read = readRegular(realFs, join(gdir, n), DEFAULT_MAX_ENTRY_BYTES)
+          if (read === undefined) continue
           onProgress(++scanned)
+          const buf = read === FOREIGN ? Buffer.alloc(0) : read
           const rec = decodeEntry(buf)
           const info: EntryInfo = rec === undefined
             ? entryOf(`(unreadable ${gh}/${n})`, undefined, buf.length)
@@ -62,12 +75,16 @@ export function openFile(dir: string): Target {
       }
     },
     async invalidate(tags, prefixes) {
+      if (!isCache()) { notACache(); return { tags: 0, prefixes: 0 } }
       const b = open()
       const t = tags.length ? await b.invalidateTags(tags) : 0
       const p = prefixes.length ? await b.invalidatePrefix(prefixes) : 0
       return { tags: t, prefixes: p }
     },
-    async clear() { await open().clear() },
+    async clear() {
+      if (!isCache()) { notACache(); return }
+      await open().clear()
+    },
     async close() { await backend?.close() },
   }
 }

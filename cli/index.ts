@@ -3,7 +3,7 @@
 // and list the cached functions of a codebase as the build identifies them (ids). docs/cli.md.
 
 import { parseArgs } from 'node:util'
-import { CliError, EXIT, usage } from './errors.js'
+import { CliError, EXIT, redact, usage } from './errors.js'
 import { createContext, type Context, type Options } from './context.js'
 
 const HELP = `fncache <command> [options]
@@ -77,6 +77,10 @@ function parse(argv: string[]): { command: string | undefined; options: Options;
     return n
   }
   if (v.by !== undefined && v.by !== 'function' && v.by !== 'file') throw usage(`--by must be "function" or "file"; received ${JSON.stringify(v.by)}.`)
+  // The same rule as redis({ namespace }): SCAN patterns are built from it.
+  if (v.namespace !== undefined && /[*?[\]\\{}]/.test(v.namespace)) {
+    throw usage(`--namespace must not contain glob characters (* ? [ ] \\) or braces; received ${JSON.stringify(v.namespace)}.`, 'fncache stats --redis redis://127.0.0.1:6379 --namespace myapp')
+  }
   return {
     command,
     positionals,
@@ -118,9 +122,11 @@ export async function main(argv: string[]): Promise<number> {
     const err = e instanceof CliError ? e
       : new CliError((e as { code?: string })?.code && /^E_[A-Z_]+$/.test((e as { code: string }).code) ? (e as { code: string }).code : 'E_FAILED',
         ((e as Error)?.message ?? String(e)).replace(/^\[E_[A-Z_]+\] /, ''), e instanceof Error && !(e instanceof TypeError) ? EXIT.FAILED : EXIT.INTERNAL)
-    if (json) process.stdout.write(JSON.stringify({ error: { code: err.code, message: err.message, exitCode: err.exitCode } }) + '\n')
-    process.stderr.write(`fncache: ${err.message}\n${err.hint ? `  Try: ${err.hint}\n` : ''}`)
-    if (err.exitCode === EXIT.INTERNAL && process.env.FNCACHE_DEBUG_CLI) process.stderr.write(String((e as Error)?.stack) + '\n')
+    // Redacted whatever the source: a library's message may quote a URL with its password.
+    const message = redact(err.message)
+    if (json) process.stdout.write(JSON.stringify({ error: { code: err.code, message, exitCode: err.exitCode } }) + '\n')
+    process.stderr.write(`fncache: ${message}\n${err.hint ? `  Try: ${err.hint}\n` : ''}`)
+    if (err.exitCode === EXIT.INTERNAL && process.env.FNCACHE_DEBUG_CLI) process.stderr.write(redact(String((e as Error)?.stack)) + '\n')
     return err.exitCode
   }
 }

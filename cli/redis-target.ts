@@ -7,25 +7,29 @@ import type { Redis } from 'ioredis'
 import { redis as redisBackend, type RedisBackend } from '../runtime/backends/redis/index.js'
 import { HEADER, MAGIC, decodeEntry } from '../runtime/backends/redis/format.js'
 import { escapeGlob } from '../runtime/backends/redis/glob.js'
-import { CliError, EXIT } from './errors.js'
+import { CliError, EXIT, redact } from './errors.js'
 import { entryOf, type Target } from './entries.js'
 
 const SCAN_COUNT = 1_000
 
-/** Checks the URL's shape before any network I/O, so a typo is a clear error and not a hang. */
-export function checkUrl(url: string): URL {
+/**
+ * Checks the URL's shape before any network I/O, so a typo is a clear error and not a hang.
+ * `source` names where it came from (`--redis` or `FNCACHE_REDIS_URL`); messages show it redacted.
+ */
+export function checkUrl(url: string, source = '--redis'): URL {
+  const shown = JSON.stringify(redact(url))
   let u: URL
   try {
     u = new URL(url)
   } catch {
-    throw new CliError('E_BAD_URL', `--redis ${JSON.stringify(url)} is not a URL.`, EXIT.UNREACHABLE, 'redis://[user:password@]host[:port][/db], e.g. redis://127.0.0.1:6379')
+    throw new CliError('E_BAD_URL', `${source} ${shown} is not a URL.`, EXIT.UNREACHABLE, 'redis://[user:password@]host[:port][/db], e.g. redis://127.0.0.1:6379')
   }
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {
-    throw new CliError('E_BAD_URL', `--redis expects a redis:// or rediss:// URL; received the scheme ${JSON.stringify(u.protocol)}.`, EXIT.UNREACHABLE, 'redis://127.0.0.1:6379')
+    throw new CliError('E_BAD_URL', `${source} expects a redis:// or rediss:// URL; received the scheme ${JSON.stringify(u.protocol)}.`, EXIT.UNREACHABLE, 'redis://127.0.0.1:6379')
   }
-  if (!u.hostname) throw new CliError('E_BAD_URL', `--redis ${JSON.stringify(url)} names no host.`, EXIT.UNREACHABLE, 'redis://127.0.0.1:6379')
+  if (!u.hostname) throw new CliError('E_BAD_URL', `${source} ${shown} names no host.`, EXIT.UNREACHABLE, 'redis://127.0.0.1:6379')
   const db = u.pathname.replace(/^\//, '')
-  if (db !== '' && !/^\d+$/.test(db)) throw new CliError('E_BAD_URL', `--redis: the database in ${JSON.stringify(url)} must be a number; received ${JSON.stringify(db)}.`, EXIT.UNREACHABLE)
+  if (db !== '' && !/^\d+$/.test(db)) throw new CliError('E_BAD_URL', `${source}: the database in ${shown} must be a number; received ${JSON.stringify(db)}.`, EXIT.UNREACHABLE)
   return u
 }
 
@@ -38,8 +42,8 @@ function tagsOf(stored: Buffer): string[] | undefined {
 }
 
 /** Connects (bounded by `timeoutMs`) and answers a PING before anything else runs. */
-export async function openRedis(url: string, namespace: string, timeoutMs: number): Promise<Target> {
-  const u = checkUrl(url)
+export async function openRedis(url: string, namespace: string, timeoutMs: number, source = '--redis'): Promise<Target> {
+  const u = checkUrl(url, source)
   let Ctor: typeof Redis
   try {
     ;({ Redis: Ctor } = await import('ioredis'))

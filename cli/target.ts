@@ -11,7 +11,7 @@ export async function openTarget(o: Options): Promise<Target> {
   if (o.dir !== undefined) return openFile(o.dir)
   if (o.redis !== undefined) return openRedis(o.redis, o.namespace, o.timeout)
   const env = process.env.FNCACHE_REDIS_URL
-  if (env) return openRedis(env, o.namespace, o.timeout)
+  if (env) return openRedis(env, o.namespace, o.timeout, 'FNCACHE_REDIS_URL')
   throw new CliError('E_USAGE', 'which cache? Pass --dir <path> (file backend) or --redis <url> (or set FNCACHE_REDIS_URL).', EXIT.USAGE,
     'fncache stats --dir node_modules/.cache/fncache')
 }

@@ -12,6 +12,11 @@ export async function invalidate(ctx: Context): Promise<number> {
     throw usage('invalidate needs at least one --tag or --prefix.', 'fncache invalidate --dir .cache/fn --tag user:42 --prefix src/users.ts#getUser:')
   }
   if (ctx.positionals.length) throw usage(`invalidate takes no positional arguments; received ${ctx.positionals.map((p) => JSON.stringify(p)).join(', ')}.`, `fncache invalidate --tag ${ctx.positionals[0]}`)
+  // An empty prefix matches every key (an unset shell variable in --prefix "$P" gives one): as
+  // destructive as clear, so it needs the same confirmation.
+  if (o.prefix.some((p) => p === '') && !o.yes) {
+    throw usage(`--prefix '' matches every entry${o.scope ? ` of the scope ${JSON.stringify(o.scope)}` : ''}; confirm with --yes, or use clear to remove everything.`, 'fncache clear --dir .cache/fn --yes')
+  }
   const tags = scoped(o, o.tag)
   const prefixes = scoped(o, o.prefix)
   return withTarget(o, async (target) => {

@@ -5,7 +5,7 @@
 import { isSyncBackend } from '../backends/backend.js'
 import { DIRECT, ENCODED, PATH, defaultBackend, type KeyKind, type MemoryBackend, type MemoryStore } from '../backends/memory.js'
 import { isTiered } from '../backends/tiered.js'
-import { Breaker } from '../breaker.js'
+import { breakerFor } from '../breaker.js'
 import { debugLog } from '../debug.js'
 import { typeError, warnOnce } from '../errors.js'
 import { G, isValueBackend, reportError } from '../global.js'
@@ -89,7 +89,7 @@ export class FnContext {
       G.counters.push(c)
     }
     let breaker = G.breakers.get(backend)
-    if (breaker === undefined) G.breakers.set(backend, (breaker = new Breaker(5, 1_000, 30_000, () => G.now())))
+    if (breaker === undefined) G.breakers.set(backend, (breaker = breakerFor(backend)))
     const tier = isTiered(backend)
     const mem = tier ? backend.l1 : isValueBackend(backend) ? backend : null
     const store = mem !== null ? mem.store(id, this.prefix, c) : null

@@ -193,14 +193,14 @@ export function bytesCall(ctx: FnContext, b: Bound, self: unknown, args: ArrayLi
   const logical = ctx.logicalKey(args)
   if (!b.sync && !ctx.returnsPromise) return probe(ctx, b, self, args, logical)
   if (ctx.cfg.dedupe) {
-    const p = ctx.inflight.get(logical)
+    const p = ctx.joined(logical)
     if (p !== undefined) {
       b.c.dedupedCalls++
       return p
     }
   }
   const r = b.sync && !ctx.returnsPromise ? runBytes(ctx, b, self, args, logical, true) : asyncBytes(ctx, b, self, args, logical)
-  return ctx.track(logical, r)
+  return ctx.track(logical, r, args)
 }
 
 /**

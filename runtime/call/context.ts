@@ -8,7 +8,7 @@ import { isTiered } from '../backends/tiered.js'
 import { Breaker } from '../breaker.js'
 import { debugLog } from '../debug.js'
 import { typeError, warnOnce } from '../errors.js'
-import { G, isValueBackend, reportError } from '../global.js'
+import { G, covers, isValueBackend, reportError, type Coverage } from '../global.js'
 import { boundKey } from '../hash.js'
 import { encodeArgs, encodeValue } from '../key.js'
 import { Counters, addInto, emptyStats, withRate } from '../metrics.js'
@@ -38,6 +38,12 @@ export interface Local {
   put(value: unknown, fresh: number, tags: readonly string[]): void
 }
 
+/** A call in flight that later callers of its key may share. */
+export interface Flight {
+  p: Promise<unknown>
+  args: ArrayLike<unknown>
+}
+
 /** "No value" where undefined is a value. */
 export const NONE = Symbol('none')
 
@@ -57,7 +63,8 @@ export class FnContext {
   /** Whether results are promises: known from syntax, or learnt from the first result. */
   returnsPromise: boolean
   readonly counters = new Map<string, Counters>()
-  readonly inflight = new Map<string, Promise<unknown>>()
+  /** Shared calls in flight, by logical key (without namespace). */
+  readonly inflight = new Map<string, Flight>()
   readonly refreshing = new Set<string>()
   bound = { gen: -1 } as Bound
   /** Set by computeKey: how the returned key is to be looked up. */
@@ -210,15 +217,54 @@ export class FnContext {
     }
   }
 
-  /** Registers an async result under `ik` so concurrent callers of one key share it. */
-  track(ik: string, r: unknown): unknown {
+  /** Registers an async result under `ik` (its logical key) so concurrent callers of one key share it. */
+  track(ik: string, r: unknown, args: ArrayLike<unknown>): unknown {
     if (isThenable(r) && this.cfg.dedupe) {
       const p = r as Promise<unknown>
-      this.inflight.set(ik, p)
-      const done = () => { if (this.inflight.get(ik) === p) this.inflight.delete(ik) }
+      this.fly(ik, p, args)
+      const done = () => this.land(ik, p)
       p.then(done, done)
     }
     return r
+  }
+
+  /** The shared call in flight for `ik`, if any. */
+  joined(ik: string): Promise<unknown> | undefined {
+    return this.inflight.size === 0 ? undefined : this.inflight.get(ik)?.p
+  }
+
+  fly(ik: string, p: Promise<unknown>, args: ArrayLike<unknown>): void {
+    this.inflight.set(ik, { p, args })
+    ;(G.busy ??= new Set()).add(this)
+  }
+
+  land(ik: string, p: Promise<unknown>): void {
+    if (this.inflight.get(ik)?.p !== p) return
+    this.inflight.delete(ik)
+    if (this.inflight.size === 0) G.busy?.delete(this)
+  }
+
+  /**
+   * Detaches the calls in flight that an invalidation covers: their callers still get their
+   * result, later callers start afresh (and the epoch log keeps the result from being stored).
+   * A call whose tags depend on its result is covered by every tag invalidation.
+   */
+  detach(what: Coverage): void {
+    const { tags, tagsFromArgs } = this.cfg
+    for (const [ik, f] of this.inflight) {
+      let t: readonly string[] | undefined | true
+      if (what.tags === undefined || tags === null) t = undefined
+      else if (!tagsFromArgs) t = true
+      else {
+        try {
+          t = tags(undefined, f.args)
+        } catch {
+          t = true
+        }
+      }
+      if (covers(what, ik, t)) this.inflight.delete(ik)
+    }
+    if (this.inflight.size === 0) G.busy?.delete(this)
   }
 
   freshFrom(b: Bound, now: number): number {

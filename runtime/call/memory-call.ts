@@ -1,12 +1,11 @@
 // Calls on a backend that holds live values (memory, or a tiered backend's L1): stale serving,
 // in-flight dedupe, the call itself, stale-if-error, and storing the result.
 
-import { PATH, type KeyKind } from '../backends/memory.js'
+import { type KeyKind } from '../backends/memory.js'
 import { estimateSize } from '../backends/size.js'
 import { DEBUG } from '../debug.js'
 import { warnOnce } from '../errors.js'
 import { G, callEnded, callStarted, invalidatedSince, reportError } from '../global.js'
-import { encodeArgs } from '../key.js'
 import { drive, isThenable } from '../persistent.js'
 import { asyncBytes, probe, putFlow } from './bytes-call.js'
 import { NONE, type Bound, type FnContext, type Local } from './context.js'
@@ -35,9 +34,9 @@ export function localTier(b: Bound, key: unknown, kind: KeyKind): Local {
   return { put: (value, fresh, tags) => { b.mem!.put(b.store!, key, kind, value, fresh, tags) } }
 }
 
-/** The string that keys a call in flight (built only for promise results and stale refreshes). */
+/** The string that keys a call in flight: its logical key (built only for promise results and stale refreshes). */
 function inflightKey(ctx: FnContext, key: unknown, kind: KeyKind): string {
-  return kind === PATH ? encodeArgs(key as ArrayLike<unknown>, ctx.id) : ctx.encodedOf(key, kind)
+  return ctx.prefix + ctx.encodedOf(key, kind)
 }
 
 /**
@@ -88,11 +87,11 @@ export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<
     },
   )
   const done = () => {
-    if (ik !== null && ctx.inflight.get(ik) === p) ctx.inflight.delete(ik)
+    if (ik !== null) ctx.land(ik, p)
     callEnded()
   }
   p.then(done, done)
-  if (ctx.cfg.dedupe && ik !== null) ctx.inflight.set(ik, p)
+  if (ctx.cfg.dedupe && ik !== null) ctx.fly(ik, p, args)
   return p
 }
 
@@ -149,7 +148,7 @@ export function memoryCall(ctx: FnContext, b: Bound, self: unknown, args: ArrayL
     return ctx.ret(stale)
   }
   if (ctx.cfg.dedupe && ctx.inflight.size > 0) {
-    const p = ctx.inflight.get(inflightKey(ctx, key, kind))
+    const p = ctx.joined(inflightKey(ctx, key, kind))
     if (p !== undefined) {
       b.c.dedupedCalls++
       if (DEBUG) ctx.log('dedupe', key, kind)
@@ -163,9 +162,9 @@ export function memoryCall(ctx: FnContext, b: Bound, self: unknown, args: ArrayL
 }
 
 /** A miss in a tiered backend's L1: the shared tier answers (or the function runs), and L1 keeps the value. */
-function tieredMiss(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, key: unknown, kind: KeyKind, ik: string): unknown {
-  const logical = ctx.prefix + ctx.encodedOf(key, kind)
+function tieredMiss(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, key: unknown, kind: KeyKind, logical: string): unknown {
+  const ik = logical
   const local = localTier(b, key, kind)
   if (!ctx.returnsPromise) return probe(ctx, b, self, args, logical, local)
-  return ctx.track(ik, asyncBytes(ctx, b, self, args, logical, local))
+  return ctx.track(ik, asyncBytes(ctx, b, self, args, logical, local), args)
 }

@@ -19,7 +19,7 @@ export function methodsOf(ctx: FnContext, wrapper: AnyFn): Omit<CachedMethods<un
     const key = ctx.computeKey(args)
     const kind = ctx.kindOf
     const logical = prefix + ctx.encodedOf(key, kind)
-    logInvalidation({ prefixes: [logical] })
+    logInvalidation({ keys: [logical] })
     if (DEBUG) ctx.logLogical('invalidate', logical)
     let local = false
     if (b.store !== null) {

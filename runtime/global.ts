@@ -44,6 +44,11 @@ export interface GlobalCache {
    * covers. Optional because an older copy of the package may have created this object.
    */
   busy?: Set<Detachable>
+  /**
+   * Namespaces given to wrapped functions themselves (transform config, `namespace` option), beside
+   * `namespace`: invalidations reach entries stored under each. Optional for older copies.
+   */
+  spaces?: Set<string>
 }
 
 /** What one invalidation covers, by logical key (no namespace). None of the fields: everything. */
@@ -105,6 +110,13 @@ export function logInvalidation(entry: Coverage): void {
   G.epoch++
   if (G.inflight > 0) G.log.push({ epoch: G.epoch, ...entry })
   if (G.busy !== undefined && G.busy.size > 0) for (const f of [...G.busy]) f.detach(entry)
+}
+
+/** Every namespace entries of this process may be stored under: configure()'s and the functions' own. */
+export function namespaces(): string[] {
+  const all = new Set([G.namespace])
+  if (G.spaces !== undefined) for (const ns of G.spaces) all.add(ns)
+  return [...all]
 }
 
 /** Whether `c` covers an entry with this logical key; `tags`: its tags (undefined: none), or true when unknown yet. */

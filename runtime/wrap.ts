@@ -47,6 +47,8 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
   const id = uniqueId(fn, cfg)
   if (id !== cfg.id) cfg = { ...cfg, id, prefix: cfg.prefix === cfg.id + ':' ? id + ':' : cfg.prefix }
   const ctx = new FnContext(fn, cfg)
+  // Invalidations must reach this function's entries whatever namespace it stores them under.
+  if (cfg.namespace !== undefined) (G.spaces ??= new Set()).add(cfg.namespace)
   const { keyFn, keyIdx, params, rest } = cfg
 
   function slow(self: unknown, args: ArrayLike<unknown>): unknown {

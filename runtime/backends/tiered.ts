@@ -6,7 +6,7 @@
 import type { Backend, BackendStats, Bus, BusMessage, BusPayload, InvalidateOptions, Lease, SetOptions } from './backend.js'
 import type { MemoryBackend } from './memory.js'
 import { describe, typeError, warnOnce } from '../errors.js'
-import { G, isValueBackend } from '../global.js'
+import { isValueBackend, namespaces } from '../global.js'
 
 /** Options of {@link tiered}. */
 export interface TieredOptions {
@@ -62,9 +62,19 @@ export class TieredBackend implements Backend {
     return this.#received
   }
 
+  /**
+   * L1 names from storage names: without whichever namespace of this process they carry. A name
+   * that reads both ways (tag `app:x`, or tag `x` in namespace `app`) drops both from L1, which
+   * only costs a reload.
+   */
   #strip(names: readonly string[]): string[] {
-    const ns = G.namespace === '' ? '' : G.namespace + ':'
-    return names.map((n) => (ns !== '' && n.startsWith(ns) ? n.slice(ns.length) : n))
+    const out = new Set<string>()
+    const spaces = namespaces().filter((ns) => ns !== '')
+    for (const n of names) {
+      out.add(n)
+      for (const ns of spaces) if (n.startsWith(ns + ':')) out.add(n.slice(ns.length + 1))
+    }
+    return [...out]
   }
 
   /** Applies another process's change to this process's L1. */
@@ -97,7 +107,7 @@ export class TieredBackend implements Backend {
   }
 
   async delete(key: string): Promise<boolean> {
-    this.l1.deleteLogical(this.#strip([key])[0]!)
+    for (const k of this.#strip([key])) this.l1.deleteLogical(k)
     const removed = await this.l2.delete(key)
     await this.#publish({ op: 'delete', keys: [key] })
     return removed

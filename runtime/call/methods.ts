@@ -15,6 +15,14 @@ export function methodsOf(ctx: FnContext, wrapper: AnyFn): Omit<CachedMethods<un
   const { prefix, id } = ctx
 
   function invalidate(...args: unknown[]): Promise<boolean> {
+    try {
+      return invalidateKey(args)
+    } catch (e) {
+      return Promise.reject(e)
+    }
+  }
+
+  function invalidateKey(args: unknown[]): Promise<boolean> {
     const b = ctx.current()
     const key = ctx.computeKey(args)
     const kind = ctx.kindOf
@@ -34,6 +42,16 @@ export function methodsOf(ctx: FnContext, wrapper: AnyFn): Omit<CachedMethods<un
       if (r || local) b.c.invalidations++
       return r === true || local
     })(), b, b.sync, () => undefined))
+  }
+
+  // peek and refresh mirror the function's shape: a promise-returning function's reject.
+  const shaped = <A extends unknown[]>(f: (this: unknown, ...a: A) => unknown) => function (this: unknown, ...a: A): unknown {
+    try {
+      return f.apply(this, a)
+    } catch (e) {
+      if (ctx.returnsPromise) return Promise.reject(e)
+      throw e
+    }
   }
 
   function peek(...args: unknown[]): unknown {
@@ -99,5 +117,5 @@ export function methodsOf(ctx: FnContext, wrapper: AnyFn): Omit<CachedMethods<un
     b.c.invalidations += await b.backend.invalidatePrefix([b.ns + prefix])
   }
 
-  return { invalidate, peek: peek as never, refresh: refresh as never, warm, key, clear, stats: () => ctx.stats() }
+  return { invalidate, peek: shaped(peek) as never, refresh: shaped(refresh) as never, warm, key, clear, stats: () => ctx.stats() }
 }

@@ -63,11 +63,13 @@ export function openFile(dir: string): Target {
     },
     async invalidate(tags, prefixes) {
       const b = open()
-      const t = tags.length ? await b.invalidateTags(tags) : 0
-      const p = prefixes.length ? await b.invalidatePrefix(prefixes) : 0
+      // Stamped: a computation in flight in a service cannot write an invalidated value back.
+      const at = Date.now()
+      const t = tags.length ? await b.invalidateTags(tags, { at }) : 0
+      const p = prefixes.length ? await b.invalidatePrefix(prefixes, { at }) : 0
       return { tags: t, prefixes: p }
     },
-    async clear() { await open().clear() },
+    async clear() { await open().clear({ at: Date.now() }) },
     async close() { await backend?.close() },
   }
 }

@@ -28,9 +28,9 @@ function scoped(b: Backend, names: readonly string[]): readonly string[] {
 
 async function acrossBackends(op: 'invalidateTags' | 'invalidatePrefix', names: readonly string[]): Promise<number> {
   const backends = [...G.backends.entries()]
-  // Backends that stamp tags refuse later writes of values computed before this moment.
+  // Backends that stamp invalidations refuse later writes of values computed before this moment.
   const at = G.now()
-  const results = await Promise.allSettled(backends.map(([, b]) => (op === 'invalidateTags' ? b.invalidateTags(scoped(b, names), { at }) : b.invalidatePrefix(scoped(b, names)))))
+  const results = await Promise.allSettled(backends.map(([, b]) => (op === 'invalidateTags' ? b.invalidateTags(scoped(b, names), { at }) : b.invalidatePrefix(scoped(b, names), { at }))))
   let n = 0
   const failures: BackendError[] = []
   results.forEach((r, i) => {
@@ -88,6 +88,7 @@ export function invalidatePrefixSync(prefixes: string | readonly string[]): numb
   logInvalidation({ prefixes: names })
   if (DEBUG) debugLog('invalidate prefixes', names.join(' '))
   let n = 0
-  for (const [, b] of backends) n += b.invalidatePrefixSync!(scoped(b, names))
+  const at = G.now()
+  for (const [, b] of backends) n += b.invalidatePrefixSync!(scoped(b, names), { at })
   return n
 }

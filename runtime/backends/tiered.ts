@@ -101,14 +101,16 @@ export class TieredBackend implements Backend {
     return this.l2.get(key)
   }
 
-  async set(key: string, value: Uint8Array, options?: SetOptions): Promise<void> {
-    await this.l2.set(key, value, options)
+  /** Resolves false when L2 refused the write (the runtime then keeps the value out of L1 too). */
+  async set(key: string, value: Uint8Array, options?: SetOptions): Promise<boolean> {
+    if ((await this.l2.set(key, value, options)) === false) return false
     await this.#publish({ op: 'delete', keys: [key] })
+    return true
   }
 
-  async delete(key: string): Promise<boolean> {
+  async delete(key: string, options?: InvalidateOptions): Promise<boolean> {
     for (const k of this.#strip([key])) this.l1.deleteLogical(k)
-    const removed = await this.l2.delete(key)
+    const removed = await this.l2.delete(key, options)
     await this.#publish({ op: 'delete', keys: [key] })
     return removed
   }
@@ -120,16 +122,16 @@ export class TieredBackend implements Backend {
     return n
   }
 
-  async invalidatePrefix(prefixes: readonly string[]): Promise<number> {
+  async invalidatePrefix(prefixes: readonly string[], options?: InvalidateOptions): Promise<number> {
     this.l1.invalidatePrefixSync(this.#strip(prefixes))
-    const n = await this.l2.invalidatePrefix(prefixes)
+    const n = await this.l2.invalidatePrefix(prefixes, options)
     await this.#publish({ op: 'prefix', prefixes: [...prefixes] })
     return n
   }
 
-  async clear(): Promise<void> {
+  async clear(options?: InvalidateOptions): Promise<void> {
     this.l1.clearSync()
-    await this.l2.clear()
+    await this.l2.clear(options)
     await this.#publish({ op: 'clear' })
   }
 

@@ -38,8 +38,13 @@ export interface Local {
   put(value: unknown, fresh: number, tags: readonly string[]): void
 }
 
+/** What a call learns about its own write: `refused` when a shared backend refused it (an invalidation overtook it). */
+export interface Note {
+  refused: boolean
+}
+
 /** A call in flight that later callers of its key may share. */
-export interface Flight {
+export interface Flight extends Note {
   p: Promise<unknown>
   args: ArrayLike<unknown>
 }
@@ -218,23 +223,32 @@ export class FnContext {
   }
 
   /** Registers an async result under `ik` (its logical key) so concurrent callers of one key share it. */
-  track(ik: string, r: unknown, args: ArrayLike<unknown>): unknown {
+  track(ik: string, r: unknown, args: ArrayLike<unknown>, note: Note): unknown {
     if (isThenable(r) && this.cfg.dedupe) {
       const p = r as Promise<unknown>
-      this.fly(ik, p, args)
+      this.fly(ik, p, args, note)
       const done = () => this.land(ik, p)
       p.then(done, done)
     }
     return r
   }
 
-  /** The shared call in flight for `ik`, if any. */
-  joined(ik: string): Promise<unknown> | undefined {
-    return this.inflight.size === 0 ? undefined : this.inflight.get(ik)?.p
+  /**
+   * Joins the shared call in flight for `ik`, if any. When that call's write is refused (an
+   * invalidation in another process, or the CLI's, overtook it), a joiner cannot tell whether it
+   * arrived after that invalidation resolved: it starts afresh through `again`.
+   */
+  join(ik: string, again: () => unknown): Promise<unknown> | undefined {
+    const f = this.inflight.size === 0 ? undefined : this.inflight.get(ik)
+    if (f === undefined) return undefined
+    return f.p.then((v) => (f.refused ? again() : v))
   }
 
-  fly(ik: string, p: Promise<unknown>, args: ArrayLike<unknown>): void {
-    this.inflight.set(ik, { p, args })
+  fly(ik: string, p: Promise<unknown>, args: ArrayLike<unknown>, note: Note): void {
+    const f = note as Flight
+    f.p = p
+    f.args = args
+    this.inflight.set(ik, f)
     ;(G.busy ??= new Set()).add(this)
   }
 

@@ -8,10 +8,10 @@ import { warnOnce } from '../errors.js'
 import { G, callEnded, callStarted, invalidatedSince, reportError } from '../global.js'
 import { drive, isThenable } from '../persistent.js'
 import { asyncBytes, probe, putFlow } from './bytes-call.js'
-import { NONE, type Bound, type FnContext, type Local } from './context.js'
+import { NONE, type Bound, type FnContext, type Local, type Note } from './context.js'
 
 /** Stores a result; `since` is when its computation started (the runtime's clock). */
-export type Put = (value: unknown, epoch: number, since: number) => void | Promise<void>
+export type Put = (value: unknown, epoch: number, since: number, note: Note) => void | Promise<void>
 
 export function putMemory(ctx: FnContext, b: Bound, key: unknown, kind: KeyKind, value: unknown, args: ArrayLike<unknown>, epoch: number): void {
   if (!ctx.storable(b, value)) return
@@ -48,6 +48,7 @@ function inflightKey(ctx: FnContext, key: unknown, kind: KeyKind): string {
 export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, key: unknown, kind: KeyKind,
   share: boolean, staleValue: unknown, staleUntil: number, put: Put | null): unknown {
   const epoch = callStarted()
+  const note: Note = { refused: false }
   // Only shared tiers need the start time (to refuse a write an invalidation overtook).
   const since = put === null ? 0 : G.now()
   let result: unknown
@@ -64,7 +65,7 @@ export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<
   if (!isThenable(result)) {
     try {
       if (put === null) putMemory(ctx, b, key, kind, result, args, epoch)
-      else put(result, epoch, since)
+      else put(result, epoch, since, note)
     } finally {
       callEnded()
     }
@@ -75,7 +76,7 @@ export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<
   const p = Promise.resolve(result).then(
     async (value) => {
       if (put === null) putMemory(ctx, b, key, kind, value, args, epoch)
-      else await put(value, epoch, since)
+      else await put(value, epoch, since, note)
       return value
     },
     (err) => {
@@ -91,7 +92,7 @@ export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<
     callEnded()
   }
   p.then(done, done)
-  if (ctx.cfg.dedupe && ik !== null) ctx.fly(ik, p, args)
+  if (ctx.cfg.dedupe && ik !== null) ctx.fly(ik, p, args, note)
   return p
 }
 
@@ -138,7 +139,7 @@ export function memoryCall(ctx: FnContext, b: Bound, self: unknown, args: ArrayL
   }
   // Tiered backends also write the shared tier (rare enough for a closure); memory stores directly.
   const put: Put | null = b.tiered
-    ? (value, epoch, since) => drive(putFlow(ctx, b, b.ns + ctx.prefix + ctx.encodedOf(key, kind), value, args, epoch, since, localTier(b, key, kind)),
+    ? (value, epoch, since, note) => drive(putFlow(ctx, b, b.ns + ctx.prefix + ctx.encodedOf(key, kind), value, args, epoch, since, localTier(b, key, kind), note),
       b, false, () => undefined) as Promise<void>
     : null
   if (stale !== NONE && now < fresh + ctx.cfg.swr) {
@@ -148,7 +149,7 @@ export function memoryCall(ctx: FnContext, b: Bound, self: unknown, args: ArrayL
     return ctx.ret(stale)
   }
   if (ctx.cfg.dedupe && ctx.inflight.size > 0) {
-    const p = ctx.joined(inflightKey(ctx, key, kind))
+    const p = ctx.join(inflightKey(ctx, key, kind), () => memoryCall(ctx, ctx.current(), self, args))
     if (p !== undefined) {
       b.c.dedupedCalls++
       if (DEBUG) ctx.log('dedupe', key, kind)
@@ -166,5 +167,6 @@ function tieredMiss(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unk
   const ik = logical
   const local = localTier(b, key, kind)
   if (!ctx.returnsPromise) return probe(ctx, b, self, args, logical, local)
-  return ctx.track(ik, asyncBytes(ctx, b, self, args, logical, local), args)
+  const note: Note = { refused: false }
+  return ctx.track(ik, asyncBytes(ctx, b, self, args, logical, local, note), args, note)
 }

@@ -38,7 +38,8 @@ export function methodsOf(ctx: FnContext, wrapper: AnyFn): Omit<CachedMethods<un
       }
     }
     return Promise.resolve(drive((function* () {
-      const r = (yield { op: 'delete', key: ctx.storageKey(b, logical) }) as boolean | undefined
+      // Stamped: a computation of this key in flight in another process cannot write it back.
+      const r = (yield { op: 'delete', key: ctx.storageKey(b, logical), at: G.now() }) as boolean | undefined
       if (r || local) b.c.invalidations++
       return r === true || local
     })(), b, b.sync, () => undefined))
@@ -114,7 +115,7 @@ export function methodsOf(ctx: FnContext, wrapper: AnyFn): Omit<CachedMethods<un
       b.c.invalidations += b.mem!.clearStore(b.store)
       if (!b.tiered) return
     }
-    b.c.invalidations += await b.backend.invalidatePrefix([b.ns + prefix])
+    b.c.invalidations += await b.backend.invalidatePrefix([b.ns + prefix], { at: G.now() })
   }
 
   return { invalidate, peek: shaped(peek) as never, refresh: shaped(refresh) as never, warm, key, clear, stats: () => ctx.stats() }

@@ -6,8 +6,11 @@ export interface Options {
   dir?: string
   redis?: string
   namespace: string
-  /** configure()'s namespace: prepended (with ':') to the tags and prefixes given to invalidate/ls. */
-  scope?: string
+  /**
+   * The app's namespaces (configure()'s, the transform config's): each prepended (with ':') to the
+   * tags and prefixes given to invalidate/ls; `''` stands for entries stored without one.
+   */
+  scope: string[]
   timeout: number
   json: boolean
   progress: boolean
@@ -38,5 +41,6 @@ export function createContext(options: Options, positionals: string[]): Context 
   }
 }
 
-/** `scope:name` when a configure() namespace was given. */
-export const scoped = (o: Options, names: string[]) => (o.scope ? names.map((n) => `${o.scope}:${n}`) : names)
+/** `scope:name` for each namespace given (the names as given when none). */
+export const scoped = (o: Options, names: string[]) =>
+  o.scope.length === 0 ? names : o.scope.flatMap((s) => names.map((n) => (s === '' ? n : `${s}:${n}`)))

@@ -77,13 +77,15 @@ export function openFile(dir: string): Target {
     async invalidate(tags, prefixes) {
       if (!isCache()) { notACache(); return { tags: 0, prefixes: 0 } }
       const b = open()
-      const t = tags.length ? await b.invalidateTags(tags) : 0
-      const p = prefixes.length ? await b.invalidatePrefix(prefixes) : 0
+      // Stamped: a computation in flight in a service cannot write an invalidated value back.
+      const at = Date.now()
+      const t = tags.length ? await b.invalidateTags(tags, { at }) : 0
+      const p = prefixes.length ? await b.invalidatePrefix(prefixes, { at }) : 0
       return { tags: t, prefixes: p }
     },
     async clear() {
       if (!isCache()) { notACache(); return }
-      await open().clear()
+      await open().clear({ at: Date.now() })
     },
     async close() { await backend?.close() },
   }

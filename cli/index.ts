@@ -20,7 +20,8 @@ Cache (stats, ls, invalidate, clear)
   --dir <path>              a file backend directory (file({ dir }))
   --redis <url>             a Redis server, redis://[user:pass@]host[:port][/db] (or FNCACHE_REDIS_URL)
   --namespace <ns>          the Redis backend's key namespace (redis({ namespace })), default fncache
-  --scope <ns>              configure({ namespace }) of the app: prepended to --tag and --prefix
+  --scope <ns>              the app's namespace (configure() or transform config): prepended to --tag
+                            and --prefix; repeat it for each namespace, --scope '' for entries without one
   --timeout <ms>            how long to wait for the server, default 2000
 
 Output
@@ -49,7 +50,7 @@ function parse(argv: string[]): { command: string | undefined; options: Options;
         dir: { type: 'string' },
         redis: { type: 'string' },
         namespace: { type: 'string' },
-        scope: { type: 'string' },
+        scope: { type: 'string', multiple: true },
         timeout: { type: 'string' },
         json: { type: 'boolean' },
         'no-progress': { type: 'boolean' },
@@ -89,7 +90,7 @@ function parse(argv: string[]): { command: string | undefined; options: Options;
       dir: v.dir,
       redis: v.redis,
       namespace: v.namespace ?? 'fncache',
-      scope: v.scope,
+      scope: v.scope ?? [],
       timeout: int('timeout', v.timeout, 1) ?? 2000,
       json: v.json === true,
       progress: v['no-progress'] !== true,

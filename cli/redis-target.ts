@@ -112,14 +112,16 @@ export async function openRedis(url: string, namespace: string, timeoutMs: numbe
     },
     async invalidate(tags, prefixes) {
       const b = open()
-      const t = tags.length ? await b.invalidateTags(tags) : 0
-      const p = prefixes.length ? await b.invalidatePrefix(prefixes) : 0
+      // Stamped: a computation in flight in a service cannot write an invalidated value back.
+      const at = Date.now()
+      const t = tags.length ? await b.invalidateTags(tags, { at }) : 0
+      const p = prefixes.length ? await b.invalidatePrefix(prefixes, { at }) : 0
       if (tags.length) await announce({ op: 'tags', tags })
       if (prefixes.length) await announce({ op: 'prefix', prefixes })
       return { tags: t, prefixes: p }
     },
     async clear() {
-      await open().clear()
+      await open().clear({ at: Date.now() })
       await announce({ op: 'clear' })
     },
     async close() {

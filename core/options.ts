@@ -70,6 +70,13 @@ function readOption(out: NormalisedOptions, prop: OptionSite): void {
       if (value.kind !== 'number' && value.kind !== 'string') throw errors.wrongType(option, "milliseconds or a duration string such as '5m'", describe(value), value.loc)
       const ms = parseDuration(value.value)
       if (ms === null) throw errors.badDuration(option, describe(value), value.loc)
+      if (ms === Infinity) {
+        // A stale window that never ends is never refreshed in time (the runtime refuses it too).
+        if (option !== 'ttl') throw errors.badDuration(option, describe(value), value.loc)
+        // `ttl: Infinity` is "no expiry", which the runtime spells 0 (and a plan stays JSON).
+        out.ttl = 0
+        return
+      }
       out[option] = ms
       return
     }

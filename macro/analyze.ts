@@ -249,6 +249,10 @@ function valueSite(node: t.Node): ValueSite {
       break
     case 'ArrayExpression':
       return { kind: 'array', items: node.elements.map((e) => (e ? valueSite(e) : { kind: 'other', nodeType: 'hole', loc })), loc }
+    case 'Identifier':
+      // `ttl: Infinity` (the global; core/ decides what it means for each option).
+      if (node.name === 'Infinity') return { kind: 'number', value: Infinity, loc }
+      break
     case 'ArrowFunctionExpression': case 'FunctionExpression': return { kind: 'function', loc }
     case 'TSAsExpression': case 'TSSatisfiesExpression': case 'ParenthesizedExpression': return valueSite(node.expression)
   }

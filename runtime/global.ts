@@ -38,7 +38,34 @@ export interface GlobalCache {
   /** Invalidation epoch and log: a call that started before an invalidation does not store a result it covers. */
   epoch: number
   inflight: number
-  log: { epoch: number; tags?: readonly string[]; prefixes?: readonly string[] }[]
+  log: LogEntry[]
+  /**
+   * Functions with calls in flight (shared by dedupe): each invalidation detaches the calls it
+   * covers. Optional because an older copy of the package may have created this object.
+   */
+  busy?: Set<Detachable>
+  /**
+   * Namespaces given to wrapped functions themselves (transform config, `namespace` option), beside
+   * `namespace`: invalidations reach entries stored under each. Optional for older copies.
+   */
+  spaces?: Set<string>
+}
+
+/** What one invalidation covers, by logical key (no namespace). None of the fields: everything. */
+export interface Coverage {
+  /** Exact logical keys (a function's invalidate()). */
+  keys?: readonly string[]
+  tags?: readonly string[]
+  prefixes?: readonly string[]
+}
+
+export interface LogEntry extends Coverage {
+  epoch: number
+}
+
+/** A function whose shared calls in flight can be detached from later callers. */
+export interface Detachable {
+  detach(what: Coverage): void
 }
 
 const KEY = Symbol.for('fncache.macro/global')
@@ -75,20 +102,37 @@ export function isValueBackend(b: Backend): b is import('./backends/memory.js').
   return b.kind === 'memory' && typeof m.store === 'function' && typeof m.read === 'function'
 }
 
-/** Records an invalidation so in-flight calls do not store what it covers. */
-export function logInvalidation(entry: { tags?: readonly string[]; prefixes?: readonly string[] }): void {
+/**
+ * Records an invalidation so in-flight calls do not store what it covers, and detaches the
+ * calls it covers from later callers (they start afresh instead of sharing an older call).
+ */
+export function logInvalidation(entry: Coverage): void {
   G.epoch++
   if (G.inflight > 0) G.log.push({ epoch: G.epoch, ...entry })
+  if (G.busy !== undefined && G.busy.size > 0) for (const f of [...G.busy]) f.detach(entry)
+}
+
+/** Every namespace entries of this process may be stored under: configure()'s and the functions' own. */
+export function namespaces(): string[] {
+  const all = new Set([G.namespace])
+  if (G.spaces !== undefined) for (const ns of G.spaces) all.add(ns)
+  return [...all]
+}
+
+/** Whether `c` covers an entry with this logical key; `tags`: its tags (undefined: none), or true when unknown yet. */
+export function covers(c: Coverage, logicalKey: string, tags: readonly string[] | undefined | true): boolean {
+  if (c.tags === undefined && c.prefixes === undefined && c.keys === undefined) return true
+  if (c.keys !== undefined && c.keys.includes(logicalKey)) return true
+  if (c.prefixes !== undefined && c.prefixes.some((p) => logicalKey.startsWith(p))) return true
+  if (c.tags !== undefined && tags !== undefined) return tags === true || c.tags.some((t) => tags.includes(t))
+  return false
 }
 
 /** Whether an invalidation since `epoch` covers a result with this logical key and these tags. */
 export function invalidatedSince(epoch: number, logicalKey: string, tags: readonly string[] | undefined): boolean {
   if (epoch === G.epoch) return false
   for (const e of G.log) {
-    if (e.epoch <= epoch) continue
-    if (e.tags === undefined && e.prefixes === undefined) return true
-    if (e.prefixes?.some((p) => logicalKey.startsWith(p))) return true
-    if (tags !== undefined && e.tags?.some((t) => tags.includes(t))) return true
+    if (e.epoch > epoch && covers(e, logicalKey, tags)) return true
   }
   return false
 }

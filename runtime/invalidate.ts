@@ -4,7 +4,7 @@
 
 import type { Backend } from './backends/backend.js'
 import { BackendError, describe, typeError } from './errors.js'
-import { G, isValueBackend, logInvalidation } from './global.js'
+import { G, isValueBackend, logInvalidation, namespaces } from './global.js'
 import { DEBUG, debugLog } from './debug.js'
 
 function list(fnName: string, what: string, input: unknown): readonly string[] {
@@ -15,16 +15,22 @@ function list(fnName: string, what: string, input: unknown): readonly string[] {
   return arr
 }
 
-/** Storage names in a backend: memory keeps logical names, persistent backends add the namespace. */
+/**
+ * Storage names in a backend: memory keeps logical names; persistent backends add the namespace,
+ * once for each namespace this process stores entries under (configure()'s and the functions' own).
+ */
 function scoped(b: Backend, names: readonly string[]): readonly string[] {
-  return G.namespace === '' || isValueBackend(b) ? names : names.map((n) => `${G.namespace}:${n}`)
+  if (isValueBackend(b)) return names
+  const out: string[] = []
+  for (const ns of namespaces()) for (const n of names) out.push(ns === '' ? n : `${ns}:${n}`)
+  return out
 }
 
 async function acrossBackends(op: 'invalidateTags' | 'invalidatePrefix', names: readonly string[]): Promise<number> {
   const backends = [...G.backends.entries()]
-  // Backends that stamp tags refuse later writes of values computed before this moment.
+  // Backends that stamp invalidations refuse later writes of values computed before this moment.
   const at = G.now()
-  const results = await Promise.allSettled(backends.map(([, b]) => (op === 'invalidateTags' ? b.invalidateTags(scoped(b, names), { at }) : b.invalidatePrefix(scoped(b, names)))))
+  const results = await Promise.allSettled(backends.map(([, b]) => (op === 'invalidateTags' ? b.invalidateTags(scoped(b, names), { at }) : b.invalidatePrefix(scoped(b, names), { at }))))
   let n = 0
   const failures: BackendError[] = []
   results.forEach((r, i) => {
@@ -82,6 +88,7 @@ export function invalidatePrefixSync(prefixes: string | readonly string[]): numb
   logInvalidation({ prefixes: names })
   if (DEBUG) debugLog('invalidate prefixes', names.join(' '))
   let n = 0
-  for (const [, b] of backends) n += b.invalidatePrefixSync!(scoped(b, names))
+  const at = G.now()
+  for (const [, b] of backends) n += b.invalidatePrefixSync!(scoped(b, names), { at })
   return n
 }

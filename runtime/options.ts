@@ -15,6 +15,8 @@ export interface FnConfig {
   swr: number
   sie: number
   tags: TagsFn | null
+  /** True when `tags` depends on the arguments only (a list of templates), so a call's tags are known before its result. */
+  tagsFromArgs: boolean
   prefix: string
   /** Argument indices forming the key; null: every argument. */
   keyIdx: number[] | null
@@ -131,6 +133,7 @@ export function normalizeOptions(fn: Function, options: Record<string, unknown> 
     swr: duration(id, 'staleWhileRevalidate', o.staleWhileRevalidate) ?? 0,
     sie: duration(id, 'staleIfError', o.staleIfError) ?? 0,
     tags,
+    tagsFromArgs: tags !== null && typeof o.tags !== 'function',
     prefix: str('prefix', o.prefix) ?? id + ':',
     keyIdx,
     keyFn,

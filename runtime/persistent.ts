@@ -12,7 +12,7 @@ import type { Breaker } from './breaker.js'
 export type Op =
   | { op: 'get'; key: string }
   | { op: 'set'; key: string; bytes: Uint8Array; options: SetOptions }
-  | { op: 'delete'; key: string }
+  | { op: 'delete'; key: string; at?: number }
   | { op: 'acquire'; key: string; leaseMs: number }
   | { op: 'release'; lease: Lease }
   | { op: 'sleep'; ms: number }
@@ -51,7 +51,7 @@ function perform(t: Target, op: Exclude<Op, { op: 'call' }>, sync: boolean): unk
   try {
     const r = op.op === 'get' ? (sync ? b.getSync!(op.key) : b.get(op.key))
       : op.op === 'set' ? (sync ? b.setSync!(op.key, op.bytes, op.options) : b.set(op.key, op.bytes, op.options))
-      : op.op === 'delete' ? (sync ? b.deleteSync!(op.key) : b.delete(op.key))
+      : op.op === 'delete' ? (op.at === undefined ? (sync ? b.deleteSync!(op.key) : b.delete(op.key)) : (sync ? b.deleteSync!(op.key, { at: op.at }) : b.delete(op.key, { at: op.at })))
       : op.op === 'acquire' ? b.acquire!(op.key, op.leaseMs).then((lease) => lease ?? HELD)
       : op.lease.release()
     if (isThenable(r)) {

@@ -47,27 +47,50 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
   const id = uniqueId(fn, cfg)
   if (id !== cfg.id) cfg = { ...cfg, id, prefix: cfg.prefix === cfg.id + ':' ? id + ':' : cfg.prefix }
   const ctx = new FnContext(fn, cfg)
+  // Invalidations must reach this function's entries whatever namespace it stores them under.
+  if (cfg.namespace !== undefined) (G.spaces ??= new Set()).add(cfg.namespace)
   const { keyFn, keyIdx, params, rest } = cfg
 
+  // Every error of the wrapper of a promise-returning function is a rejection (a key that cannot
+  // be encoded, a throwing key function, an unregistered backend), so f(x).catch(h) and
+  // Promise.allSettled see it; a sync function's wrapper throws. The hit paths below stay outside
+  // any try: whatever can throw there is retried (or failed) through here.
+  const fail = (e: unknown): unknown => {
+    if (ctx.returnsPromise) return Promise.reject(e)
+    throw e
+  }
+
   function slow(self: unknown, args: ArrayLike<unknown>): unknown {
-    const b = ctx.current()
-    return b.store !== null ? memoryCall(ctx, b, self, args) : bytesCall(ctx, b, self, args)
+    try {
+      const b = ctx.current()
+      return b.store !== null ? memoryCall(ctx, b, self, args) : bytesCall(ctx, b, self, args)
+    } catch (e) {
+      return fail(e)
+    }
+  }
+
+  /** The hit of one non-primitive argument; MISS when it cannot be keyed (the slow path then reports why). */
+  function objectHit(store: NonNullable<typeof ctx.bound.store>, args: ArrayLike<unknown>): unknown {
+    try {
+      return store.getAny(ctx.computeKey(args), ctx.kindOf)
+    } catch {
+      return MISS
+    }
   }
 
   let wrapper: AnyFn
   if (keyFn === null && keyIdx === null && (params !== null ? !rest && params.length === 1 : fn.length === 1)) {
     const strictOne = params === null
     wrapper = function (this: unknown, a: unknown) {
-      let b = ctx.bound
-      if (b.gen !== G.gen) b = ctx.rebind()
-      if (b.store !== null && (arguments.length === 1 || (arguments.length === 0 && !strictOne))) {
+      const b = ctx.bound
+      if (b.gen === G.gen && b.store !== null && (arguments.length === 1 || (arguments.length === 0 && !strictOne))) {
         // isDirect(a), inlined: this is the hit path.
         const t = typeof a
         const direct = t === 'number' ? a !== 0 || 1 / (a as number) > 0 : t === 'string' || t === 'boolean' || a == null || t === 'bigint'
         const v = direct
           ? b.store.getDirect(a)
           // An object (or -0): found by its encoded form, still without the slow path.
-          : b.store.getAny(ctx.computeKey(arguments), ctx.kindOf)
+          : objectHit(b.store, arguments)
         if (v !== MISS) {
           b.c.hits++
           return ctx.returnsPromise ? Promise.resolve(v) : v
@@ -80,9 +103,8 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     const three = params.length === 3
     const n = params.length
     wrapper = function (this: unknown, a: unknown, b1: unknown, c1: unknown) {
-      let b = ctx.bound
-      if (b.gen !== G.gen) b = ctx.rebind()
-      if (b.store !== null && arguments.length <= n && isDirect(a) && isDirect(b1) && (!three || isDirect(c1))) {
+      const b = ctx.bound
+      if (b.gen === G.gen && b.store !== null && arguments.length <= n && isDirect(a) && isDirect(b1) && (!three || isDirect(c1))) {
         const v = three ? b.store.getPath3(a, b1, c1) : b.store.getPath2(a, b1)
         if (v !== MISS) {
           b.c.hits++
@@ -93,10 +115,15 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     }
   } else {
     wrapper = function (this: unknown) {
-      let b = ctx.bound
-      if (b.gen !== G.gen) b = ctx.rebind()
-      if (b.store !== null) {
-        const k = ctx.computeKey(arguments)
+      const b = ctx.bound
+      if (b.gen === G.gen && b.store !== null) {
+        let k: unknown
+        try {
+          k = ctx.computeKey(arguments)
+        } catch (e) {
+          // A key function that threw is not called a second time by the slow path.
+          return fail(e)
+        }
         const v = b.store.getAny(k, ctx.kindOf)
         if (v !== MISS) {
           b.c.hits++
@@ -111,7 +138,12 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     // Hits on a memory store are counted synchronously: a counter that moved during the call is a hit.
     const inner = wrapper
     wrapper = function (this: unknown) {
-      const b = ctx.current()
+      let b
+      try {
+        b = ctx.current()
+      } catch (e) {
+        return fail(e)
+      }
       const before = b.store !== null ? b.c.hits : -1
       const r = inner.apply(this, arguments as never)
       if (before !== -1 && b.c.hits !== before) ctx.logLogical('hit', ctx.logicalKey(arguments))

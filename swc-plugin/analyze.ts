@@ -403,6 +403,10 @@ function valueSite(ctx: Ctx, node: Node): ValueSite {
         loc: l,
       }
     }
+    case 'Identifier':
+      // `ttl: Infinity` (the global; core/ decides what it means for each option).
+      if (node.value === 'Infinity') return { kind: 'number', value: Infinity, loc: loc() }
+      break
     case 'ArrowFunctionExpression': case 'FunctionExpression': return { kind: 'function', loc: loc() }
     case 'TsAsExpression': case 'TsSatisfiesExpression': case 'TsConstAssertion': case 'ParenthesisExpression': return valueSite(ctx, node.expression)
   }

@@ -12,15 +12,19 @@ export interface SetOptions {
   tags?: readonly string[]
   /**
    * When the computation of this value started (ms, the runtime's clock). A backend that stamps
-   * tag invalidations (see {@link InvalidateOptions.at}) refuses the write when one of `tags` was
-   * invalidated at or after it: the value may predate that invalidation. Optional to honour.
+   * invalidations (see {@link InvalidateOptions.at}) refuses the write when one of `tags`, the key
+   * itself or a prefix of it was invalidated at or after it: the value may predate that
+   * invalidation. `set` then resolves `false`. Optional to honour.
    */
   since?: number
 }
 
-/** Options of {@link Backend.invalidateTags}. */
+/** Options of {@link Backend.invalidateTags}, {@link Backend.invalidatePrefix} and {@link Backend.delete}. */
 export interface InvalidateOptions {
-  /** When the invalidation started (ms, the runtime's clock), for backends that stamp tags. */
+  /**
+   * When the invalidation started (ms, the runtime's clock), for backends that stamp what they
+   * invalidate: a later write of a value whose computation started at or before it is refused.
+   */
   at?: number
 }
 
@@ -69,16 +73,19 @@ export interface Backend {
   readonly kind: string
   /** Returns the record, or `undefined` when it is absent or expired. Never throws for a miss. */
   get(key: string): Promise<Uint8Array | undefined>
-  /** Stores the record, replacing any previous one under `key`. */
-  set(key: string, value: Uint8Array, options?: SetOptions): Promise<void>
-  /** Returns true if a record was deleted, false if there was none. */
-  delete(key: string): Promise<boolean>
+  /**
+   * Stores the record, replacing any previous one under `key`. Resolves `false` when the write was
+   * refused because an invalidation overtook the value's computation (see {@link SetOptions.since}).
+   */
+  set(key: string, value: Uint8Array, options?: SetOptions): Promise<void | boolean>
+  /** Returns true if a record was deleted, false if there was none. With `at`: stamps the key first. */
+  delete(key: string, options?: InvalidateOptions): Promise<boolean>
   /** Deletes every record filed under any of `tags`; resolves once no reader can see them. Returns how many were removed, when known. */
   invalidateTags(tags: readonly string[], options?: InvalidateOptions): Promise<number>
   /** Deletes every record whose key starts with any of `prefixes`. Returns how many were removed, when known. */
-  invalidatePrefix(prefixes: readonly string[]): Promise<number>
-  /** Deletes every record of this backend. */
-  clear(): Promise<void>
+  invalidatePrefix(prefixes: readonly string[], options?: InvalidateOptions): Promise<number>
+  /** Deletes every record of this backend. With `at`: stamps everything first (see {@link InvalidateOptions.at}). */
+  clear(options?: InvalidateOptions): Promise<void>
   /** Releases connections, timers and handles. The backend is unusable afterwards. */
   close(): Promise<void>
   /** A snapshot of the backend's own counters. */
@@ -96,11 +103,11 @@ export interface Backend {
   createBus?(): Bus
 
   getSync?(key: string): Uint8Array | undefined
-  setSync?(key: string, value: Uint8Array, options?: SetOptions): void
-  deleteSync?(key: string): boolean
+  setSync?(key: string, value: Uint8Array, options?: SetOptions): void | boolean
+  deleteSync?(key: string, options?: InvalidateOptions): boolean
   invalidateTagsSync?(tags: readonly string[], options?: InvalidateOptions): number
-  invalidatePrefixSync?(prefixes: readonly string[]): number
-  clearSync?(): void
+  invalidatePrefixSync?(prefixes: readonly string[], options?: InvalidateOptions): number
+  clearSync?(options?: InvalidateOptions): void
 }
 
 /** A backend whose `*Sync` twins are all present. */

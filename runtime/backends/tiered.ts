@@ -6,7 +6,7 @@
 import type { Backend, BackendStats, Bus, BusMessage, BusPayload, InvalidateOptions, Lease, SetOptions } from './backend.js'
 import type { MemoryBackend } from './memory.js'
 import { describe, typeError, warnOnce } from '../errors.js'
-import { G, isValueBackend } from '../global.js'
+import { isValueBackend, namespaces } from '../global.js'
 
 /** Options of {@link tiered}. */
 export interface TieredOptions {
@@ -62,9 +62,19 @@ export class TieredBackend implements Backend {
     return this.#received
   }
 
+  /**
+   * L1 names from storage names: without whichever namespace of this process they carry. A name
+   * that reads both ways (tag `app:x`, or tag `x` in namespace `app`) drops both from L1, which
+   * only costs a reload.
+   */
   #strip(names: readonly string[]): string[] {
-    const ns = G.namespace === '' ? '' : G.namespace + ':'
-    return names.map((n) => (ns !== '' && n.startsWith(ns) ? n.slice(ns.length) : n))
+    const out = new Set<string>()
+    const spaces = namespaces().filter((ns) => ns !== '')
+    for (const n of names) {
+      out.add(n)
+      for (const ns of spaces) if (n.startsWith(ns + ':')) out.add(n.slice(ns.length + 1))
+    }
+    return [...out]
   }
 
   /** Applies another process's change to this process's L1. */
@@ -91,14 +101,16 @@ export class TieredBackend implements Backend {
     return this.l2.get(key)
   }
 
-  async set(key: string, value: Uint8Array, options?: SetOptions): Promise<void> {
-    await this.l2.set(key, value, options)
+  /** Resolves false when L2 refused the write (the runtime then keeps the value out of L1 too). */
+  async set(key: string, value: Uint8Array, options?: SetOptions): Promise<boolean> {
+    if ((await this.l2.set(key, value, options)) === false) return false
     await this.#publish({ op: 'delete', keys: [key] })
+    return true
   }
 
-  async delete(key: string): Promise<boolean> {
-    this.l1.deleteLogical(this.#strip([key])[0]!)
-    const removed = await this.l2.delete(key)
+  async delete(key: string, options?: InvalidateOptions): Promise<boolean> {
+    for (const k of this.#strip([key])) this.l1.deleteLogical(k)
+    const removed = await this.l2.delete(key, options)
     await this.#publish({ op: 'delete', keys: [key] })
     return removed
   }
@@ -110,16 +122,16 @@ export class TieredBackend implements Backend {
     return n
   }
 
-  async invalidatePrefix(prefixes: readonly string[]): Promise<number> {
+  async invalidatePrefix(prefixes: readonly string[], options?: InvalidateOptions): Promise<number> {
     this.l1.invalidatePrefixSync(this.#strip(prefixes))
-    const n = await this.l2.invalidatePrefix(prefixes)
+    const n = await this.l2.invalidatePrefix(prefixes, options)
     await this.#publish({ op: 'prefix', prefixes: [...prefixes] })
     return n
   }
 
-  async clear(): Promise<void> {
+  async clear(options?: InvalidateOptions): Promise<void> {
     this.l1.clearSync()
-    await this.l2.clear()
+    await this.l2.clear(options)
     await this.#publish({ op: 'clear' })
   }
 

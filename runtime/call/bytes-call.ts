@@ -9,7 +9,7 @@ import { typeError, warnOnce } from '../errors.js'
 import { G, callEnded, callStarted, invalidatedSince, reportError } from '../global.js'
 import { FAILED, HELD, corruptRecord, drive, failed, isThenable, type Op } from '../persistent.js'
 import { BAD_SIGNATURE, maxRecordBytes, readRecord as decodeStored, writeRecord } from '../record.js'
-import { NONE, type Bound, type FnContext, type Local } from './context.js'
+import { NONE, type Bound, type FnContext, type Local, type Note } from './context.js'
 
 /** Distributed stampede protection, on backends that offer acquire() without `lock` settings: lease and wait. */
 const LEASE_MS = 10_000
@@ -20,7 +20,7 @@ const WAIT_MAX_MS = 200
 type Pre = Uint8Array | null | typeof FAILED
 
 /** Writes the record of a result whose computation started at `since` (the runtime's clock). */
-export function* putFlow(ctx: FnContext, b: Bound, full: string, value: unknown, args: ArrayLike<unknown>, epoch: number, since: number, local?: Local): Generator<Op, void, unknown> {
+export function* putFlow(ctx: FnContext, b: Bound, full: string, value: unknown, args: ArrayLike<unknown>, epoch: number, since: number, local?: Local, note?: Note): Generator<Op, void, unknown> {
   if (!ctx.storable(b, value)) return
   const tags = ctx.tagsFor(b, value, args)
   if (tags === NONE) return
@@ -29,7 +29,6 @@ export function* putFlow(ctx: FnContext, b: Bound, full: string, value: unknown,
   const now = G.now()
   const fresh = ctx.freshFrom(b, now)
   const rec: StoredRecord = { key: full, version: ctx.cfg.version, created: now, fresh, stale: fresh + ctx.window, tags: tags ?? [], value }
-  local?.put(value, fresh, rec.tags)
   const bytes = writeRecord(rec)
   if (bytes === undefined) {
     warnOnce('FNCACHE_UNENCODABLE', ctx.id, `${ctx.id} returned a value that cannot be stored (a function, symbol or class instance inside it); such results are returned uncached.`)
@@ -37,7 +36,15 @@ export function* putFlow(ctx: FnContext, b: Bound, full: string, value: unknown,
   }
   if (bytes.length > maxRecordBytes()) return ctx.tooLarge(bytes.length, maxRecordBytes())
   const ttl = rec.stale === Infinity ? undefined : rec.stale - now
-  yield { op: 'set', key: ctx.storageKey(b, logical), bytes, options: { ttl, tags: b.ns === '' ? rec.tags : rec.tags.map((t) => b.ns + t), since } }
+  const written = yield { op: 'set', key: ctx.storageKey(b, logical), bytes, options: { ttl, tags: b.ns === '' ? rec.tags : rec.tags.map((t) => b.ns + t), since } }
+  if (written === false) {
+    // An invalidation overtook this computation (here or in another process): store nothing, and
+    // let callers who joined it start afresh.
+    if (note !== undefined) note.refused = true
+    return
+  }
+  // The local tier keeps only what the shared tier accepted, unless an invalidation here came in between.
+  if (local !== undefined && (epoch === G.epoch || !invalidatedSince(epoch, logical, tags))) local.put(value, fresh, rec.tags)
   b.c.sets++
   if (DEBUG) ctx.logLogical('store', logical)
 }
@@ -58,7 +65,7 @@ function* readRecord(ctx: FnContext, b: Bound, sk: string, full: string, pre?: P
   return ownRecord(ctx, b, sk, full, bytes)
 }
 
-function* callFlow(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, lookup: boolean, local?: Local, pre?: Pre): Generator<Op, unknown, unknown> {
+function* callFlow(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, lookup: boolean, local?: Local, pre?: Pre, note?: Note): Generator<Op, unknown, unknown> {
   const full = b.ns + logical
   const sk = ctx.storageKey(b, logical)
   const read = lookup ? yield* readRecord(ctx, b, sk, full, pre) : undefined
@@ -118,7 +125,7 @@ function* callFlow(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unkn
       }
       throw err
     }
-    if (reachable) yield* putFlow(ctx, b, full, value, args, epoch, since, local)
+    if (reachable) yield* putFlow(ctx, b, full, value, args, epoch, since, local, note)
     else if (local !== undefined && ctx.storable(b, value)) {
       const tags = ctx.tagsFor(b, value, args)
       if (tags !== NONE) local.put(value, ctx.freshFrom(b, G.now()), tags ?? [])
@@ -131,9 +138,9 @@ function* callFlow(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unkn
 }
 
 /** Runs the whole flow (sync while the backend and the function answer synchronously). */
-export function runBytes(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, lookup: boolean, local?: Local, pre?: Pre): unknown {
+export function runBytes(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, lookup: boolean, local?: Local, pre?: Pre, note?: Note): unknown {
   const call = () => ctx.fn.apply(self, args as unknown[])
-  const r = drive(callFlow(ctx, b, self, args, logical, lookup, local, pre), b, b.sync && !ctx.returnsPromise, call)
+  const r = drive(callFlow(ctx, b, self, args, logical, lookup, local, pre, note), b, b.sync && !ctx.returnsPromise, call)
   if (isThenable(r)) ctx.returnsPromise = true
   return r
 }
@@ -142,19 +149,19 @@ export function runBytes(ctx: FnContext, b: Bound, self: unknown, args: ArrayLik
  * The async hit path of byte backends: one get and one decode, then the full flow only when the
  * record is not a fresh hit (its bytes handed over, not read again).
  */
-export function asyncBytes(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, local?: Local): unknown {
-  if (!b.breaker.allow()) return runBytes(ctx, b, self, args, logical, true, local, FAILED)
+export function asyncBytes(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, local?: Local, note?: Note): unknown {
+  if (!b.breaker.allow()) return runBytes(ctx, b, self, args, logical, true, local, FAILED, note)
   const full = b.ns + logical
   let pending: Promise<Uint8Array | undefined>
   try {
     pending = b.backend.get(ctx.storageKey(b, logical))
   } catch (e) {
     failed(b, 'get', e)
-    return runBytes(ctx, b, self, args, logical, true, local, FAILED)
+    return runBytes(ctx, b, self, args, logical, true, local, FAILED, note)
   }
   return pending.then((bytes) => {
     b.breaker.success()
-    if (bytes === undefined) return runBytes(ctx, b, self, args, logical, true, local, null)
+    if (bytes === undefined) return runBytes(ctx, b, self, args, logical, true, local, null, note)
     const rec = decodeStored(bytes)
     if (rec !== undefined && rec !== BAD_SIGNATURE && rec.key === full && rec.version === ctx.cfg.version && rec.fresh > G.now()) {
       b.c.hits++
@@ -162,10 +169,10 @@ export function asyncBytes(ctx: FnContext, b: Bound, self: unknown, args: ArrayL
       local?.put(rec.value, rec.fresh, rec.tags)
       return rec.value
     }
-    return runBytes(ctx, b, self, args, logical, true, local, bytes)
+    return runBytes(ctx, b, self, args, logical, true, local, bytes, note)
   }, (e) => {
     failed(b, 'get', e)
-    return runBytes(ctx, b, self, args, logical, true, local, FAILED)
+    return runBytes(ctx, b, self, args, logical, true, local, FAILED, note)
   })
 }
 
@@ -193,14 +200,15 @@ export function bytesCall(ctx: FnContext, b: Bound, self: unknown, args: ArrayLi
   const logical = ctx.logicalKey(args)
   if (!b.sync && !ctx.returnsPromise) return probe(ctx, b, self, args, logical)
   if (ctx.cfg.dedupe) {
-    const p = ctx.inflight.get(logical)
+    const p = ctx.join(logical, () => bytesCall(ctx, ctx.current(), self, args))
     if (p !== undefined) {
       b.c.dedupedCalls++
       return p
     }
   }
-  const r = b.sync && !ctx.returnsPromise ? runBytes(ctx, b, self, args, logical, true) : asyncBytes(ctx, b, self, args, logical)
-  return ctx.track(logical, r)
+  const note: Note = { refused: false }
+  const r = b.sync && !ctx.returnsPromise ? runBytes(ctx, b, self, args, logical, true, undefined, undefined, note) : asyncBytes(ctx, b, self, args, logical, undefined, note)
+  return ctx.track(logical, r, args, note)
 }
 
 /**

@@ -8,7 +8,7 @@ import { isTiered } from '../backends/tiered.js'
 import { breakerFor } from '../breaker.js'
 import { debugLog } from '../debug.js'
 import { typeError, warnOnce } from '../errors.js'
-import { G, isValueBackend, reportError } from '../global.js'
+import { G, covers, isValueBackend, reportError, type Coverage } from '../global.js'
 import { boundKey } from '../hash.js'
 import { encodeArgs, encodeValue } from '../key.js'
 import { Counters, addInto, emptyStats, withRate } from '../metrics.js'
@@ -38,6 +38,17 @@ export interface Local {
   put(value: unknown, fresh: number, tags: readonly string[]): void
 }
 
+/** What a call learns about its own write: `refused` when a shared backend refused it (an invalidation overtook it). */
+export interface Note {
+  refused: boolean
+}
+
+/** A call in flight that later callers of its key may share. */
+export interface Flight extends Note {
+  p: Promise<unknown>
+  args: ArrayLike<unknown>
+}
+
 /** "No value" where undefined is a value. */
 export const NONE = Symbol('none')
 
@@ -57,7 +68,8 @@ export class FnContext {
   /** Whether results are promises: known from syntax, or learnt from the first result. */
   returnsPromise: boolean
   readonly counters = new Map<string, Counters>()
-  readonly inflight = new Map<string, Promise<unknown>>()
+  /** Shared calls in flight, by logical key (without namespace). */
+  readonly inflight = new Map<string, Flight>()
   readonly refreshing = new Set<string>()
   bound = { gen: -1 } as Bound
   /** Set by computeKey: how the returned key is to be looked up. */
@@ -210,15 +222,63 @@ export class FnContext {
     }
   }
 
-  /** Registers an async result under `ik` so concurrent callers of one key share it. */
-  track(ik: string, r: unknown): unknown {
+  /** Registers an async result under `ik` (its logical key) so concurrent callers of one key share it. */
+  track(ik: string, r: unknown, args: ArrayLike<unknown>, note: Note): unknown {
     if (isThenable(r) && this.cfg.dedupe) {
       const p = r as Promise<unknown>
-      this.inflight.set(ik, p)
-      const done = () => { if (this.inflight.get(ik) === p) this.inflight.delete(ik) }
+      this.fly(ik, p, args, note)
+      const done = () => this.land(ik, p)
       p.then(done, done)
     }
     return r
+  }
+
+  /**
+   * Joins the shared call in flight for `ik`, if any. When that call's write is refused (an
+   * invalidation in another process, or the CLI's, overtook it), a joiner cannot tell whether it
+   * arrived after that invalidation resolved: it starts afresh through `again`.
+   */
+  join(ik: string, again: () => unknown): Promise<unknown> | undefined {
+    const f = this.inflight.size === 0 ? undefined : this.inflight.get(ik)
+    if (f === undefined) return undefined
+    return f.p.then((v) => (f.refused ? again() : v))
+  }
+
+  fly(ik: string, p: Promise<unknown>, args: ArrayLike<unknown>, note: Note): void {
+    const f = note as Flight
+    f.p = p
+    f.args = args
+    this.inflight.set(ik, f)
+    ;(G.busy ??= new Set()).add(this)
+  }
+
+  land(ik: string, p: Promise<unknown>): void {
+    if (this.inflight.get(ik)?.p !== p) return
+    this.inflight.delete(ik)
+    if (this.inflight.size === 0) G.busy?.delete(this)
+  }
+
+  /**
+   * Detaches the calls in flight that an invalidation covers: their callers still get their
+   * result, later callers start afresh (and the epoch log keeps the result from being stored).
+   * A call whose tags depend on its result is covered by every tag invalidation.
+   */
+  detach(what: Coverage): void {
+    const { tags, tagsFromArgs } = this.cfg
+    for (const [ik, f] of this.inflight) {
+      let t: readonly string[] | undefined | true
+      if (what.tags === undefined || tags === null) t = undefined
+      else if (!tagsFromArgs) t = true
+      else {
+        try {
+          t = tags(undefined, f.args)
+        } catch {
+          t = true
+        }
+      }
+      if (covers(what, ik, t)) this.inflight.delete(ik)
+    }
+    if (this.inflight.size === 0) G.busy?.delete(this)
   }
 
   freshFrom(b: Bound, now: number): number {

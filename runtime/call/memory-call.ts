@@ -1,18 +1,17 @@
 // Calls on a backend that holds live values (memory, or a tiered backend's L1): stale serving,
 // in-flight dedupe, the call itself, stale-if-error, and storing the result.
 
-import { PATH, type KeyKind } from '../backends/memory.js'
+import { type KeyKind } from '../backends/memory.js'
 import { estimateSize } from '../backends/size.js'
 import { DEBUG } from '../debug.js'
 import { warnOnce } from '../errors.js'
 import { G, callEnded, callStarted, invalidatedSince, reportError } from '../global.js'
-import { encodeArgs } from '../key.js'
 import { drive, isThenable } from '../persistent.js'
 import { asyncBytes, probe, putFlow } from './bytes-call.js'
-import { NONE, type Bound, type FnContext, type Local } from './context.js'
+import { NONE, type Bound, type FnContext, type Local, type Note } from './context.js'
 
 /** Stores a result; `since` is when its computation started (the runtime's clock). */
-export type Put = (value: unknown, epoch: number, since: number) => void | Promise<void>
+export type Put = (value: unknown, epoch: number, since: number, note: Note) => void | Promise<void>
 
 export function putMemory(ctx: FnContext, b: Bound, key: unknown, kind: KeyKind, value: unknown, args: ArrayLike<unknown>, epoch: number): void {
   if (!ctx.storable(b, value)) return
@@ -35,9 +34,9 @@ export function localTier(b: Bound, key: unknown, kind: KeyKind): Local {
   return { put: (value, fresh, tags) => { b.mem!.put(b.store!, key, kind, value, fresh, tags) } }
 }
 
-/** The string that keys a call in flight (built only for promise results and stale refreshes). */
+/** The string that keys a call in flight: its logical key (built only for promise results and stale refreshes). */
 function inflightKey(ctx: FnContext, key: unknown, kind: KeyKind): string {
-  return kind === PATH ? encodeArgs(key as ArrayLike<unknown>, ctx.id) : ctx.encodedOf(key, kind)
+  return ctx.prefix + ctx.encodedOf(key, kind)
 }
 
 /**
@@ -49,6 +48,7 @@ function inflightKey(ctx: FnContext, key: unknown, kind: KeyKind): string {
 export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, key: unknown, kind: KeyKind,
   share: boolean, staleValue: unknown, staleUntil: number, put: Put | null): unknown {
   const epoch = callStarted()
+  const note: Note = { refused: false }
   // Only shared tiers need the start time (to refuse a write an invalidation overtook).
   const since = put === null ? 0 : G.now()
   let result: unknown
@@ -65,7 +65,7 @@ export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<
   if (!isThenable(result)) {
     try {
       if (put === null) putMemory(ctx, b, key, kind, result, args, epoch)
-      else put(result, epoch, since)
+      else put(result, epoch, since, note)
     } finally {
       callEnded()
     }
@@ -76,7 +76,7 @@ export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<
   const p = Promise.resolve(result).then(
     async (value) => {
       if (put === null) putMemory(ctx, b, key, kind, value, args, epoch)
-      else await put(value, epoch, since)
+      else await put(value, epoch, since, note)
       return value
     },
     (err) => {
@@ -88,11 +88,11 @@ export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<
     },
   )
   const done = () => {
-    if (ik !== null && ctx.inflight.get(ik) === p) ctx.inflight.delete(ik)
+    if (ik !== null) ctx.land(ik, p)
     callEnded()
   }
   p.then(done, done)
-  if (ctx.cfg.dedupe && ik !== null) ctx.inflight.set(ik, p)
+  if (ctx.cfg.dedupe && ik !== null) ctx.fly(ik, p, args, note)
   return p
 }
 
@@ -139,7 +139,7 @@ export function memoryCall(ctx: FnContext, b: Bound, self: unknown, args: ArrayL
   }
   // Tiered backends also write the shared tier (rare enough for a closure); memory stores directly.
   const put: Put | null = b.tiered
-    ? (value, epoch, since) => drive(putFlow(ctx, b, b.ns + ctx.prefix + ctx.encodedOf(key, kind), value, args, epoch, since, localTier(b, key, kind)),
+    ? (value, epoch, since, note) => drive(putFlow(ctx, b, b.ns + ctx.prefix + ctx.encodedOf(key, kind), value, args, epoch, since, localTier(b, key, kind), note),
       b, false, () => undefined) as Promise<void>
     : null
   if (stale !== NONE && now < fresh + ctx.cfg.swr) {
@@ -149,7 +149,7 @@ export function memoryCall(ctx: FnContext, b: Bound, self: unknown, args: ArrayL
     return ctx.ret(stale)
   }
   if (ctx.cfg.dedupe && ctx.inflight.size > 0) {
-    const p = ctx.inflight.get(inflightKey(ctx, key, kind))
+    const p = ctx.join(inflightKey(ctx, key, kind), () => memoryCall(ctx, ctx.current(), self, args))
     if (p !== undefined) {
       b.c.dedupedCalls++
       if (DEBUG) ctx.log('dedupe', key, kind)
@@ -163,9 +163,10 @@ export function memoryCall(ctx: FnContext, b: Bound, self: unknown, args: ArrayL
 }
 
 /** A miss in a tiered backend's L1: the shared tier answers (or the function runs), and L1 keeps the value. */
-function tieredMiss(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, key: unknown, kind: KeyKind, ik: string): unknown {
-  const logical = ctx.prefix + ctx.encodedOf(key, kind)
+function tieredMiss(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, key: unknown, kind: KeyKind, logical: string): unknown {
+  const ik = logical
   const local = localTier(b, key, kind)
   if (!ctx.returnsPromise) return probe(ctx, b, self, args, logical, local)
-  return ctx.track(ik, asyncBytes(ctx, b, self, args, logical, local))
+  const note: Note = { refused: false }
+  return ctx.track(ik, asyncBytes(ctx, b, self, args, logical, local, note), args, note)
 }

@@ -15,11 +15,19 @@ export function methodsOf(ctx: FnContext, wrapper: AnyFn): Omit<CachedMethods<un
   const { prefix, id } = ctx
 
   function invalidate(...args: unknown[]): Promise<boolean> {
+    try {
+      return invalidateKey(args)
+    } catch (e) {
+      return Promise.reject(e)
+    }
+  }
+
+  function invalidateKey(args: unknown[]): Promise<boolean> {
     const b = ctx.current()
     const key = ctx.computeKey(args)
     const kind = ctx.kindOf
     const logical = prefix + ctx.encodedOf(key, kind)
-    logInvalidation({ prefixes: [logical] })
+    logInvalidation({ keys: [logical] })
     if (DEBUG) ctx.logLogical('invalidate', logical)
     let local = false
     if (b.store !== null) {
@@ -30,10 +38,21 @@ export function methodsOf(ctx: FnContext, wrapper: AnyFn): Omit<CachedMethods<un
       }
     }
     return Promise.resolve(drive((function* () {
-      const r = (yield { op: 'delete', key: ctx.storageKey(b, logical) }) as boolean | undefined
+      // Stamped: a computation of this key in flight in another process cannot write it back.
+      const r = (yield { op: 'delete', key: ctx.storageKey(b, logical), at: G.now() }) as boolean | undefined
       if (r || local) b.c.invalidations++
       return r === true || local
     })(), b, b.sync, () => undefined))
+  }
+
+  // peek and refresh mirror the function's shape: a promise-returning function's reject.
+  const shaped = <A extends unknown[]>(f: (this: unknown, ...a: A) => unknown) => function (this: unknown, ...a: A): unknown {
+    try {
+      return f.apply(this, a)
+    } catch (e) {
+      if (ctx.returnsPromise) return Promise.reject(e)
+      throw e
+    }
   }
 
   function peek(...args: unknown[]): unknown {
@@ -96,8 +115,8 @@ export function methodsOf(ctx: FnContext, wrapper: AnyFn): Omit<CachedMethods<un
       b.c.invalidations += b.mem!.clearStore(b.store)
       if (!b.tiered) return
     }
-    b.c.invalidations += await b.backend.invalidatePrefix([b.ns + prefix])
+    b.c.invalidations += await b.backend.invalidatePrefix([b.ns + prefix], { at: G.now() })
   }
 
-  return { invalidate, peek: peek as never, refresh: refresh as never, warm, key, clear, stats: () => ctx.stats() }
+  return { invalidate, peek: shaped(peek) as never, refresh: shaped(refresh) as never, warm, key, clear, stats: () => ctx.stats() }
 }

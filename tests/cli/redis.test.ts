@@ -61,7 +61,9 @@ if (redisOrSkip('cli (redis)')) {
     server.cli('SET', 'other:v:keep', 'x')
     const r = await fncache(['clear', '--redis', server.url, '--namespace', 'clitest', '--yes'])
     assert.is(r.code, 0, r.stderr)
-    assert.is(server.cli('--scan', '--pattern', 'clitest:*').trim(), '')
+    // Only the invalidation stamps stay (clitest:z): a computation in flight cannot write back.
+    assert.is(server.cli('--scan', '--pattern', 'clitest:*').trim(), 'clitest:z')
+    assert.ok(Number(server.cli('ZSCORE', 'clitest:z', '>').trim()) > 0, 'clear stamped everything (prefix "")')
     assert.is(server.cli('GET', 'other:v:keep').trim(), 'x')
   })
 

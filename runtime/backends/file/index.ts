@@ -181,7 +181,7 @@ export class FileBackend implements SyncBackend {
 
   // --- writes ---
 
-  setSync(key: string, value: Uint8Array, options?: SetOptions): void {
+  setSync(key: string, value: Uint8Array, options?: SetOptions): boolean {
     this.#open()
     const ttl = options?.ttl
     const expires = ttl === undefined || ttl === Infinity ? Infinity : this.#now() + ttl
@@ -189,20 +189,29 @@ export class FileBackend implements SyncBackend {
     const loc = this.#layout.locate(key)
     this.#hot.delete(key)
     const since = options?.since
-    // A value computed before one of its tags was invalidated (by any process) is not written.
-    if (since !== undefined && tags.length > 0 &&
-      this.#guard('set', () => this.#stampsOf().overtook(tags.map((t) => this.#layout.tagHash(t)), since))) return
-    this.#write(loc, encodeEntry(key, value, expires, tags), expires, tags, 0)
+    if (since === undefined) this.#write(loc, encodeEntry(key, value, expires, tags), expires, tags, 0)
+    else {
+      // A value computed before its key, a prefix of it or one of its tags was invalidated (by any
+      // process) is not written. Marked in progress first: see stamps.ts for why that closes the window.
+      const stamps = this.#stampsOf()
+      const mark = this.#guard('set', () => stamps.begin())
+      try {
+        if (this.#guard('set', () => stamps.overtook(tags.map((t) => this.#layout.tagHash(t)), 'k' + this.#layout.tagHash(key), key, since))) return false
+        this.#write(loc, encodeEntry(key, value, expires, tags), expires, tags, 0)
+      } finally {
+        stamps.end(mark)
+      }
+    }
     if (++this.#writes >= this.#pruneEvery()) {
       this.#writes = 0
       this.prune().catch(() => {})
     }
+    return true
   }
 
-  set(key: string, value: Uint8Array, options?: SetOptions): Promise<void> {
+  set(key: string, value: Uint8Array, options?: SetOptions): Promise<boolean> {
     try {
-      this.setSync(key, value, options)
-      return Promise.resolve()
+      return Promise.resolve(this.setSync(key, value, options))
     } catch (e) {
       return Promise.reject(e)
     }
@@ -279,14 +288,20 @@ export class FileBackend implements SyncBackend {
     return removed
   }
 
-  deleteSync(key: string): boolean {
+  deleteSync(key: string, options?: InvalidateOptions): boolean {
     this.#open()
     this.#hot.delete(key)
-    return this.#guard('delete an entry', () => this.#remove(this.#layout.locate(key)))
+    return this.#guard('delete an entry', () => {
+      if (options?.at !== undefined) {
+        this.#stampsOf().raise('k' + this.#layout.tagHash(key), options.at)
+        this.#stampsOf().drain()
+      }
+      return this.#remove(this.#layout.locate(key))
+    })
   }
 
-  delete(key: string): Promise<boolean> {
-    return this.#async(() => this.deleteSync(key))
+  delete(key: string, options?: InvalidateOptions): Promise<boolean> {
+    return this.#async(() => this.deleteSync(key, options))
   }
 
   invalidateTagsSync(tags: readonly string[], options?: InvalidateOptions): number {
@@ -325,15 +340,23 @@ export class FileBackend implements SyncBackend {
     return (this.#stamps ??= new Stamps(this.#fs, this.#layout.stamps))
   }
 
-  /** Stamps come before the claim: a write that checks after the stamp is refused, one before it is in the claimed index. */
+  /**
+   * Stamps come before the claim: a write that checks after the stamp is refused; one that checked
+   * before it is waited for (drain), so its line is in the claimed index and its entry in place.
+   */
   #stampTags(tags: readonly string[], options: InvalidateOptions | undefined): void {
     if (options?.at === undefined) return
     for (const tag of new Set(tags)) this.#stampsOf().raise(this.#layout.tagHash(tag), options.at)
+    this.#stampsOf().drain()
   }
 
-  invalidatePrefixSync(prefixes: readonly string[]): number {
+  invalidatePrefixSync(prefixes: readonly string[], options?: InvalidateOptions): number {
     this.#open()
     return this.#guard('invalidate prefixes', () => {
+      if (options?.at !== undefined) {
+        this.#stampsOf().raisePrefixes(prefixes, options.at)
+        this.#stampsOf().drain()
+      }
       const n = invalidatePrefix(this.#c, prefixes)
       // Always: a concurrent invalidation may have moved the group away and not bumped yet.
       this.#gens.bumpAll()
@@ -341,13 +364,17 @@ export class FileBackend implements SyncBackend {
     })
   }
 
-  invalidatePrefix(prefixes: readonly string[]): Promise<number> {
-    return this.#async(() => this.invalidatePrefixSync(prefixes))
+  invalidatePrefix(prefixes: readonly string[], options?: InvalidateOptions): Promise<number> {
+    return this.#async(() => this.invalidatePrefixSync(prefixes, options))
   }
 
-  clearSync(): void {
+  clearSync(options?: InvalidateOptions): void {
     this.#open()
     this.#guard('clear', () => {
+      if (options?.at !== undefined) {
+        this.#stampsOf().raisePrefixes([''], options.at)
+        this.#stampsOf().drain()
+      }
       const stamp = `${process.pid}-${++seq}`
       for (const sub of [this.#layout.groups, this.#layout.tags]) {
         try { this.#fs.renameSync(sub, join(this.#layout.trash, `${sub.slice(-1)}.${stamp}`)) } catch (e) { if (!isMissing(e)) throw e }
@@ -358,8 +385,8 @@ export class FileBackend implements SyncBackend {
     })
   }
 
-  clear(): Promise<void> {
-    return this.#async(() => this.clearSync())
+  clear(options?: InvalidateOptions): Promise<void> {
+    return this.#async(() => this.clearSync(options))
   }
 
   // --- maintenance ---

@@ -4,6 +4,9 @@
 //   fncache:v:<key>   an entry: header with its tags + the runtime's record (format.ts). A hit is one GET.
 //   fncache:t:<tag>   the set of keys written with <tag>; expires no earlier than its members
 //   fncache:l:<key>   a stampede lease: SET NX PX, released by compare-and-delete
+//   fncache:z         invalidation stamps (sorted set: member `t<tag>`, `><prefix>` or `=<key>`,
+//                     score = when invalidated); Cluster: one `fncache:z{<n>}` per master, on a
+//                     slot of that master, so each conditional set reads the stamps of its own node
 //   fncache:bus       the pub/sub channel of createBus()
 
 import { randomUUID } from 'node:crypto'
@@ -14,7 +17,7 @@ import { escapeGlob, prefixPattern } from './glob.js'
 import { RedisBus } from './bus.js'
 import { resolve, type LockOptions, type RedisBackendOptions, type RedisClient } from './options.js'
 import { SCRIPTS, type ScriptName } from './scripts.js'
-import { bySlot } from './slot.js'
+import { bySlot, keySlot } from './slot.js'
 
 export type { RedisBackendOptions, LockOptions, RedisClient } from './options.js'
 export { RedisBus } from './bus.js'
@@ -32,19 +35,24 @@ const TAG_BATCH = 250
 /** Keys per SCAN step and per UNLINK during prefix invalidation. */
 const SCAN_COUNT = 1_000
 /**
- * How long a tag's invalidation stamp lives (ms): a value whose computation started before the
- * stamp and is written while the stamp lives is refused. Computations running longer than this
- * across an invalidation can still be written late.
+ * How long an invalidation stamp lives (ms): a value whose computation started before the stamp
+ * and is written while the stamp lives is refused. Computations running longer than this across
+ * an invalidation can still be written late.
  */
 const STAMP_LIFE = 3_600_000
+/** Cluster: hash tags tried to find one slot on each master for its stamp set. */
+const ZONE_SEARCH = 100_000
 
 type Scripted = RedisClient & {
   fncacheTagAdd(tagKey: string, member: string, lifeMs: string): Promise<number>
   fncacheTagDrain(tagKey: string, entryPrefix: string, needle: string, batch: number): Promise<[number, number]>
   fncacheTagSweep(entryKey: string, needle: string): Promise<number>
   fncacheRelease(lockKey: string, token: string): Promise<number>
-  fncacheStamp(stampKey: string, at: string, lifeMs: string): Promise<number>
-  fncacheSetFresh(numberOfKeys: number, ...keysThenArgs: (string | Uint8Array)[]): Promise<number>
+  fncacheStamp(zone: string, at: string, lifeMs: string, ...members: string[]): Promise<number>
+  fncacheStampDelete(entryKey: string, zone: string, at: string, lifeMs: string, key: string): Promise<number>
+  fncacheStampDeleteCluster(entryKey: string, at: string, lifeMs: string, key: string, zone: string): Promise<number>
+  fncacheSetFresh(entryKey: string, zone: string, since: string, px: string, entry: Uint8Array, key: string, unused: '', ...tags: string[]): Promise<number>
+  fncacheSetFreshCluster(entryKey: string, since: string, px: string, entry: Uint8Array, key: string, zone: string, ...tags: string[]): Promise<number>
 }
 
 function defineScripts(client: RedisClient): Scripted {
@@ -72,8 +80,10 @@ export class RedisBackend implements Backend {
   readonly #vp: string
   readonly #tp: string
   readonly #lp: string
-  /** Tag invalidation stamps (single server): `<ns>:s:<tag>` = when it was last invalidated. */
-  readonly #sp: string
+  /** The stamp set (single server), and the stem of the per-master ones (Cluster). */
+  readonly #zp: string
+  /** Cluster: master (`host:port`) → its stamp set. */
+  #zones = new Map<string, string>()
   readonly #buses = new Set<RedisBus>()
   #errors = 0
   #closed = false
@@ -103,7 +113,7 @@ export class RedisBackend implements Backend {
     this.#vp = r.prefix + 'v:'
     this.#tp = r.prefix + 't:'
     this.#lp = r.prefix + 'l:'
-    this.#sp = r.prefix + 's:'
+    this.#zp = r.prefix + 'z'
     this.lock = r.lock && Object.freeze(r.lock)
     if (r.lock !== undefined) this.acquire = (key, leaseMs) => this.#acquire(key, leaseMs)
   }
@@ -142,51 +152,114 @@ export class RedisBackend implements Backend {
     return this.client.getBuffer(this.#vp + key).then(this.#decode, this.#fail)
   }
 
-  async set(key: string, value: Uint8Array, options?: SetOptions): Promise<void> {
+  async set(key: string, value: Uint8Array, options?: SetOptions): Promise<boolean> {
     const ttl = options?.ttl
     const px = ttl === undefined || ttl === Infinity ? undefined : Math.max(1, Math.ceil(ttl))
     const tags = options?.tags
+    const since = options?.since
     const entry = encodeEntry(value, tags)
     const k = this.#vp + key
     this.#batch()
     if (tags !== undefined && tags.length > 0) this.#batch() // several commands: cork from the first
     try {
+      // The tag sets first: an entry that exists is always findable from its tags. On one server,
+      // commands of one connection run in order, so issuing them first is enough (one round trip);
+      // in a cluster the sets may live on other nodes, so wait for them.
+      const adds: Promise<unknown>[] = []
       if (tags !== undefined && tags.length > 0) {
-        // The tag sets first: an entry that exists is always findable from its tags. On one server,
-        // commands of one connection run in order, so issuing them first is enough (one round trip);
-        // in a cluster the sets may live on other nodes, so wait for them.
         const life = String((px ?? FOREVER) + TAG_MARGIN)
-        const adds = tags.map((t) => this.#c.fncacheTagAdd(this.#tp + t, key, life))
-        if (this.#cluster) await Promise.all(adds)
-        else {
-          const since = options?.since
-          // With the computation's start known, the write is refused when one of its tags was
-          // invalidated since (checked atomically against the stamps invalidateTags leaves).
-          adds.push((since === undefined
-            ? px === undefined ? this.client.set(k, entry) : this.client.set(k, entry, 'PX', px)
-            : this.#c.fncacheSetFresh(1 + tags.length, k, ...tags.map((t) => this.#sp + t), String(since), px === undefined ? '' : String(px), entry)) as Promise<never>)
-          await Promise.all(adds)
-          return
-        }
+        for (const t of tags) adds.push(this.#c.fncacheTagAdd(this.#tp + t, key, life))
+        if (this.#cluster) await Promise.all(adds.splice(0))
       }
-      await (px === undefined ? this.client.set(k, entry) : this.client.set(k, entry, 'PX', px))
+      if (since === undefined) {
+        adds.push(px === undefined ? this.client.set(k, entry) : this.client.set(k, entry, 'PX', px))
+        await Promise.all(adds)
+        return true
+      }
+      // The computation's start is known: the write is refused when an invalidation of one of its
+      // tags, of the key or of a prefix of it was stamped since (checked atomically, on the node
+      // that holds the entry).
+      const zone = this.#cluster ? await this.#zoneOf(k) : this.#zp
+      if (zone === undefined) return false
+      const pxArg = px === undefined ? '' : String(px)
+      const p = this.#cluster
+        ? this.#c.fncacheSetFreshCluster(k, String(since), pxArg, entry, key, zone, ...(tags ?? []))
+        : this.#c.fncacheSetFresh(k, zone, String(since), pxArg, entry, key, '', ...(tags ?? []))
+      adds.push(p)
+      await Promise.all(adds)
+      return (await p) === 1
     } catch (e) {
-      this.#fail(e)
+      return this.#fail(e)
     }
   }
 
-  async delete(key: string): Promise<boolean> {
-    this.#batch()
-    return (await this.client.unlink(this.#vp + key).catch(this.#fail)) > 0
+  /** Cluster: the stamp set on the master that serves `redisKey`'s slot (undefined while slots are unknown). */
+  async #zoneOf(redisKey: string): Promise<string | undefined> {
+    const c = this.client as Cluster
+    if (c.slots.length === 0) await c.ping().catch(() => {})
+    const owner = c.slots[keySlot(redisKey)]?.[0]
+    if (owner === undefined) return undefined
+    const z = this.#zones.get(owner)
+    if (z !== undefined && c.slots[keySlot(z)]?.[0] === owner) return z
+    this.#mapZones()
+    return this.#zones.get(owner)
+  }
+
+  /** Cluster: finds, for each master, a hash tag whose slot it serves (slots move on resharding: re-mapped on use). */
+  #mapZones(): void {
+    const slots = (this.client as Cluster).slots
+    const masters = new Set<string>()
+    for (const s of slots) if (s?.[0] !== undefined) masters.add(s[0])
+    const zones = new Map<string, string>()
+    for (let i = 0; zones.size < masters.size && i < ZONE_SEARCH; i++) {
+      const z = `${this.#zp}{${i}}`
+      const owner = slots[keySlot(z)]?.[0]
+      if (owner !== undefined && !zones.has(owner)) zones.set(owner, z)
+    }
+    this.#zones = zones
+  }
+
+  /** Every stamp set: one on a single server, one per master in a cluster. */
+  async #allZones(): Promise<string[]> {
+    if (!this.#cluster) return [this.#zp]
+    const c = this.client as Cluster
+    if (c.slots.length === 0) await c.ping()
+    this.#mapZones()
+    if (this.#zones.size === 0) throw new Error('fncache redis: the cluster reported no slots; the invalidation could not be stamped')
+    return [...this.#zones.values()]
+  }
+
+  /** Stamps `members` at `at` in every stamp set, before anything is removed. */
+  async #stamp(at: number | undefined, members: string[]): Promise<void> {
+    if (at === undefined || members.length === 0) return
+    const zones = await this.#allZones()
+    await Promise.all(zones.map((z) => this.#c.fncacheStamp(z, String(at), String(STAMP_LIFE), ...members)))
+  }
+
+  async delete(key: string, options?: InvalidateOptions): Promise<boolean> {
+    const k = this.#vp + key
+    if (options?.at === undefined) {
+      this.#batch()
+      return (await this.client.unlink(k).catch(this.#fail)) > 0
+    }
+    try {
+      // Stamped with the removal, atomically: a computation of this key in flight anywhere cannot write it back.
+      const zone = this.#cluster ? await this.#zoneOf(k) : this.#zp
+      if (zone === undefined) throw new Error('fncache redis: the cluster reported no slot owner; the key could not be stamped')
+      const removed = this.#cluster
+        ? await this.#c.fncacheStampDeleteCluster(k, String(options.at), String(STAMP_LIFE), key, zone)
+        : await this.#c.fncacheStampDelete(k, zone, String(options.at), String(STAMP_LIFE), key)
+      return removed > 0
+    } catch (e) {
+      return this.#fail(e)
+    }
   }
 
   async invalidateTags(tags: readonly string[], options?: InvalidateOptions): Promise<number> {
     try {
       // Stamp first: a write of a value computed before this moment is refused from now on, so a
       // computation in flight elsewhere cannot bring an invalidated value back after the drain.
-      if (options?.at !== undefined && !this.#cluster) {
-        await Promise.all([...new Set(tags)].map((t) => this.#c.fncacheStamp(this.#sp + t, String(options.at), String(STAMP_LIFE))))
-      }
+      await this.#stamp(options?.at, [...new Set(tags)].map((t) => 't' + t))
       const counts = await Promise.all([...new Set(tags)].map((t) => (this.#cluster ? this.#sweepTag(t) : this.#drainTag(t))))
       return counts.reduce((a, b) => a + b, 0)
     } catch (e) {
@@ -227,8 +300,11 @@ export class RedisBackend implements Backend {
     return removed
   }
 
-  async invalidatePrefix(prefixes: readonly string[]): Promise<number> {
+  async invalidatePrefix(prefixes: readonly string[], options?: InvalidateOptions): Promise<number> {
     try {
+      // Stamped before the scan: an entry written before the stamp is there for the whole scan
+      // (SCAN returns every key present throughout), one written after it is refused.
+      await this.#stamp(options?.at, [...new Set(prefixes)].map((p) => '>' + p))
       const counts = await Promise.all([...new Set(prefixes)].map((p) => this.#scanDelete(prefixPattern(this.#vp + p))))
       return counts.reduce((a, b) => a + b, 0)
     } catch (e) {
@@ -255,8 +331,9 @@ export class RedisBackend implements Backend {
     return removed
   }
 
-  async clear(): Promise<void> {
+  async clear(options?: InvalidateOptions): Promise<void> {
     try {
+      await this.#stamp(options?.at, ['>'])
       const ns = escapeGlob(this.prefix)
       await Promise.all([this.#scanDelete(ns + 'v:*'), this.#scanDelete(ns + 't:*')])
     } catch (e) {

@@ -14,6 +14,51 @@ local function carries(k, needle)
 end
 `
 
+/**
+ * KEYS[1] an entry, Z the stamp set guarding it (KEYS[2]; Cluster: ARGV[5], see CROSS_SLOT);
+ * ARGV[1] when the value's computation started (ms); ARGV[2] PX in ms, or '' for none; ARGV[3]
+ * the entry; ARGV[4] its storage key; ARGV[6..] its tags. Writes the entry unless a stamp at or after ARGV[1] covers it: one of its
+ * tags, the key itself, or a prefix of the key (the value may predate that invalidation). Only
+ * stamps newer than the computation are read, so the cost is that of the invalidations it overlapped.
+ * Returns 1 when written, 0 when refused.
+ */
+const setFresh = `
+local hits = redis.call('ZRANGEBYSCORE', Z, ARGV[1], '+inf')
+if #hits > 0 then
+  local key = ARGV[4]
+  local tags = {}
+  for i = 6, #ARGV do tags['t' .. ARGV[i]] = true end
+  for i = 1, #hits do
+    local m = hits[i]
+    local kind = string.sub(m, 1, 1)
+    if kind == 't' then
+      if tags[m] then return 0 end
+    elseif kind == '=' then
+      if string.sub(m, 2) == key then return 0 end
+    elseif kind == '>' then
+      if string.sub(key, 1, #m - 1) == string.sub(m, 2) then return 0 end
+    end
+  end
+end
+if ARGV[2] == '' then redis.call('SET', KEYS[1], ARGV[3]) else redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[2]) end
+return 1`
+
+const stampDelete = `
+local at = tonumber(ARGV[1])
+local m = '=' .. ARGV[3]
+local c = redis.call('ZSCORE', Z, m)
+if not c or tonumber(c) < at then redis.call('ZADD', Z, at, m) end
+redis.call('PEXPIRE', Z, ARGV[2])
+return redis.call('UNLINK', KEYS[1])`
+
+/**
+ * Cluster: a script may touch keys of other slots of its own node (Redis 7 script flags), but
+ * only undeclared ones: the stamp set is passed as an argument, chosen on the node that serves
+ * the entry's slot (index.ts). A single server declares it.
+ */
+const CROSS_SLOT = '#!lua flags=allow-cross-slot-keys\n'
+const DECLARED = 'local Z = KEYS[2]\n'
+
 export const SCRIPTS = {
   /**
    * KEYS[1] tag set; ARGV[1] member; ARGV[2] the set's lifetime in ms. Adds the member and
@@ -55,33 +100,32 @@ if carries(KEYS[1], ARGV[1]) then return redis.call('UNLINK', KEYS[1]) end
 return 0`,
   },
   /**
-   * KEYS[1] a tag's invalidation stamp; ARGV[1] when the invalidation started (ms); ARGV[2] the
-   * stamp's lifetime (ms). Raises the stamp (never lowers it) and renews its lifetime.
+   * KEYS[1] a stamp set; ARGV[1] when the invalidation started (ms); ARGV[2] the stamps' lifetime
+   * (ms); ARGV[3..] members (`t<tag>`, `><prefix>`, `=<key>`). Raises each member's stamp (never
+   * lowers it), drops stamps older than their lifetime, and renews the set's.
    */
   fncacheStamp: {
     numberOfKeys: 1,
     lua: `
 local at = tonumber(ARGV[1])
-local c = tonumber(redis.call('GET', KEYS[1]) or '0')
-if at > c then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) else redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+for i = 3, #ARGV do
+  local c = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  if not c or tonumber(c) < at then redis.call('ZADD', KEYS[1], at, ARGV[i]) end
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. tostring(at - tonumber(ARGV[2])))
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1`,
   },
   /**
-   * Single server. KEYS[1] entry, KEYS[2..] the stamps of its tags; ARGV[1] when the value's
-   * computation started (ms); ARGV[2] PX in ms, or '' for none; ARGV[3] the entry. Writes the
-   * entry unless one of its tags was invalidated at or after ARGV[1] (the value may predate it).
-   * Returns 1 when written, 0 when refused.
+   * KEYS[1] an entry, KEYS[2] the stamp set guarding it; ARGV[1] when the invalidation started;
+   * ARGV[2] the stamps' lifetime; ARGV[3] the entry's storage key. Stamps the key, unlinks the entry.
    */
-  fncacheSetFresh: {
-    lua: `
-local since = tonumber(ARGV[1])
-for i = 2, #KEYS do
-  local s = tonumber(redis.call('GET', KEYS[i]) or '0')
-  if s >= since then return 0 end
-end
-if ARGV[2] == '' then redis.call('SET', KEYS[1], ARGV[3]) else redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[2]) end
-return 1`,
-  },
+  fncacheStampDelete: { numberOfKeys: 2, lua: DECLARED + stampDelete },
+  /** The same on Cluster: ARGV[4] the stamp set. */
+  fncacheStampDeleteCluster: { numberOfKeys: 1, lua: CROSS_SLOT + 'local Z = ARGV[4]\n' + stampDelete },
+  fncacheSetFresh: { numberOfKeys: 2, lua: DECLARED + setFresh },
+  /** fncacheSetFresh for Cluster: the stamp set is another slot of the same node (see index.ts). */
+  fncacheSetFreshCluster: { numberOfKeys: 1, lua: CROSS_SLOT + 'local Z = ARGV[5]\n' + setFresh },
   /** KEYS[1] lock; ARGV[1] token. Deletes the lock only if this holder still owns it. */
   fncacheRelease: {
     numberOfKeys: 1,

@@ -3,7 +3,7 @@
 // becomes the file's one runtime import. Mechanical: every decision was made by planCall.
 import type { NodePath, types as BabelTypes } from '@babel/core'
 import type * as t from '@babel/types'
-import { printOptions, type ImportPlan, type Plan } from '../core/index.js'
+import { isMacroImport, mergeTarget, printOptions, PLACEHOLDERS, type ExistingImport, type ImportPlan, type Plan } from '../core/index.js'
 import type { Analyzed } from './analyze.js'
 
 type Babel = typeof import('@babel/core')
@@ -33,9 +33,12 @@ export function emit({ babel, program, decl, calls, imports }: EmitInput): void 
   }
   if (decl) {
     const helpers = imports.helpers.map((h) => T.importSpecifier(T.identifier(locals[h]!), T.identifier(h)))
-    const kept = decl.node.specifiers.filter((s) => s.type === 'ImportSpecifier')
-    const existing = program.get('body').find((s): s is NodePath<t.ImportDeclaration> =>
-      s !== decl && s.isImportDeclaration() && s.node.source.value === imports.source && s.node.importKind !== 'type')
+    // The user's named runtime imports stay as written; the macro's own names go.
+    const kept = decl.node.specifiers.filter((s) => s.type === 'ImportSpecifier' &&
+      !isMacroImport(s.imported.type === 'Identifier' ? s.imported.name : s.imported.value))
+    const others = program.get('body').filter((s): s is NodePath<t.ImportDeclaration> => s !== decl && s.isImportDeclaration())
+    const target = mergeTarget(others.map(describeImport), imports.source)
+    const existing = target >= 0 ? others[target] : undefined
     if (existing) {
       existing.node.specifiers.push(...helpers, ...kept)
       decl.remove()
@@ -51,16 +54,24 @@ export function emit({ babel, program, decl, calls, imports }: EmitInput): void 
   program.scope.crawl()
 }
 
+function describeImport(d: NodePath<t.ImportDeclaration>): ExistingImport {
+  return {
+    source: d.node.source.value,
+    typeOnly: d.node.importKind === 'type',
+    specifiers: d.node.specifiers.map((s) => (s.type === 'ImportDefaultSpecifier' ? 'default' : s.type === 'ImportNamespaceSpecifier' ? 'namespace' : 'named')),
+  }
+}
+
 function emitCall(babel: Babel, T: typeof BabelTypes, a: Analyzed, plan: Plan, locals: Record<string, string>): void {
-  const call = a.call!
-  const text = printOptions(plan, { tagPart: locals.tagPart ?? '_tagPart' })
+  const call = a.call! as NodePath<t.CallExpression>
+  const text = printOptions(plan, locals)
   const replacements: Record<string, t.Expression> = {}
   for (const name of ['tags', 'key', 'cacheIf'] as const) {
-    if (!text.includes(`%%${name}%%`)) continue
-    const value = a.values.get(name)!.node
-    replacements[name] = value.type === 'ObjectMethod'
-      ? T.functionExpression(null, value.params, value.body, value.generator, value.async)
-      : (value as t.Expression)
+    if (!text.includes(PLACEHOLDERS[name])) continue
+    const prop = a.values.get(name)!.node as t.ObjectProperty | t.ObjectMethod
+    replacements[name] = prop.type === 'ObjectMethod'
+      ? T.functionExpression(null, prop.params, prop.body, prop.generator, prop.async)
+      : (prop.value as t.Expression)
   }
   const options = babel.template.expression(text, { syntacticPlaceholders: true })(replacements)
 
@@ -76,11 +87,11 @@ function emitCall(babel: Babel, T: typeof BabelTypes, a: Analyzed, plan: Plan, l
     fn.id = null
   } else if (self.strategy === 'rename') {
     fn.id = null
-    for (const r of a.selfRefs) r.node.name = self.to
+    for (const r of a.selfRefs) (r.node as t.Identifier).name = self.to
   } else {
     const temp = call.scope.generateUidIdentifier(self.name)
     call.scope.push({ id: T.cloneNode(temp) })
-    for (const r of a.selfRefs) r.node.name = temp.name
+    for (const r of a.selfRefs) (r.node as t.Identifier).name = temp.name
     call.replaceWith(T.assignmentExpression('=', temp, call.node))
   }
 }

@@ -356,6 +356,8 @@ function valueSite<N>(view: SyntaxView<N>, raw: N): ValueSite {
     case 'ArrayExpression':
       return { kind: 'array', items: view.children(n, 'elements').map((e) => (e === null ? { kind: 'other', nodeType: 'hole', loc } : valueSite(view, e))), loc }
     case 'ArrowFunctionExpression': case 'FunctionExpression': return { kind: 'function', loc }
+    // `ttl: Infinity` reads as the number it names (a global no module shadows in practice).
+    case 'Identifier': if (view.name(n) === 'Infinity') return { kind: 'number', value: Infinity, loc }
   }
   return { kind: 'other', nodeType: t, loc }
 }

@@ -1,7 +1,7 @@
 // Plan -> the text of the runtime options object (a JS expression), identical for every
 // emitter. User code passed through (a tags/key function, cacheIf) appears as `%%name%%`
 // placeholders the emitter fills with the original code (Babel: syntactic placeholders; SWC: text).
-import type { KeyEncoding, Plan, TagPlan } from './types.js'
+import type { ImportPlan, KeyEncoding, Plan, TagPlan } from './types.js'
 
 /** Placeholders in printed options, by option, filled with the user's code as written. */
 export const PLACEHOLDERS = { tags: '%%tags%%', key: '%%key%%', cacheIf: '%%cacheIf%%' } as const
@@ -18,6 +18,20 @@ export interface ExistingImport {
   typeOnly: boolean
   /** The kinds of its specifiers, in order (empty: `import 'x'`). */
   specifiers: ('default' | 'named' | 'namespace')[]
+}
+
+/** One import declaration the macro import becomes: helpers and/or the user's named imports. */
+export interface ImportGroup {
+  source: string
+  helpers: ImportPlan['helpers']
+  /** Whether the user's named runtime imports (kept as written) go here. */
+  named: boolean
+}
+
+/** The declarations a macro import becomes, in order: the helpers' source, then the runtime's (one when they are the same). */
+export function importGroups(imports: ImportPlan): ImportGroup[] {
+  if (imports.helperSource === imports.source) return [{ source: imports.source, helpers: imports.helpers, named: true }]
+  return [{ source: imports.helperSource, helpers: imports.helpers, named: false }, { source: imports.source, helpers: [], named: true }]
 }
 
 /**

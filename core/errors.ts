@@ -136,4 +136,4 @@ function describeParams(params: readonly (string | null)[]): string {
   return named.length ? `one of ${named.join(', ')}` : 'it has none that can be named'
 }
 
-export { distance, nearest } from '../runtime/nearest.js'
+export { distance, nearest } from '../shared/nearest.js'

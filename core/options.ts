@@ -4,7 +4,7 @@
 import { errors, nearest } from './errors.js'
 import { parseDuration as parse } from '../shared/duration.js'
 import { OPTION_NAMES, optionSpec, type OptionName, type OptionSpec } from '../shared/options.js'
-import type { Loc, OptionSite, OptionsSite, ValueSite } from './types.js'
+import type { Loc, OptionSite, OptionsSite, Plan, ValueSite } from './types.js'
 
 export { OPTION_NAMES, type OptionName }
 
@@ -17,19 +17,12 @@ export function parseDuration(value: number | string): number | null {
 }
 
 /** One option as the planner needs it: normalised literals, or a marker for code passed through. */
-export interface NormalisedOptions {
-  ttl?: number
-  staleWhileRevalidate?: number
-  staleIfError?: number
-  prefix?: string
-  backend?: string
-  dedupe?: boolean
+export interface NormalisedOptions extends Pick<Plan, 'ttl' | 'staleWhileRevalidate' | 'staleIfError' | 'prefix' | 'backend' | 'dedupe' | 'cacheIf'> {
   version?: string
   id?: string
   /** Tag strings with the location of each (templates are compiled in plan.ts), or a function. */
   tags?: { kind: 'list'; items: { value: string; loc: Loc }[] } | { kind: 'passthrough' }
   key?: { kind: 'names'; items: { value: string; loc: Loc }[] } | { kind: 'passthrough' }
-  cacheIf?: { kind: 'passthrough' }
 }
 
 const describe = (v: ValueSite): string => {

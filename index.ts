@@ -5,6 +5,9 @@ import { cached as runtimeCached } from './runtime/index.js'
 import type { Cached, CacheOptions } from './runtime/index.js'
 
 export * from './runtime/index.js'
+// The two-tier backend is isomorphic (no node: imports): reachable from the root as well as from
+// fncache.macro/redis, beside the memory backend.
+export { tiered, type TieredOptions } from './runtime/backends/tiered.js'
 
 type AnyFn = (...args: any[]) => any
 

@@ -19,7 +19,8 @@ let loaded: Promise<{ api?: FncacheApi; missing: string }> | undefined
 export function loadFncache(): Promise<{ api?: FncacheApi; missing: string }> {
   loaded ??= (async () => {
     try {
-      const mod: any = await import('../runtime/index.js')
+      // Compiled code's helper (wrap) is internal: fncache.macro/runtime/internal.
+      const mod: any = { ...(await import('../runtime/index.js')), ...(await import('../runtime/internal.js')) }
       const lacks = REQUIRED.filter((k) => typeof mod[k] !== 'function')
       if (lacks.length) return { missing: `runtime/index.ts does not export ${lacks.join(', ')} yet` }
       return { api: mod as FncacheApi, missing: '' }

@@ -54,7 +54,7 @@ export const errors = {
   notCalled: (callee: string, usage: string, loc: Loc) =>
     new TransformError('E_MACRO_NOT_CALLED', loc,
       `${callee} must be called directly, as ${callee}(fn) or ${callee}(fn, options); received ${usage}.`,
-      `const getUser = ${callee}(async (id: string) => db.user(id))  // or import { wrap } from 'fncache.macro/runtime' for run-time wrapping`),
+      `const getUser = ${callee}(async (id: string) => db.user(id))  // or import { cached } from 'fncache.macro/runtime' to wrap at run time, uncompiled`),
   tooManyArguments: (callee: string, count: number, loc: Loc) =>
     new TransformError('E_MACRO_ARGUMENTS', loc,
       `${callee}() expects at most 2 arguments (a function and an options object); received ${count}.`,
@@ -136,4 +136,4 @@ function describeParams(params: readonly (string | null)[]): string {
   return named.length ? `one of ${named.join(', ')}` : 'it has none that can be named'
 }
 
-export { distance, nearest } from '../runtime/nearest.js'
+export { distance, nearest } from '../shared/nearest.js'

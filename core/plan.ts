@@ -3,6 +3,8 @@
 import { errors } from './errors.js'
 import { normaliseOptions, type NormalisedOptions } from './options.js'
 import { shortHash } from './identity.js'
+import { paramIndex } from '../shared/params.js'
+import { parseTemplate } from '../shared/template.js'
 import type { CallSite, FunctionSite, KeyEncoding, Loc, MacroConfig, ModuleContext, ParamSite, Plan, TagPart, TagPlan, TypeKind } from './types.js'
 
 const USAGE: Record<CallSite['usage'], (callee: string) => string> = {
@@ -120,32 +122,28 @@ function versionOf(fn: FunctionSite, options: NormalisedOptions, config: MacroCo
   return shortHash(fn.text)
 }
 
-/** A parameter's index by name, or why the name cannot be addressed. */
+/** A parameter's index by name, or why the name cannot be addressed (in this side's words). */
 function lookupParam(params: readonly ParamSite[], name: string): number | string {
-  const index = params.findIndex((p) => p.name === name)
-  if (index < 0) {
+  const last = params[params.length - 1]
+  const found = paramIndex(params.map((p) => p.name), last?.kind === 'rest', name)
+  if (found === 'missing') {
     const patterns = params.some((p) => p.kind === 'pattern')
     return `"${name}", which is not a parameter${patterns ? ' (destructured parameters have no name to address)' : ''}`
   }
-  if (params[index]!.kind === 'rest') return `the rest parameter "...${name}"`
-  return index
+  if (found === 'rest') return `the rest parameter "...${name}"`
+  return found
 }
-
-const TEMPLATE = /\{([A-Za-z_$][\w$]*)((?:\.[A-Za-z_$][\w$]*)*)\}/g
 
 /** `'user:{user.id}'` -> literal text and parameter paths; a string without templates stays literal. */
 function compileTag(tag: string, params: readonly ParamSite[], names: readonly (string | null)[], loc: Loc): TagPlan {
-  const parts: TagPart[] = []
-  let last = 0
-  for (const m of tag.matchAll(TEMPLATE)) {
-    const found = lookupParam(params, m[1]!)
-    if (typeof found === 'string') throw errors.tagParam(tag, m[1]! + m[2]!, found, names, loc)
-    if (m.index! > last) parts.push({ text: tag.slice(last, m.index) })
-    parts.push({ param: found, path: m[2] ? m[2].slice(1).split('.') : [] })
-    last = m.index! + m[0].length
-  }
-  if (parts.length === 0) return { kind: 'literal', value: tag }
-  if (last < tag.length) parts.push({ text: tag.slice(last) })
+  const parsed = parseTemplate(tag)
+  if (!parsed.some((p) => 'name' in p)) return { kind: 'literal', value: tag }
+  const parts: TagPart[] = parsed.map((part) => {
+    if ('text' in part) return part
+    const found = lookupParam(params, part.name)
+    if (typeof found === 'string') throw errors.tagParam(tag, part.written, found, names, loc)
+    return { param: found, path: part.path }
+  })
   return { kind: 'template', parts }
 }
 

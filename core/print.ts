@@ -1,14 +1,46 @@
 // Plan -> the text of the runtime options object (a JS expression), identical for every
 // emitter. User code passed through (a tags/key function, cacheIf) appears as `%%name%%`
 // placeholders the emitter fills with the original code (Babel: syntactic placeholders; SWC: text).
-import type { KeyEncoding, Plan, TagPlan } from './types.js'
+import type { ImportPlan, KeyEncoding, Plan, TagPlan } from './types.js'
 
 /** Placeholders in printed options, by option, filled with the user's code as written. */
 export const PLACEHOLDERS = { tags: '%%tags%%', key: '%%key%%', cacheIf: '%%cacheIf%%' } as const
 
-/** Local names the emitter chose for the runtime helpers. */
-export interface HelperNames {
-  tagPart: string
+/** Splits printed options into `[text, name, text, name, ..., text]` around the placeholders. */
+export const PLACEHOLDER_PATTERN = /%%(tags|key|cacheIf)%%/g
+
+/** Local names the emitter chose for the runtime helpers (only those the file's plans use). */
+export type HelperNames = Partial<Record<'wrap' | 'tagPart', string>>
+
+/** A top-level import declaration of the file, as an emitter describes it. */
+export interface ExistingImport {
+  source: string
+  typeOnly: boolean
+  /** The kinds of its specifiers, in order (empty: `import 'x'`). */
+  specifiers: ('default' | 'named' | 'namespace')[]
+}
+
+/** One import declaration the macro import becomes: helpers and/or the user's named imports. */
+export interface ImportGroup {
+  source: string
+  helpers: ImportPlan['helpers']
+  /** Whether the user's named runtime imports (kept as written) go here. */
+  named: boolean
+}
+
+/** The declarations a macro import becomes, in order: the helpers' source, then the runtime's (one when they are the same). */
+export function importGroups(imports: ImportPlan): ImportGroup[] {
+  if (imports.helperSource === imports.source) return [{ source: imports.source, helpers: imports.helpers, named: true }]
+  return [{ source: imports.helperSource, helpers: imports.helpers, named: false }, { source: imports.source, helpers: [], named: true }]
+}
+
+/**
+ * Where the rewritten runtime import goes: the index of an existing value import of the same
+ * source that can take named specifiers (not type-only, not `import 'x'`, not `import * as x`),
+ * or -1: the macro's own declaration is rewritten in place.
+ */
+export function mergeTarget(existing: readonly ExistingImport[], source: string): number {
+  return existing.findIndex((d) => d.source === source && !d.typeOnly && d.specifiers.length > 0 && !d.specifiers.includes('namespace'))
 }
 
 const str = (s: string) => JSON.stringify(s)
@@ -44,21 +76,21 @@ export function printOptions(plan: Plan, helpers: HelperNames): string {
   if (plan.key?.kind === 'indices') out.push(`key: [${plan.key.indices.join(', ')}]`)
   else if (plan.key?.kind === 'passthrough') out.push(`key: ${PLACEHOLDERS.key}`)
   if (plan.keyOf) out.push(`keyOf: ${printKeyOf(plan, plan.keyOf)}`)
-  if (plan.tags?.kind === 'list') out.push(`tags: ${printTags(plan, plan.tags.tags, plan.tags.arity, helpers)}`)
+  if (plan.tags?.kind === 'list') out.push(`tags: ${printTags(plan, plan.tags.tags, plan.tags.arity, helpers.tagPart ?? '_tagPart')}`)
   else if (plan.tags?.kind === 'passthrough') out.push(`tags: ${PLACEHOLDERS.tags}`)
   if (plan.cacheIf) out.push(`cacheIf: ${PLACEHOLDERS.cacheIf}`)
   return `{ ${out.join(', ')} }`
 }
 
-function printTags(plan: Plan, tags: TagPlan[], arity: number, helpers: HelperNames): string {
+function printTags(plan: Plan, tags: TagPlan[], arity: number, tagPart: string): string {
   const list = (names: string[]) => `[${tags.map((tag) => {
     if (tag.kind === 'literal') return str(tag.value)
     return tag.parts.map((part) => 'text' in part
       ? str(part.text)
-      : `${helpers.tagPart}(${[names[part.param]!, ...part.path].join('?.')})`).join(' + ')
+      : `${tagPart}(${[names[part.param]!, ...part.path].join('?.')})`).join(' + ')
   }).join(', ')}]`
   if (arity === 0) return list([])
-  const names = argNames(plan, arity, (n) => n === 'result' || n === 'undefined' || n === helpers.tagPart)
+  const names = argNames(plan, arity, (n) => n === 'result' || n === 'undefined' || n === tagPart)
   return `(result, ${names.join(', ')}) => ${list(names)}`
 }
 

@@ -198,7 +198,10 @@ export interface ImportSite {
 
 /** The rewritten import of one file. */
 export interface ImportPlan {
+  /** Where the user's named runtime imports come from (config `runtimeImport`). */
   source: string
+  /** Where the helpers come from (core/runtime-ids.ts: the internal subpath, or a custom runtimeImport). */
+  helperSource: string
   /** Named runtime exports the user imported, with their local names. */
   named: { imported: string; local: string }[]
   /** Helpers the emitted code calls (the emitter picks collision-free local names). */

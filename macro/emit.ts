@@ -3,7 +3,7 @@
 // becomes the file's one runtime import. Mechanical: every decision was made by planCall.
 import type { NodePath, types as BabelTypes } from '@babel/core'
 import type * as t from '@babel/types'
-import { printOptions, type ImportPlan, type Plan } from '../core/index.js'
+import { importGroups, isMacroImport, mergeTarget, printOptions, PLACEHOLDERS, type ExistingImport, type ImportPlan, type Plan } from '../core/index.js'
 import type { Analyzed } from './analyze.js'
 
 type Babel = typeof import('@babel/core')
@@ -28,22 +28,30 @@ export function emit({ babel, program, decl, calls, imports }: EmitInput): void 
     // `const cached = require('fncache.macro')`: the require stays (named values come from the
     // package entry, which re-exports the runtime); the helpers come from a require of the runtime.
     const pattern = T.objectPattern(imports.helpers.map((h) => T.objectProperty(T.identifier(h), T.identifier(locals[h]!))))
-    const req = T.callExpression(T.identifier('require'), [T.stringLiteral(imports.source)])
+    const req = T.callExpression(T.identifier('require'), [T.stringLiteral(imports.helperSource)])
     program.unshiftContainer('body', T.variableDeclaration('const', [T.variableDeclarator(pattern, req)]))
   }
   if (decl) {
-    const helpers = imports.helpers.map((h) => T.importSpecifier(T.identifier(locals[h]!), T.identifier(h)))
-    const kept = decl.node.specifiers.filter((s) => s.type === 'ImportSpecifier')
-    const existing = program.get('body').find((s): s is NodePath<t.ImportDeclaration> =>
-      s !== decl && s.isImportDeclaration() && s.node.source.value === imports.source && s.node.importKind !== 'type')
-    if (existing) {
-      existing.node.specifiers.push(...helpers, ...kept)
-      decl.remove()
-    } else if (helpers.length + kept.length === 0) {
-      decl.remove()
-    } else {
-      decl.node.source = T.stringLiteral(imports.source)
-      decl.node.specifiers = [...helpers, ...kept]
+    // The user's named runtime imports stay as written; the macro's own names go.
+    const kept = decl.node.specifiers.filter((s) => s.type === 'ImportSpecifier' &&
+      !isMacroImport(s.imported.type === 'Identifier' ? s.imported.name : s.imported.value))
+    const others = program.get('body').filter((s): s is NodePath<t.ImportDeclaration> => s !== decl && s.isImportDeclaration())
+    const described = others.map(describeImport)
+    // Each group merges into an existing import of its source, or is written where the macro import was.
+    const written: t.ImportDeclaration[] = []
+    for (const group of importGroups(imports)) {
+      const list = [...group.helpers.map((h) => T.importSpecifier(T.identifier(locals[h]!), T.identifier(h))), ...(group.named ? kept : [])]
+      if (list.length === 0) continue
+      const existing = others[mergeTarget(described, group.source)]
+      if (existing) existing.node.specifiers.push(...list)
+      else written.push(T.importDeclaration(list, T.stringLiteral(group.source)))
+    }
+    // The first one reuses the macro's declaration, so comments attached to it stay in place.
+    if (written.length === 0) decl.remove()
+    else {
+      decl.node.source = written[0]!.source
+      decl.node.specifiers = written[0]!.specifiers
+      if (written.length > 1) decl.insertAfter(written.slice(1))
     }
   }
   // New bindings (helpers, a moved import) and references (the wrap calls) must be known to
@@ -51,16 +59,24 @@ export function emit({ babel, program, decl, calls, imports }: EmitInput): void 
   program.scope.crawl()
 }
 
+function describeImport(d: NodePath<t.ImportDeclaration>): ExistingImport {
+  return {
+    source: d.node.source.value,
+    typeOnly: d.node.importKind === 'type',
+    specifiers: d.node.specifiers.map((s) => (s.type === 'ImportDefaultSpecifier' ? 'default' : s.type === 'ImportNamespaceSpecifier' ? 'namespace' : 'named')),
+  }
+}
+
 function emitCall(babel: Babel, T: typeof BabelTypes, a: Analyzed, plan: Plan, locals: Record<string, string>): void {
-  const call = a.call!
-  const text = printOptions(plan, { tagPart: locals.tagPart ?? '_tagPart' })
+  const call = a.call! as NodePath<t.CallExpression>
+  const text = printOptions(plan, locals)
   const replacements: Record<string, t.Expression> = {}
   for (const name of ['tags', 'key', 'cacheIf'] as const) {
-    if (!text.includes(`%%${name}%%`)) continue
-    const value = a.values.get(name)!.node
-    replacements[name] = value.type === 'ObjectMethod'
-      ? T.functionExpression(null, value.params, value.body, value.generator, value.async)
-      : (value as t.Expression)
+    if (!text.includes(PLACEHOLDERS[name])) continue
+    const prop = a.values.get(name)!.node as t.ObjectProperty | t.ObjectMethod
+    replacements[name] = prop.type === 'ObjectMethod'
+      ? T.functionExpression(null, prop.params, prop.body, prop.generator, prop.async)
+      : (prop.value as t.Expression)
   }
   const options = babel.template.expression(text, { syntacticPlaceholders: true })(replacements)
 
@@ -76,11 +92,11 @@ function emitCall(babel: Babel, T: typeof BabelTypes, a: Analyzed, plan: Plan, l
     fn.id = null
   } else if (self.strategy === 'rename') {
     fn.id = null
-    for (const r of a.selfRefs) r.node.name = self.to
+    for (const r of a.selfRefs) (r.node as t.Identifier).name = self.to
   } else {
     const temp = call.scope.generateUidIdentifier(self.name)
     call.scope.push({ id: T.cloneNode(temp) })
-    for (const r of a.selfRefs) r.node.name = temp.name
+    for (const r of a.selfRefs) (r.node as t.Identifier).name = temp.name
     call.replaceWith(T.assignmentExpression('=', temp, call.node))
   }
 }

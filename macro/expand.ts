@@ -3,7 +3,7 @@
 import type { NodePath, PluginPass } from '@babel/core'
 import type * as t from '@babel/types'
 import macros from 'babel-plugin-macros'
-import { TransformError, moduleContext, normaliseConfig, planImports, planModule, type ImportSite } from '../core/index.js'
+import { MACRO_IMPORTS, TransformError, moduleContext, normaliseConfig, planImports, planModule, type ImportSite } from '../core/index.js'
 import { analyzeReference, importSites, isTypeOnly } from './analyze.js'
 import { emit } from './emit.js'
 
@@ -25,7 +25,9 @@ export function expand({ references, state, babel, config, source }: MacroArgs):
     const decl = program.get('body').find((s): s is NodePath<t.ImportDeclaration> =>
       s.isImportDeclaration() && s.node.source.value === source) ?? null
     const named: ImportSite[] = decl ? importSites(decl) : []
-    const refs = ((references.default ?? []) as NodePath<t.Identifier>[]).filter((r) => !isTypeOnly(r))
+    const refs = MACRO_IMPORTS.flatMap((name) => (references[name] ?? []) as NodePath<t.Identifier>[])
+      .filter((r) => !isTypeOnly(r))
+      .sort((a, b) => a.node.start! - b.node.start!)
     const analyzed = refs.map((ref) => analyzeReference(ref, file.code))
     const module = moduleContext(file.opts.filename ?? null, file.code, cfg, file.opts.cwd ?? process.cwd())
     const plans = planModule(analyzed.map((a) => a.site), cfg, module)

@@ -1,12 +1,12 @@
-// fncache.macro/runtime: the isomorphic runtime (no node: imports). Compiled code calls wrap();
-// users call cached(), configure(), invalidate*() and metrics().
+// fncache.macro/runtime: the isomorphic runtime (no node: imports). Users call cached(),
+// configure(), invalidate*() and metrics(); compiled code calls the helpers of ./internal.ts.
+// core/runtime-ids.ts lists these value exports for the transform (a test keeps them equal).
 
-export { cached, wrap } from './wrap.js'
+export { cached } from './wrap.js'
 export { configure, type ConfigureOptions } from './configure.js'
 export { invalidateTags, invalidatePrefix, invalidateTagsSync, invalidatePrefixSync } from './invalidate.js'
 export { metrics, type Metrics } from './report.js'
 export { memory, MemoryBackend, type MemoryOptions } from './backends/memory.js'
-export { tagPart } from './key.js'
 export { parseDuration } from './duration.js'
 export { FncacheError, BackendError, errors } from './errors.js'
 export type { Backend, BackendStats, SetOptions } from './backends/backend.js'

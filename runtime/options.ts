@@ -1,9 +1,11 @@
 // Validation and normalisation of per-function options, shared by `cached()` (user options,
-// durations as strings, names) and `wrap()` (options pre-normalised by the transform).
+// durations as strings, names) and `wrap()` (options pre-normalised by the transform). Which
+// options exist, their kinds and messages come from the option table (shared/options.ts).
 
 import { describe, typeError } from './errors.js'
 import { parseDuration, DURATION_HINT } from './duration.js'
-import { readParams } from './params.js'
+import { paramIndex, readParams } from '../shared/params.js'
+import { COMPILED_OPTIONS, OPTION_NAMES, OPTIONS } from '../shared/options.js'
 import { compileTags, type TagsFn } from './tags.js'
 import { nearest } from './nearest.js'
 
@@ -32,8 +34,8 @@ export interface FnConfig {
   compiled: boolean
 }
 
-const KNOWN = ['id', 'version', 'ttl', 'staleWhileRevalidate', 'staleIfError', 'tags', 'prefix', 'key', 'backend',
-  'dedupe', 'cacheIf', 'params', 'rest', 'keyOf', 'async', 'namespace', 'compiled'] as const
+const KNOWN: readonly string[] = [...OPTION_NAMES, ...COMPILED_OPTIONS]
+const EXPECTS: Record<string, string> = Object.fromEntries(OPTIONS.map((o) => [o.name, o.expects]))
 
 
 function duration(fnId: string, name: string, value: unknown): number | undefined {
@@ -59,15 +61,15 @@ export function normalizeOptions(fn: Function, options: Record<string, unknown> 
     if (!(KNOWN as readonly string[]).includes(name)) {
       const hint = nearest(name, KNOWN)
       throw typeError('E_OPTION', `${id}: unknown option "${name}"${hint ? `; did you mean "${hint}"?` : '.'}`,
-        'valid options are ttl, staleWhileRevalidate, staleIfError, tags, prefix, key, backend, dedupe, cacheIf, version')
+        `valid options are ${OPTION_NAMES.join(', ')}`)
     }
   }
   const str = (name: string, v: unknown) => {
-    if (v !== undefined && typeof v !== 'string') throw typeError('E_OPTION', `${id}: option ${name} must be a string; received ${describe(v)}.`)
+    if (v !== undefined && typeof v !== 'string') throw typeError('E_OPTION', `${id}: option ${name} must be ${EXPECTS[name] ?? 'a string'}; received ${describe(v)}.`)
     return v as string | undefined
   }
   const bool = (name: string, v: unknown) => {
-    if (v !== undefined && typeof v !== 'boolean') throw typeError('E_OPTION', `${id}: option ${name} must be true or false; received ${describe(v)}.`)
+    if (v !== undefined && typeof v !== 'boolean') throw typeError('E_OPTION', `${id}: option ${name} must be ${EXPECTS[name] ?? 'true or false'}; received ${describe(v)}.`)
     return v as boolean | undefined
   }
   const func = <T>(name: string, v: unknown) => {
@@ -103,12 +105,12 @@ export function normalizeOptions(fn: Function, options: Record<string, unknown> 
       if (typeof k === 'number' && Number.isInteger(k) && k >= 0) return k
       if (typeof k !== 'string') throw typeError('E_OPTION', `${id}: option key must list parameter names; received ${describe(k)}.`)
       const names = lazyParams()
-      const index = names ? names.indexOf(k) : -1
-      if (index === -1) {
+      const index = names ? paramIndex(names, rest, k) : 'missing'
+      if (index === 'missing') {
         throw typeError('E_OPTION', `${id}: option key names "${k}", which is not a parameter${names ? ` (parameters: ${names.filter(Boolean).join(', ') || 'none'})` : ''}.`,
           'key: (...args) => args[0]')
       }
-      if (rest && index === names!.length - 1) throw typeError('E_OPTION', `${id}: option key names "${k}", a rest parameter, which cannot be addressed by name.`, 'key: (...args) => args')
+      if (index === 'rest') throw typeError('E_OPTION', `${id}: option key names "${k}", a rest parameter, which cannot be addressed by name.`, 'key: (...args) => args')
       return index
     })
   }
@@ -122,7 +124,7 @@ export function normalizeOptions(fn: Function, options: Record<string, unknown> 
       throw typeError('E_OPTION', `${id}: option tags must be an array of strings or a function; received ${describe(o.tags)}.`, "tags: ['users', 'user:{id}']")
     }
     const list = o.tags as string[]
-    tags = compileTags(id, list, list.some((t) => t.includes('{')) ? lazyParams() ?? undefined : undefined)
+    tags = compileTags(id, list, list.some((t) => t.includes('{')) ? lazyParams() ?? undefined : undefined, rest)
   }
 
   const ttl = duration(id, 'ttl', o.ttl)

@@ -1,34 +1,30 @@
 // Tag templates for uncompiled use: 'user:{id}' and 'org:{user.org.id}' become a function of the
-// call's arguments. The transform compiles the same templates to code at build time.
+// call's arguments. Parsed by shared/template.ts, as the transform parses them at build time.
 
 import { typeError } from './errors.js'
 import { tagPart } from './key.js'
+import { paramIndex } from '../shared/params.js'
+import { parseTemplate } from '../shared/template.js'
 
 export type TagsFn = (result: unknown, args: ArrayLike<unknown>) => readonly string[]
 
 type Part = string | { index: number; path: string[] }
 
-const TEMPLATE = /\{([A-Za-z_$][\w$]*)((?:\.[A-Za-z_$][\w$]*)*)\}/g
-
 /** Compiles tag templates against parameter names; throws a TypeError naming the unknown parameter. */
-export function compileTags(fnId: string, tags: readonly string[], params: readonly (string | null)[] | undefined): TagsFn {
-  const compiled: Part[][] = tags.map((tag) => {
-    const parts: Part[] = []
-    let last = 0
-    for (const m of tag.matchAll(TEMPLATE)) {
-      const name = m[1]!
-      const index = params ? params.indexOf(name) : -1
-      if (index === -1) {
-        throw typeError('E_OPTION', `${fnId}: tag "${tag}" names {${name}}, which is not a parameter${params ? ` (parameters: ${params.filter(Boolean).join(', ') || 'none'})` : ' (the parameter names of this function could not be read)'}.`,
-          'use a tags function instead: tags: (result, ...args) => [`user:${args[0]}`]')
-      }
-      if (m.index! > last) parts.push(tag.slice(last, m.index))
-      parts.push({ index, path: m[2] ? m[2].slice(1).split('.') : [] })
-      last = m.index! + m[0].length
+export function compileTags(fnId: string, tags: readonly string[], params: readonly (string | null)[] | undefined, rest = false): TagsFn {
+  const compiled: Part[][] = tags.map((tag) => parseTemplate(tag).map((part): Part => {
+    if ('text' in part) return part.text
+    const index = params ? paramIndex(params, rest, part.name) : 'missing'
+    if (index === 'rest') {
+      throw typeError('E_OPTION', `${fnId}: tag "${tag}" names {${part.name}}, the rest parameter, which holds several arguments.`,
+        'use a tags function instead: tags: (result, ...args) => args.map((a) => `item:${a}`)')
     }
-    if (last < tag.length) parts.push(tag.slice(last))
-    return parts
-  })
+    if (index === 'missing') {
+      throw typeError('E_OPTION', `${fnId}: tag "${tag}" names {${part.name}}, which is not a parameter${params ? ` (parameters: ${params.filter(Boolean).join(', ') || 'none'})` : ' (the parameter names of this function could not be read)'}.`,
+        'use a tags function instead: tags: (result, ...args) => [`user:${args[0]}`]')
+    }
+    return { index, path: part.path }
+  }))
   if (compiled.every((parts) => parts.every((p) => typeof p === 'string'))) {
     const fixed = tags.slice()
     return () => fixed

@@ -64,6 +64,7 @@ export interface CacheOptions<Args extends unknown[] = any[], R = any> {
   /**
    * The function id, normally derived by the transform (`src/users.ts#getUser`).
    * Uncompiled: the function's name.
+   * @default the transform's `src/file.ts#binding` (uncompiled: the function's name)
    */
   id?: string
 }

@@ -4,11 +4,9 @@
 // Mechanical, like macro/emit.ts: every decision was made by planCall.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import MagicString from 'magic-string'
-import { printOptions, type ImportPlan, type Plan } from '../core/index.js'
+import { importGroups, isMacroImport, mergeTarget, printOptions, PLACEHOLDER_PATTERN, type ExistingImport, type ImportPlan, type Plan } from '../core/index.js'
 import type { Analyzed, ModuleAnalysis, ValueRange } from './analyze.js'
 import type { Spans } from './spans.js'
-
-const PLACEHOLDER = /%%(tags|key|cacheIf)%%/g
 
 /** Babel's `scope.generateUid(name)`: `_name`, `_name2`, ... not used anywhere in the file. */
 function uidFactory(taken: Set<string>) {
@@ -39,11 +37,11 @@ export function emit(code: string, module: any, spans: Spans, analysis: ModuleAn
 }
 
 function emitCall(ms: MagicString, code: string, a: Analyzed, plan: Plan, locals: Record<string, string>, uid: (n: string) => string, inserts: (() => void)[], topVars: string[]): void {
-  const text = printOptions(plan, { tagPart: locals.tagPart ?? '_tagPart' })
+  const text = printOptions(plan, locals)
   ms.overwrite(a.ref[0], a.ref[1], locals.wrap!)
 
   // The options: printed text between the user's values, which stay in place when in order.
-  const segments = text.split(PLACEHOLDER) // [text, name, text, name, ..., text]
+  const segments = text.split(PLACEHOLDER_PATTERN) // [text, name, text, name, ..., text]
   const values: ValueRange[] = []
   for (let i = 1; i < segments.length; i += 2) values.push(a.values.get(segments[i]!)!)
   const inOrder = a.optionsArg !== null && values.every((v, i) => v.range[0] >= a.optionsArg![0] && v.range[1] <= a.optionsArg![1] && (i === 0 || v.range[0] >= values[i - 1]!.range[1]))
@@ -89,27 +87,41 @@ function emitImports(ms: MagicString, code: string, module: any, spans: Spans, a
   const helpers = imports.helpers.map((h) => ({ imported: h, local: locals[h]! }))
   const decls = analysis.imports.filter((d) => d.decl !== null)
   if (decls.length < analysis.imports.length && helpers.length) {
-    // `const cached = require('fncache.macro')`: the require stays; the helpers are required from the runtime.
-    const text = `const { ${helpers.map((h) => `${h.imported}: ${h.local}`).join(', ')} } = require(${JSON.stringify(imports.source)}); `
+    // `const cached = require('fncache.macro')`: the require stays; the helpers are required from their own module.
+    const text = `const { ${helpers.map((h) => `${h.imported}: ${h.local}`).join(', ')} } = require(${JSON.stringify(imports.helperSource)}); `
     inserts.push(() => ms.appendLeft(analysis.programStart, text))
   }
   if (!decls.length) return
   const kept: string[] = []
-  for (const d of decls) for (const sp of d.decl.specifiers) if (sp.type === 'ImportSpecifier') kept.push(code.slice(...spans.range(sp.span)))
-  const list = [...helpers.map((h) => `${h.imported} as ${h.local}`), ...kept]
-  const existing = module.body.find((s: any) => s.type === 'ImportDeclaration' && s.source.value === imports.source && !s.typeOnly &&
-    !decls.some((d) => d.decl === s) && s.specifiers.length > 0 && !s.specifiers.some((sp: any) => sp.type === 'ImportNamespaceSpecifier'))
-  const [first, ...rest] = decls
-  for (const d of rest) ms.remove(d.range[0], d.range[1])
-  if (existing && list.length) {
+  for (const d of decls) {
+    for (const sp of d.decl.specifiers) {
+      if (sp.type === 'ImportSpecifier' && !isMacroImport(sp.imported?.value ?? sp.local.value)) kept.push(code.slice(...spans.range(sp.span)))
+    }
+  }
+  const others = module.body.filter((s: any) => s.type === 'ImportDeclaration' && !decls.some((d) => d.decl === s))
+  const described = others.map(describeImport)
+  // Each group merges into an existing import of its source, or is written where the macro import was.
+  const written: string[] = []
+  for (const group of importGroups(imports)) {
+    const list = [...group.helpers.map((h) => `${h} as ${locals[h]}`), ...(group.named ? kept : [])]
+    if (list.length === 0) continue
+    const existing = others[mergeTarget(described, group.source)]
+    if (!existing) { written.push(`import { ${list.join(', ')} } from ${JSON.stringify(group.source)};`); continue }
     const named = existing.specifiers.filter((sp: any) => sp.type === 'ImportSpecifier')
     const anchor = named.length ? spans.range(named[named.length - 1].span)[1] : spans.range(existing.specifiers[0].span)[1]
     const text = named.length ? `, ${list.join(', ')}` : `, { ${list.join(', ')} }`
     inserts.push(() => ms.appendLeft(anchor, text))
-    ms.remove(first!.range[0], first!.range[1])
-  } else if (list.length === 0) {
-    ms.remove(first!.range[0], first!.range[1])
-  } else {
-    ms.overwrite(first!.range[0], first!.range[1], `import { ${list.join(', ')} } from ${JSON.stringify(imports.source)};`)
+  }
+  const [first, ...rest] = decls
+  for (const d of rest) ms.remove(d.range[0], d.range[1])
+  if (written.length) ms.overwrite(first!.range[0], first!.range[1], written.join(' '))
+  else ms.remove(first!.range[0], first!.range[1])
+}
+
+function describeImport(d: any): ExistingImport {
+  return {
+    source: d.source.value,
+    typeOnly: !!d.typeOnly,
+    specifiers: d.specifiers.map((s: any) => (s.type === 'ImportDefaultSpecifier' ? 'default' : s.type === 'ImportNamespaceSpecifier' ? 'namespace' : 'named')),
   }
 }

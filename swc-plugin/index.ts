@@ -2,7 +2,7 @@
 // (parse with @swc/core for positions, plan with core, splice with magic-string); `transform` and
 // `transformSync` are @swc/core's, run on the expanded code with the composed source map.
 import { parseSync, transform as swcTransform, transformSync as swcTransformSync, type Options, type Output } from '@swc/core'
-import { TransformError, moduleContext, normaliseConfig, planImports, planModule, type ImportPlan, type MacroConfig, type Plan } from '../core/index.js'
+import { TransformError, helpersImport, moduleContext, normaliseConfig, planImports, planModule, type ImportPlan, type MacroConfig, type Plan } from '../core/index.js'
 import { formatError } from '../core/frame.js'
 import { analyzeModule } from './analyze.js'
 import { loadConfig } from './config.js'
@@ -68,7 +68,7 @@ export function expand(code: string, options: ExpandOptions = {}): ExpandResult 
       plans.push(...own)
     }
     const helpers = [...new Set(imports.flatMap((i) => i.helpers))]
-    const ms = emit(code, module, spans, analysis, plans, { source: config.runtimeImport, named: imports.flatMap((i) => i.named), helpers })
+    const ms = emit(code, module, spans, analysis, plans, { source: config.runtimeImport, helperSource: helpersImport(config.runtimeImport), named: imports.flatMap((i) => i.named), helpers })
     let map: SourceMap | undefined
     return {
       code: ms.toString(),

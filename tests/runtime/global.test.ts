@@ -3,7 +3,8 @@ import * as assert from 'uvu/assert'
 import { pathToFileURL } from 'node:url'
 import { resolve } from 'node:path'
 import { cpSync, mkdirSync, rmSync } from 'node:fs'
-import { wrap, configure, memory, metrics } from '../../runtime/index.js'
+import { configure, memory, metrics } from '../../runtime/index.js'
+import { wrap } from '../../runtime/internal.js'
 import { fresh } from '../helpers/runtime.js'
 
 // A second copy of the runtime, as when ESM and CJS builds, or two versions, are both loaded: the
@@ -11,14 +12,17 @@ import { fresh } from '../helpers/runtime.js'
 const copyDir = resolve(`.cache/runtime-copy-${process.pid}`)
 mkdirSync(copyDir, { recursive: true })
 cpSync(resolve('runtime'), `${copyDir}/runtime`, { recursive: true })
+// The runtime reads the parsers of shared/ (durations, tag templates, parameter lists, the option table).
+cpSync(resolve('shared'), `${copyDir}/shared`, { recursive: true })
 process.on('exit', () => rmSync(copyDir, { recursive: true, force: true }))
 const copyUrl = pathToFileURL(`${copyDir}/runtime/index.ts`).href
+const copyInternalUrl = pathToFileURL(`${copyDir}/runtime/internal.ts`).href
 
 const shared = suite('one GlobalCache per process')
 shared.before.each(() => { fresh() })
 
 shared('two copies of the package share backends, entries and metrics', async () => {
-  const other = (await import(copyUrl)) as typeof import('../../runtime/index.js')
+  const other = (await import(copyInternalUrl)) as typeof import('../../runtime/internal.js')
   assert.is.not(other.wrap, wrap, 'really a second copy')
   let calls = 0
   const impl = (n: number) => { calls++; return n * 2 }

@@ -1,6 +1,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { cached, wrap, configure, invalidateTags, invalidatePrefix, metrics } from '../../runtime/index.js'
+import { cached, configure, invalidateTags, invalidatePrefix, metrics } from '../../runtime/index.js'
+import { wrap } from '../../runtime/internal.js'
 import { encodeRecord } from '../../runtime/codec.js'
 import { bytesBackend } from '../helpers/bytes-backend.js'
 import { counting, fresh, tick, captureWarnings, type FakeClock } from '../helpers/runtime.js'

@@ -1,6 +1,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { wrap, configure, invalidateTags, memory } from '../../runtime/index.js'
+import { configure, invalidateTags, memory } from '../../runtime/index.js'
+import { wrap } from '../../runtime/internal.js'
 import { tiered } from '../../runtime/backends/tiered.js'
 import { bytesBackend, localBus, withLeases } from '../helpers/bytes-backend.js'
 import { counting, fresh, tick, type FakeClock } from '../helpers/runtime.js'

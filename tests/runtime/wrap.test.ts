@@ -1,6 +1,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { cached, wrap, metrics } from '../../runtime/index.js'
+import { cached, metrics } from '../../runtime/index.js'
+import { wrap } from '../../runtime/internal.js'
 import { counting, fresh, captureWarnings } from '../helpers/runtime.js'
 
 const API = suite('API')

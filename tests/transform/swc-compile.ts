@@ -4,7 +4,7 @@
 import { transformSync as babelTransform, type NodePath, type PluginObj } from '@babel/core'
 import type * as t from '@babel/types'
 import { analyzeReference, importSites, isTypeOnly } from '../../macro/analyze.js'
-import type { CallSite, ImportSite } from '../../core/index.js'
+import { isMacroImport, type CallSite, type ImportSite } from '../../core/index.js'
 import { expand, transformSync } from '../../swc-plugin/index.js'
 import type { Compiler } from './behaviour-suite.js'
 
@@ -29,15 +29,23 @@ export function babelSites(code: string, filename: string): { sites: CallSite[];
           let locals: string[] = []
           if (stmt.isImportDeclaration() && stmt.node.source.value === 'fncache.macro') {
             named.push(...importSites(stmt))
-            locals = stmt.node.specifiers.filter((s) => s.type === 'ImportDefaultSpecifier' || (s.type === 'ImportSpecifier' && (s.imported.type === 'Identifier' ? s.imported.name : s.imported.value) === 'default')).map((s) => s.local.name)
+            locals = stmt.node.specifiers.filter((s) => s.type === 'ImportDefaultSpecifier' || (s.type === 'ImportSpecifier' && isMacroImport(s.imported.type === 'Identifier' ? s.imported.name : s.imported.value))).map((s) => s.local.name)
           } else if (stmt.isVariableDeclaration()) {
             for (const d of stmt.node.declarations) {
               const init = d.init
-              if (d.id.type === 'Identifier' && init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require' &&
-                  init.arguments[0]?.type === 'StringLiteral' && init.arguments[0].value === 'fncache.macro') locals.push(d.id.name)
+              if (!(init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require' &&
+                  init.arguments[0]?.type === 'StringLiteral' && init.arguments[0].value === 'fncache.macro')) continue
+              if (d.id.type === 'Identifier') locals.push(d.id.name)
+              // babel-plugin-macros: `const { key: local } = require(...)` hands over references[key].
+              else if (d.id.type === 'ObjectPattern') {
+                for (const p of d.id.properties) {
+                  if (p.type === 'ObjectProperty' && p.key.type === 'Identifier' && isMacroImport(p.key.name) && p.value.type === 'Identifier') locals.push(p.value.name)
+                }
+              }
             }
           }
           for (const local of locals) {
+            // babel-plugin-macros hands the references over in source order.
             const refs = (program.scope.getBinding(local)?.referencePaths ?? []) as NodePath<t.Identifier>[]
             for (const ref of refs) if (!isTypeOnly(ref)) sites.push(analyzeReference(ref, state.file.code).site)
           }

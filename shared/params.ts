@@ -1,5 +1,6 @@
-// Parameter names of a function read from its source, for uncompiled use of name-based options
-// (`key: ['id']`, `'user:{id}'` tags). Compiled code passes `params` and never reaches this.
+// Parameter lists: reading one from a function's source (uncompiled use of name-based options,
+// `key: ['id']`, `'user:{id}'` tags; compiled code passes `params` and never reaches it), and the
+// one rule for addressing a parameter by name, shared by core/ (build time) and runtime/.
 
 export interface ParamList {
   /** Names by position; null where the parameter is destructured. */
@@ -56,4 +57,18 @@ export function readParams(fn: Function): ParamList | undefined {
     names.push(/^[A-Za-z_$][\w$]*$/.test(p) ? p : null)
   }
   return { names, rest }
+}
+
+/** Why a name cannot address a parameter: none has it, or it is the rest parameter. */
+export type ParamMiss = 'missing' | 'rest'
+
+/**
+ * The index of the parameter `name` in `names` (null: destructured), or why it cannot be
+ * addressed. A rest parameter holds several arguments, so it has no single value to key or tag by.
+ */
+export function paramIndex(names: readonly (string | null)[], rest: boolean, name: string): number | ParamMiss {
+  const index = names.indexOf(name)
+  if (index < 0) return 'missing'
+  if (rest && index === names.length - 1) return 'rest'
+  return index
 }

@@ -71,7 +71,8 @@ function literal(spec: OptionSpec, value: Exclude<ValueSite, { kind: 'other' | '
       if (value.kind !== 'number' && value.kind !== 'string') throw errors.wrongType(option, spec.expects, describe(value), value.loc)
       const ms = parseDuration(value.value)
       if (ms === null || (spec.kind === 'finite-duration' && ms === Infinity)) throw errors.badDuration(option, describe(value), value.loc)
-      return ms
+      // `ttl: Infinity` is "no expiry", which the runtime spells 0, so a plan stays JSON.
+      return ms === Infinity ? 0 : ms
     }
     case 'string': case 'name':
       if (value.kind !== 'string') throw errors.wrongType(option, spec.expects, describe(value), value.loc)

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Cluster, Redis } from 'ioredis'
 import type { Backend, BackendStats, Bus, InvalidateOptions, Lease, SetOptions } from '../backend.js'
+import { BackendError } from '../../errors.js'
 import { decodeEntry, encodeEntry, needle } from './format.js'
 import { escapeGlob, prefixPattern } from './glob.js'
 import { RedisBus } from './bus.js'
@@ -91,6 +92,10 @@ export class RedisBackend implements Backend {
     throw e
   }
   readonly #decode = (v: Buffer | null) => (v === null ? undefined : decodeEntry(v))
+  /** A shared client outlives this backend's close(), so the backend itself refuses further use. */
+  #closedError(operation: string): BackendError {
+    return new BackendError(this.kind, operation, new Error('close() was called on this backend'))
+  }
 
   constructor(options: RedisBackendOptions) {
     const r = resolve(options)
@@ -138,11 +143,13 @@ export class RedisBackend implements Backend {
   }
 
   get(key: string): Promise<Uint8Array | undefined> {
+    if (this.#closed) return Promise.reject(this.#closedError('get'))
     this.#batch()
     return this.client.getBuffer(this.#vp + key).then(this.#decode, this.#fail)
   }
 
   async set(key: string, value: Uint8Array, options?: SetOptions): Promise<void> {
+    if (this.#closed) throw this.#closedError('set')
     const ttl = options?.ttl
     const px = ttl === undefined || ttl === Infinity ? undefined : Math.max(1, Math.ceil(ttl))
     const tags = options?.tags
@@ -176,11 +183,13 @@ export class RedisBackend implements Backend {
   }
 
   async delete(key: string): Promise<boolean> {
+    if (this.#closed) throw this.#closedError('delete')
     this.#batch()
     return (await this.client.unlink(this.#vp + key).catch(this.#fail)) > 0
   }
 
   async invalidateTags(tags: readonly string[], options?: InvalidateOptions): Promise<number> {
+    if (this.#closed) throw this.#closedError('invalidateTags')
     try {
       // Stamp first: a write of a value computed before this moment is refused from now on, so a
       // computation in flight elsewhere cannot bring an invalidated value back after the drain.
@@ -228,6 +237,7 @@ export class RedisBackend implements Backend {
   }
 
   async invalidatePrefix(prefixes: readonly string[]): Promise<number> {
+    if (this.#closed) throw this.#closedError('invalidatePrefix')
     try {
       const counts = await Promise.all([...new Set(prefixes)].map((p) => this.#scanDelete(prefixPattern(this.#vp + p))))
       return counts.reduce((a, b) => a + b, 0)
@@ -256,6 +266,7 @@ export class RedisBackend implements Backend {
   }
 
   async clear(): Promise<void> {
+    if (this.#closed) throw this.#closedError('clear')
     try {
       const ns = escapeGlob(this.prefix)
       await Promise.all([this.#scanDelete(ns + 'v:*'), this.#scanDelete(ns + 't:*')])

@@ -7,8 +7,8 @@ import { fakeClock, fresh, counting } from '../../helpers/runtime.js'
 
 backendSuite('memory', () => {
   const clock = fakeClock()
-  return { backend: memory({ now: clock.now }), advance: (ms) => clock.advance(ms) }
-})
+  return { backend: memory({ now: clock.now }), advance: (ms) => clock.advance(ms), now: clock.now }
+}, { counters: ['evictions', 'expirations'], entries: 'live', expirations: true, stamps: false })
 
 // ---
 

@@ -4,7 +4,8 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { Redis } from 'ioredis'
-import { redis, RedisBackend } from '../../../runtime/backends/redis/index.js'
+import { redis, RedisBackend, tiered } from '../../../runtime/backends/redis/index.js'
+import { memory } from '../../../runtime/backends/memory.js'
 import { escapeGlob } from '../../../runtime/backends/redis/glob.js'
 import { encodeEntry } from '../../../runtime/backends/redis/format.js'
 import { cached, configure, invalidateTags, invalidatePrefix } from '../../../runtime/index.js'
@@ -23,7 +24,14 @@ if (redisOrSkip('redis backend')) {
   const ns = () => `t${process.pid}-${n++}`
 
   // The server's clock cannot be faked: advance() sleeps (the TTL test waits 1.1 s in all).
-  backendSuite('redis', () => ({ backend: redis({ url: server.url, namespace: ns() }), advance: (ms) => sleep(ms) }))
+  const expect = { counters: ['errors'], entries: 'none', expirations: false, stamps: true } as const
+  backendSuite('redis', () => ({ backend: redis({ url: server.url, namespace: ns() }), advance: (ms) => sleep(ms) }), expect)
+  // The byte face of tiered(): reads and writes go to L2, invalidations also reach L1 and the bus.
+  backendSuite('tiered (memory over redis)', async () => {
+    const backend = tiered({ l1: memory(), l2: redis({ url: server.url, namespace: ns() }) })
+    await backend.ready
+    return { backend, advance: (ms) => sleep(ms) }
+  }, { ...expect, counters: ['errors', 'evictions'], entries: 'l1' })
 
   // ---
 

@@ -81,7 +81,11 @@ if (redisOrSkip('redis backend')) {
     await b.close()
     const l = redis({ url: server.url, lazyConnect: true, lock: true })
     assert.equal(l.lock, { leaseMs: 5000, waitMs: 5000 })
-    assert.type(l.acquire, 'function')
+    const lease = await l.acquire!('lease-key', 5000)
+    assert.ok(lease, 'the first caller takes the lease')
+    assert.is(await l.acquire!('lease-key', 5000), undefined, 'a second caller does not')
+    await lease!.release()
+    assert.ok(await l.acquire!('lease-key', 5000), 'released: it can be taken again')
     await l.close()
   })
 

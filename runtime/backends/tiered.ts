@@ -4,7 +4,7 @@
 // entries its L1 holds for it (bentocache's "bus" model).
 
 import type { Backend, BackendStats, Bus, BusMessage, BusPayload, InvalidateOptions, Lease, SetOptions } from './backend.js'
-import type { MemoryBackend } from './memory.js'
+import { engineOf, type MemoryBackend } from './memory.js'
 import { describe, typeError, warnOnce } from '../errors.js'
 import { G, isValueBackend } from '../global.js'
 
@@ -72,7 +72,7 @@ export class TieredBackend implements Backend {
     if (m.origin === this.origin) return
     this.#received++
     switch (m.op) {
-      case 'delete': for (const k of this.#strip(m.keys)) this.l1.deleteLogical(k); break
+      case 'delete': for (const k of this.#strip(m.keys)) engineOf(this.l1).deleteLogical(k); break
       case 'tags': this.l1.invalidateTagsSync(this.#strip(m.tags)); break
       case 'prefix': this.l1.invalidatePrefixSync(this.#strip(m.prefixes)); break
       case 'clear': this.l1.clearSync(); break
@@ -97,7 +97,7 @@ export class TieredBackend implements Backend {
   }
 
   async delete(key: string): Promise<boolean> {
-    this.l1.deleteLogical(this.#strip([key])[0]!)
+    engineOf(this.l1).deleteLogical(this.#strip([key])[0]!)
     const removed = await this.l2.delete(key)
     await this.#publish({ op: 'delete', keys: [key] })
     return removed

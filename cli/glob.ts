@@ -1,42 +1,26 @@
-// Expands the file arguments of `fncache ids`: a file, a directory (walked), or a glob with `*`,
-// `**`, `?` and `{a,b}` (Node 20 has no fs.glob). node_modules and dot-directories are skipped.
+// Expands the file arguments of `fncache ids`: a file, a directory (walked), or a glob (tinyglobby:
+// `*`, `**`, `?`, `[...]`, `{a,b}`; Node 20 has no fs.glob). node_modules and dot-directories are
+// skipped, and symbolic links are not followed, so a link loop cannot repeat or hang the walk.
 
-import { readdirSync, statSync } from 'node:fs'
-import { join, relative, resolve, sep } from 'node:path'
+import { statSync } from 'node:fs'
+import { resolve, sep } from 'node:path'
+import { globSync, isDynamicPattern } from 'tinyglobby'
 
 export const SOURCE_EXT = /\.(?:[cm]?[jt]sx?)$/
-const SKIP = (name: string) => name === 'node_modules' || name.startsWith('.')
+const isSource = (path: string) => SOURCE_EXT.test(path) && !path.endsWith('.d.ts')
 
-/** A glob as a RegExp over POSIX paths. */
-export function globToRegExp(glob: string): RegExp {
-  let re = ''
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        i++
-        if (glob[i + 1] === '/') { i++; re += '(?:.*/)?' } else re += '.*'
-      } else re += '[^/]*'
-    } else if (c === '?') re += '[^/]'
-    else if (c === '{') {
-      const end = glob.indexOf('}', i)
-      if (end < 0) { re += '\\{'; continue }
-      re += '(?:' + glob.slice(i + 1, end).split(',').map((s) => s.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')).join('|') + ')'
-      i = end
-    } else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&')
-  }
-  return new RegExp('^' + re + '$')
-}
-
-function walk(dir: string, out: string[]): void {
-  let names: string[]
-  try { names = readdirSync(dir) } catch { return }
-  for (const name of names.sort()) {
-    const p = join(dir, name)
-    let st
-    try { st = statSync(p) } catch { continue }
-    if (st.isDirectory()) { if (!SKIP(name)) walk(p, out) } else if (SOURCE_EXT.test(name) && !name.endsWith('.d.ts')) out.push(p)
-  }
+/** The source files under `cwd` that `pattern` (POSIX separators) matches, absolute and sorted. */
+function match(pattern: string, cwd: string): string[] {
+  const found = globSync(pattern, {
+    cwd,
+    absolute: true,
+    onlyFiles: true,
+    dot: false,
+    followSymbolicLinks: false,
+    expandDirectories: false,
+    ignore: ['**/node_modules/**'],
+  })
+  return found.map((f) => resolve(f)).filter(isSource).sort()
 }
 
 /** The absolute paths of the source files `patterns` name, deduplicated, in a stable order. */
@@ -44,23 +28,18 @@ export function expandPatterns(patterns: string[], cwd: string = process.cwd()):
   const files = new Set<string>()
   const unmatched: string[] = []
   for (const pattern of patterns) {
-    const before = files.size
-    if (!/[*?{]/.test(pattern)) {
+    let found: string[]
+    const posix = sep === '/' ? pattern : pattern.split(sep).join('/')
+    if (isDynamicPattern(posix)) found = match(posix, cwd)
+    else {
       const abs = resolve(cwd, pattern)
       let st
       try { st = statSync(abs) } catch { unmatched.push(pattern); continue }
-      if (st.isDirectory()) { const found: string[] = []; walk(abs, found); found.forEach((f) => files.add(f)) } else files.add(abs)
-    } else {
-      // Walk from the part before the first wildcard, match the rest.
-      const posix = pattern.split(sep).join('/')
-      const head = posix.slice(0, posix.search(/[*?{]/))
-      const base = resolve(cwd, head.includes('/') ? head.slice(0, head.lastIndexOf('/') + 1) : '.')
-      const re = globToRegExp(relative(cwd, resolve(cwd, posix.startsWith('/') ? posix : posix)).split(sep).join('/'))
-      const found: string[] = []
-      walk(base, found)
-      for (const f of found) if (re.test(relative(cwd, f).split(sep).join('/'))) files.add(f)
+      // A file named outright is read whatever its extension; a directory gives its source files.
+      found = st.isDirectory() ? match('**/*', abs) : [abs]
     }
-    if (files.size === before) unmatched.push(pattern)
+    if (found.length === 0) unmatched.push(pattern)
+    for (const f of found) files.add(f)
   }
   return { files: [...files], unmatched }
 }

@@ -1,37 +1,17 @@
-// The code frame under a build error, printed from a Loc: exactly what Babel's
-// `file.buildCodeFrameError` prints without colour (@babel/code-frame's `codeFrameColumns`), so
-// the SWC transform's error text equals the Babel macro's, frame included.
+// The code frame under a build error, printed from a Loc with @babel/code-frame's
+// `codeFrameColumns`, called exactly as Babel's `file.buildCodeFrameError` calls it (without
+// colour), so the SWC transform's error text equals the Babel macro's, frame included.
+// @babel/code-frame is a standalone formatter (no parser, no AST): a runtime dependency of the SWC
+// path, which must work where Babel itself is not installed.
+import { codeFrameColumns } from '@babel/code-frame'
 import type { Loc } from './types.js'
 import type { TransformError } from './errors.js'
 
-const NEWLINE = /\r\n|[\n\r\u2028\u2029]/
-const LINES_ABOVE = 2
-const LINES_BELOW = 3
-
-/**
- * The frame: two lines above, three below, `>` on the error's line and carets under it (under its
- * first character only when the Loc spans several lines, as Babel does).
- */
+/** Two lines above, three below, `>` on the error's line and carets under the Loc. */
 export function codeFrame(code: string, loc: Loc): string {
-  const lines = code.split(NEWLINE)
-  const line = loc.line
-  const column = loc.column + 1
-  // Babel passes an end only when the range sits on one line.
-  const endColumn = loc.end.line === loc.line ? loc.end.column + 1 : column
-  const start = Math.max(line - (LINES_ABOVE + 1), 0)
-  const end = Math.min(lines.length, line + LINES_BELOW)
-  const width = String(end).length
-  const out: string[] = []
-  for (let number = start + 1; number <= end; number++) {
-    const text = lines[number - 1]!
-    const gutter = ` ${` ${number}`.slice(-width)} |`
-    const body = text.length > 0 ? ` ${text}` : ''
-    if (number !== line) { out.push(` ${gutter}${body}`); continue }
-    const spacing = text.slice(0, Math.max(column - 1, 0)).replace(/[^\t]/g, ' ')
-    const carets = '^'.repeat(endColumn - column || 1)
-    out.push(`>${gutter}${body}\n ${gutter.replace(/\d/g, ' ')} ${spacing}${carets}`)
-  }
-  return out.join('\n')
+  // Babel passes an end only when the range sits on one line (columns are 1-based there).
+  const end = loc.end.line === loc.line ? { line: loc.end.line, column: loc.end.column + 1 } : undefined
+  return codeFrameColumns(code, { start: { line: loc.line, column: loc.column + 1 }, end }, { highlightCode: false })
 }
 
 /** The full message of a build error: `<file>: [E_CODE] ...`, then the frame when it has a Loc. */

@@ -97,9 +97,12 @@ function create(): GlobalCache {
 export const G: GlobalCache = ((globalThis as Record<symbol, GlobalCache | undefined>)[KEY] ??= create())
 
 /** True for backends that hold live values in this process (the memory backend, from any copy of the package). */
+/** Where a MemoryBackend keeps its slot engine; registered, so every copy of the package finds it. */
+export const MEMORY_ENGINE: unique symbol = Symbol.for('fncache.macro/memory-engine') as never
+
 export function isValueBackend(b: Backend): b is import('./backends/memory.js').MemoryBackend {
-  const m = b as unknown as Record<string, unknown>
-  return b.kind === 'memory' && typeof m.store === 'function' && typeof m.read === 'function'
+  const engine = (b as unknown as Record<symbol, unknown>)[MEMORY_ENGINE]
+  return b.kind === 'memory' && typeof engine === 'object' && engine !== null
 }
 
 /**

@@ -123,8 +123,12 @@ export interface CachedMethods<Args extends unknown[], R> {
   readonly id: string
   /** Removes the entry of these arguments. */
   invalidate(...args: Args): Promise<boolean>
-  /** The cached value of these arguments, or `undefined`; never calls the function. */
-  peek(...args: Args): Awaited<R> | undefined
+  /**
+   * The cached value of these arguments, or `undefined`; never calls the function. A function
+   * known to return promises (declared `async`, compiled as async, or once it has returned one)
+   * answers with a promise of that; before its first call a plain `undefined`.
+   */
+  peek(...args: Args): R extends PromiseLike<unknown> ? Promise<Awaited<R> | undefined> | undefined : R | undefined
   /** Calls the function, stores and returns the result, whatever is cached. */
   refresh(...args: Args): Promise<Awaited<R>>
   /** Fills the cache for each argument list in the background, at most `concurrency` at a time (default 4). Resolves when done; failures are counted, not thrown. */

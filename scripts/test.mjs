@@ -1,11 +1,15 @@
 // Runs every tests/**/*.test.ts in its own Node process (uvu suites, TypeScript through tsx,
-// package self-imports resolved to source via the "fncache-source" condition), two at a time,
-// and ends with one plain line "N passed, N failed" for CI.
+// package self-imports resolved to source via the "fncache-source" condition), two at a time, each
+// through scripts/test-file.mjs, which runs uvu's queue and sends back its counts over IPC. Ends
+// with one plain line "N passed, N failed[, N skipped]" for CI.
+// A file that crashes, exits non-zero, or does not finish within FNCACHE_TEST_TIMEOUT_MS counts as
+// (at least) one failure.
 // Usage: node scripts/test.mjs [filter-regex]
 import { spawn } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { availableParallelism } from 'node:os'
+import { fileURLToPath } from 'node:url'
 
 const filter = process.argv[2] ? new RegExp(process.argv[2]) : null
 const files = []
@@ -16,40 +20,39 @@ const files = []
     if (statSync(path).isDirectory()) walk(path)
     else if (name.endsWith('.test.ts') && (!filter || filter.test(path))) files.push(path)
   }
-})('tests')
+})(process.env.FNCACHE_TEST_ROOT ?? 'tests') // another root: tests/scripts/runner.test.ts
 
-const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '')
+const RUN_FILE = fileURLToPath(new URL('./test-file.mjs', import.meta.url))
 // A file that hangs (an open handle, a promise that never settles) fails instead of stalling CI.
 const FILE_TIMEOUT_MS = Number(process.env.FNCACHE_TEST_TIMEOUT_MS ?? 240_000)
+
 const runFile = (file) => new Promise((resolve) => {
   const started = Date.now()
-  const child = spawn(process.execPath, ['--conditions=fncache-source', '--import', 'tsx', file], {
+  const child = spawn(process.execPath, ['--conditions=fncache-source', '--import', 'tsx', RUN_FILE, file], {
     env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   })
-  let out = ''
+  let text = ''
+  let counts
   let timedOut = false
   const timer = setTimeout(() => {
     timedOut = true
     child.kill('SIGKILL')
   }, FILE_TIMEOUT_MS)
-  child.stdout.on('data', (d) => { out += d })
-  child.stderr.on('data', (d) => { out += d })
+  child.stdout.on('data', (d) => { text += d })
+  child.stderr.on('data', (d) => { text += d })
+  child.on('message', (m) => { counts = m })
   child.on('close', (code, signal) => {
     clearTimeout(timer)
-    if (timedOut) out += `\n(killed after ${FILE_TIMEOUT_MS} ms: the file did not finish)\n`
-    const text = strip(out)
-    const total = Number(/Total:\s+(\d+)/.exec(text)?.[1] ?? NaN)
-    const passed = Number(/Passed:\s+(\d+)/.exec(text)?.[1] ?? NaN)
-    // A file that cannot run here (redis-server missing, outside CI) says so and exits cleanly.
-    const notice = Number.isNaN(total) && code === 0 && !timedOut && /!! SKIPPED:/.test(text)
-    const skipped = notice ? 1 : Number(/Skipped:\s+(\d+)/.exec(text)?.[1] ?? 0)
-    let failed = total - passed - skipped
-    if (notice) failed = 0
-    // A crash before uvu's summary (or a non-zero exit with a clean summary) is one failure.
-    else if (Number.isNaN(total) || timedOut) failed = Math.max(1, failed || 0)
-    else if (code !== 0 && failed === 0) failed = 1
-    resolve({ file, passed: Number.isNaN(passed) ? 0 : passed, failed, skipped, code, signal, text, ms: Date.now() - started })
+    const r = { file, passed: 0, failed: 0, skipped: 0, notices: [], code, signal, text, ms: Date.now() - started }
+    if (counts !== undefined) Object.assign(r, { passed: counts.passed, failed: counts.failed, skipped: counts.skipped, notices: counts.notices })
+    // A file that skips itself (no redis-server outside CI) runs no suite and counts as one skip.
+    if (counts !== undefined && counts.suites === 0 && counts.notices.length > 0 && !counts.crashed) r.skipped += 1
+    if (timedOut) r.text += `\n(killed after ${FILE_TIMEOUT_MS} ms: the file did not finish)\n`
+    else if (counts === undefined) r.text += `\n(exited with ${signal ?? `code ${code}`} before reporting its results)\n`
+    else if (counts.crashed) r.text += `\n(crashed: ${counts.crashed})\n`
+    if (counts === undefined || counts.crashed || timedOut || code !== 0) r.failed = Math.max(1, r.failed)
+    resolve(r)
   })
 })
 
@@ -61,6 +64,7 @@ const workers = Array.from({ length: Math.max(1, Math.min(2, availableParallelis
     results.push(r)
     const mark = r.failed ? 'FAIL' : 'ok  '
     console.log(`${mark} ${relative('.', r.file)}  ${r.passed} passed${r.skipped ? `, ${r.skipped} skipped` : ''}${r.failed ? `, ${r.failed} failed` : ''}  (${r.ms} ms)`)
+    for (const n of r.notices) console.log(`     !! SKIPPED: ${n}`)
     if (r.failed) console.log(r.text.split('\n').map((l) => '    ' + l).join('\n'))
   }
 })

@@ -6,7 +6,7 @@ import type { Slot } from '../eviction/policy.js'
 import { encodeArgs, encodeValue } from '../key.js'
 import type { Counters } from '../metrics.js'
 import { DIRECT, ENCODED, PATH, type KeyKind } from './key-kind.js'
-import type { MemoryBackend } from './memory.js'
+import type { MemoryEngine } from './memory-engine.js'
 
 /**
  * Returned by lookups that found no fresh value. Registered (Symbol.for) because two copies of the
@@ -17,7 +17,7 @@ export type Miss = typeof MISS
 
 type Trie = Map<unknown, unknown>
 
-/** The entries of one function (or of the generic byte API) inside a {@link MemoryBackend}. */
+/** The entries of one function (or of the generic byte API) inside a {@link MemoryEngine}. */
 export class MemoryStore {
   /** Single primitive keys (not -0), stored as themselves: `f(42)` is found by `42`. */
   readonly direct = new Map<unknown, Slot>()
@@ -30,7 +30,7 @@ export class MemoryStore {
   window = 0
   version = ''
   constructor(
-    readonly backend: MemoryBackend,
+    readonly engine: MemoryEngine,
     readonly index: number,
     /** The logical-key prefix of this store's entries, for prefix invalidation. */
     public prefix: string,
@@ -40,13 +40,13 @@ export class MemoryStore {
   /** The fresh value stored under a direct key, or MISS. Marks the entry used. */
   getDirect(key: unknown): unknown {
     const slot = this.direct.get(key)
-    return slot === undefined ? MISS : this.backend.read(slot)
+    return slot === undefined ? MISS : this.engine.read(slot)
   }
 
   /** The fresh value stored under an encoded key, or MISS. Marks the entry used. */
   getEncoded(key: string): unknown {
     const slot = this.encoded.get(key)
-    return slot === undefined ? MISS : this.backend.read(slot)
+    return slot === undefined ? MISS : this.engine.read(slot)
   }
 
   /** The fresh value stored under two primitive values, or MISS. Marks the entry used. */
@@ -54,7 +54,7 @@ export class MemoryStore {
     const m = this.tries[2]?.get(a) as Trie | undefined
     if (m === undefined) return MISS
     const slot = m.get(b) as Slot | undefined
-    return slot === undefined ? MISS : this.backend.read(slot)
+    return slot === undefined ? MISS : this.engine.read(slot)
   }
 
   /** The fresh value stored under three primitive values, or MISS. Marks the entry used. */
@@ -64,13 +64,13 @@ export class MemoryStore {
     m = m.get(b) as Trie | undefined
     if (m === undefined) return MISS
     const slot = m.get(c) as Slot | undefined
-    return slot === undefined ? MISS : this.backend.read(slot)
+    return slot === undefined ? MISS : this.engine.read(slot)
   }
 
   /** The fresh value of any key kind, or MISS. */
   getAny(key: unknown, kind: KeyKind): unknown {
     const slot = this.slotOf(key, kind)
-    return slot === undefined ? MISS : this.backend.read(slot)
+    return slot === undefined ? MISS : this.engine.read(slot)
   }
 
   /** The slot of a key whatever its freshness, or undefined. */

@@ -4,7 +4,7 @@
 // entries its L1 holds for it (bentocache's "bus" model).
 
 import type { Backend, BackendStats, Bus, BusMessage, BusPayload, InvalidateOptions, Lease, SetOptions } from './backend.js'
-import type { MemoryBackend } from './memory.js'
+import { engineOf, type MemoryBackend } from './memory.js'
 import { describe, typeError, warnOnce } from '../errors.js'
 import { isValueBackend, namespaces } from '../global.js'
 
@@ -82,7 +82,7 @@ export class TieredBackend implements Backend {
     if (m.origin === this.origin) return
     this.#received++
     switch (m.op) {
-      case 'delete': for (const k of this.#strip(m.keys)) this.l1.deleteLogical(k); break
+      case 'delete': for (const k of this.#strip(m.keys)) engineOf(this.l1).deleteLogical(k); break
       case 'tags': this.l1.invalidateTagsSync(this.#strip(m.tags)); break
       case 'prefix': this.l1.invalidatePrefixSync(this.#strip(m.prefixes)); break
       case 'clear': this.l1.clearSync(); break
@@ -109,7 +109,7 @@ export class TieredBackend implements Backend {
   }
 
   async delete(key: string, options?: InvalidateOptions): Promise<boolean> {
-    for (const k of this.#strip([key])) this.l1.deleteLogical(k)
+    for (const k of this.#strip([key])) engineOf(this.l1).deleteLogical(k)
     const removed = await this.l2.delete(key, options)
     await this.#publish({ op: 'delete', keys: [key] })
     return removed

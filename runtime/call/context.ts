@@ -3,7 +3,7 @@
 // every path shares.
 
 import { isSyncBackend } from '../backends/backend.js'
-import { DIRECT, ENCODED, PATH, defaultBackend, type KeyKind, type MemoryBackend, type MemoryStore } from '../backends/memory.js'
+import { DIRECT, ENCODED, PATH, defaultBackend, engineOf, type KeyKind, type MemoryEngine, type MemoryStore } from '../backends/memory.js'
 import { isTiered } from '../backends/tiered.js'
 import { breakerFor } from '../breaker.js'
 import { debugLog } from '../debug.js'
@@ -23,7 +23,7 @@ export interface Bound extends Target {
   gen: number
   /** Set when the backend holds live values (memory, or a tiered backend's L1): the fast path. */
   store: MemoryStore | null
-  mem: MemoryBackend | null
+  mem: MemoryEngine | null
   /** True when `backend` is a tiered backend: a miss in `store` falls through to its L2 bytes. */
   tiered: boolean
   sync: boolean
@@ -103,7 +103,8 @@ export class FnContext {
     let breaker = G.breakers.get(backend)
     if (breaker === undefined) G.breakers.set(backend, (breaker = breakerFor(backend)))
     const tier = isTiered(backend)
-    const mem = tier ? backend.l1 : isValueBackend(backend) ? backend : null
+    const l1 = tier ? backend.l1 : isValueBackend(backend) ? backend : null
+    const mem = l1 === null ? null : engineOf(l1)
     const store = mem !== null ? mem.store(id, this.prefix, c) : null
     if (store !== null) {
       if (store.version !== cfg.version && store.size > 0) mem!.clearStore(store)

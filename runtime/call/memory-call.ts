@@ -134,7 +134,7 @@ export function memoryCall(ctx: FnContext, b: Bound, self: unknown, args: ArrayL
       b.c.hits++
       return ctx.ret(mem.read(slot))
     }
-    if (fresh + ctx.window > now) stale = mem.valueOf(slot)
+    if (fresh + ctx.window > now) stale = mem.valueAt(slot)
     else mem.expire(slot)
   }
   // Tiered backends also write the shared tier (rare enough for a closure); memory stores directly.

@@ -61,7 +61,7 @@ export function methodsOf(ctx: FnContext, wrapper: AnyFn): Omit<CachedMethods<un
     const kind = ctx.kindOf
     if (b.store !== null) {
       const slot = b.store.slotOf(key, kind)
-      return ctx.ret(slot !== undefined && b.mem!.freshOf(slot) > b.mem!.now() ? b.mem!.valueOf(slot) : undefined)
+      return ctx.ret(slot !== undefined && b.mem!.freshOf(slot) > b.mem!.now() ? b.mem!.valueAt(slot) : undefined)
     }
     const logical = prefix + ctx.encodedOf(key, kind)
     const full = b.ns + logical

@@ -16,7 +16,7 @@ type Folder = 'shared' | 'core' | 'runtime' | 'macro' | 'swc-plugin'
 /** What each folder may import: other folders, and packages by name pattern (node: builtins included). */
 const ALLOWED: Record<Folder, { folders: Folder[]; packages: RegExp | null }> = {
   shared: { folders: ['shared'], packages: null },
-  core: { folders: ['core', 'shared'], packages: /^node:/ },
+  core: { folders: ['core', 'shared'], packages: /^(node:|@babel\/code-frame$)/ }, // code-frame: a standalone formatter, no parser
   runtime: { folders: ['runtime', 'shared'], packages: /^(?!@babel\/|@swc\/|babel-plugin-macros$|magic-string$|cosmiconfig$)/ },
   macro: { folders: ['macro', 'core', 'shared'], packages: /^(@babel\/|babel-plugin-macros$|node:)/ },
   'swc-plugin': { folders: ['swc-plugin', 'core', 'shared'], packages: /^(@swc\/|magic-string$|cosmiconfig$|node:|vite$|rollup$|webpack$|jest$|@jest\/)/ },

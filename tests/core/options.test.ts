@@ -3,16 +3,6 @@ import * as assert from 'uvu/assert'
 import { normaliseConfig, normaliseOptions, parseDuration, TransformError } from '../../core/index.js'
 import { L, lit, prop } from './site.js'
 
-const API = suite('core/options API')
-API('exports', () => {
-  assert.type(parseDuration, 'function')
-  assert.type(normaliseOptions, 'function')
-  assert.type(normaliseConfig, 'function')
-})
-API.run()
-
-// ---
-
 const durations = suite('parseDuration()')
 const same = (input: number | string, ms: number | null) => assert.is(parseDuration(input), ms, String(input))
 durations('turns duration strings into milliseconds', () => {

@@ -6,11 +6,6 @@ import { CONFIG, L, MODULE, fnSite, lit, param, prop, site } from './site.js'
 const plan = (s: CallSite, config = CONFIG) => planCall(s, config, MODULE)
 
 const API = suite('core/plan API')
-API('exports', () => {
-  assert.type(planCall, 'function')
-  assert.type(planModule, 'function')
-  assert.type(printOptions, 'function')
-})
 API('a Plan is JSON-serialisable', () => {
   const p = plan(site(fnSite([param('id', ['string'])]), [prop('tags', lit(['user:{id}']))]))
   assert.equal(JSON.parse(JSON.stringify(p)), p)

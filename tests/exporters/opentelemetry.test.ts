@@ -35,14 +35,6 @@ function recordingProvider() {
 
 // ---
 
-const API = suite('exports')
-API('registerOpenTelemetry is an async function', () => {
-  assert.type(registerOpenTelemetry, 'function')
-})
-API.run()
-
-// ---
-
 const otelSuite = suite('registerOpenTelemetry()')
 otelSuite.before.each(() => { fresh() })
 

@@ -19,13 +19,17 @@ function hookExit(): void {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { killAll(); process.exit(130) })
 }
 
+/** Why a test file skipped itself; scripts/test-file.mjs reports these to scripts/test.mjs. */
+const SKIPS = Symbol.for('fncache.test.skips')
+
 export function redisBinary(): boolean {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0
 }
 
 /**
- * True when Redis tests can run. Otherwise prints a loud `!! SKIPPED:` notice (scripts/test.mjs
- * counts the file as skipped) and returns false, or throws under CI=true / FNCACHE_REQUIRE_REDIS=1.
+ * True when Redis tests can run. Otherwise prints a loud `!! SKIPPED:` notice, records it where
+ * scripts/test-file.mjs reads it (the file counts as skipped), and returns false; or throws under
+ * CI=true / FNCACHE_REQUIRE_REDIS=1.
  */
 export function redisOrSkip(name: string): boolean {
   if (redisBinary()) return true
@@ -33,6 +37,8 @@ export function redisOrSkip(name: string): boolean {
   const msg = `redis-server is not on PATH: the Redis tests of ${name} cannot run. Install it (apt-get install -y redis-server).`
   if (required) throw new Error(`${msg} CI=true or FNCACHE_REQUIRE_REDIS=1 makes this a failure.`)
   console.warn(`\n${'!'.repeat(78)}\n!! SKIPPED: ${msg}\n${'!'.repeat(78)}\n`)
+  const g = globalThis as { [SKIPS]?: string[] }
+  ;(g[SKIPS] ??= []).push(msg)
   return false
 }
 

@@ -47,6 +47,40 @@ hits.run()
 
 // ---
 
+const peek = suite('peek() of promise-returning functions')
+peek.before.each(() => { fresh() })
+
+peek('an async function: a promise of undefined before the first call, then of the value', async () => {
+  const impl = counting(async (id: string) => `v${id}`)
+  const f = cached(impl, { id: 'peekAsync' })
+  const cold = f.peek('1')
+  assert.instance(cold, Promise)
+  assert.is(await cold, undefined)
+  await f('1')
+  const warm = f.peek('1')
+  assert.instance(warm, Promise)
+  assert.is(await warm, 'v1')
+  assert.is(impl.n, 1, 'peek never calls')
+})
+
+peek('a plain function returning promises: promises of the value once it has returned one', async () => {
+  const impl = counting((id: string) => Promise.resolve(`p${id}`))
+  const f = cached(impl, { id: 'peekThenable' })
+  // Before its first call nothing says it returns promises, and nothing can be cached yet.
+  assert.is(f.peek('1'), undefined)
+  assert.is(await f('1'), 'p1')
+  const p1 = f.peek('1')
+  const p2 = f.peek('2')
+  assert.instance(p1, Promise)
+  assert.instance(p2, Promise)
+  assert.equal(await Promise.all([p1, p2]), ['p1', undefined])
+  assert.is(impl.n, 1)
+})
+
+peek.run()
+
+// ---
+
 const dedupe = suite('dedupe')
 dedupe.before.each(() => { fresh() })
 
@@ -69,7 +103,10 @@ dedupe('a rejection reaches every waiter and nothing is stored', async () => {
   const calls = Array.from({ length: 5 }, () => f('k').then(() => 'ok', (e: Error) => e.message))
   d.reject(new Error('down'))
   assert.equal(await Promise.all(calls), ['down', 'down', 'down', 'down', 'down'])
-  assert.is(f.peek('k') instanceof Promise ? await f.peek('k') : f.peek('k'), undefined)
+  // The function has returned a promise, so peek() answers with one: of undefined, nothing stored.
+  const peeked = f.peek('k')
+  assert.instance(peeked, Promise)
+  assert.is(await peeked, undefined)
   assert.is(impl.n, 1)
 })
 

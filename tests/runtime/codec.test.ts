@@ -53,10 +53,7 @@ const fields = (value: unknown): unknown[] => ['k', '', 1, 2, 3, [], value]
 
 const api = suite('API')
 
-api('exports encodeRecord, decodeRecord and isEncodable', () => {
-  assert.type(encodeRecord, 'function')
-  assert.type(decodeRecord, 'function')
-  assert.type(isEncodable, 'function')
+api('a record round-trips through encodeRecord() and decodeRecord()', () => {
   const rec = record({ id: 42 })
   assert.equal(decodeRecord(encodeRecord(rec)!), rec)
 })

@@ -1,6 +1,7 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { cached, configure, memory } from '../../runtime/index.js'
+import { engineOf, type MemoryBackend } from '../../runtime/backends/memory.js'
 import { encodeRecord } from '../../runtime/codec.js'
 import { Signer } from '../../runtime/sign.js'
 import { bytesBackend } from '../helpers/bytes-backend.js'
@@ -100,7 +101,7 @@ limits('maxKeyLength bounds storage keys; different long keys stay distinct', as
   assert.is(await f(c), 500)
   assert.is(await f(a), 500)
   assert.is(impl.n, 2)
-  const keys = [...(b.inner as any).store('\0generic', '', null).encoded.keys()] as string[]
+  const keys = [...engineOf(b.inner as MemoryBackend).store('\0generic', '', null).encoded.keys()] as string[]
   assert.ok(keys.every((k) => k.length <= 100), keys.map((k) => k.length).join(','))
   assert.throws(() => configure({ maxKeyLength: 10 }), /maxKeyLength/)
 })

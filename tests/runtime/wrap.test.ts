@@ -5,10 +5,6 @@ import { wrap } from '../../runtime/internal.js'
 import { counting, fresh, captureWarnings } from '../helpers/runtime.js'
 
 const API = suite('API')
-API('exports the wrap entry points', () => {
-  assert.type(cached, 'function')
-  assert.type(wrap, 'function')
-})
 API('a cached function carries its methods and id', () => {
   fresh()
   const f = cached(function double(n: number) { return n * 2 })

@@ -19,10 +19,11 @@ function golden(file: string, actual: string, update = UPDATE) {
 }
 
 const api = suite('API')
-api('exports', () => {
-  assert.type(expand, 'function')
-  assert.type(transformSync, 'function')
-  assert.type(mentionsMacro, 'function')
+api('mentionsMacro() is true only for a quoted "fncache.macro" specifier (subpaths are not the macro)', () => {
+  assert.is(mentionsMacro("import cached from 'fncache.macro'"), true)
+  assert.is(mentionsMacro('const { cached } = require("fncache.macro")'), true)
+  assert.is(mentionsMacro("import { wrap } from 'fncache.macro/runtime'"), false)
+  assert.is(mentionsMacro('// fncache.macro in a comment'), false)
 })
 api('expand() returns null for a file that does not import the macro, without parsing', () => {
   // Not even valid syntax: proof that nothing was parsed.

@@ -1,6 +1,10 @@
 // The in-process copy of recently read entries: a hit costs a Map lookup and one 8-byte pread of the
 // entry's shard stamp (see generations.ts) instead of open/read/close, and never serves a
 // record another process changed or invalidated once that change has resolved.
+// The bound and recency order are lru-cache's (max + maxSize + sizeCalculation): expiry and
+// coherence stay with the caller, which checks `expires` and the shard stamp on every hit.
+
+import { LRUCache } from 'lru-cache'
 
 export interface HotEntry {
   value: Uint8Array
@@ -11,51 +15,51 @@ export interface HotEntry {
   path: string
 }
 
-/** Insertion-ordered, bounded by entries and bytes; the oldest insertions go first (approximate LRU). */
-export class HotCache {
-  readonly #map = new Map<string, HotEntry>()
-  readonly #maxEntries: number
-  readonly #maxBytes: number
-  /** The largest value kept: bigger ones are read from disk each time. */
-  readonly maxValueBytes: number
-  #bytes = 0
+/** The largest value kept in memory; bigger ones are read from disk each time. */
+const MAX_VALUE_BYTES = 256 * 1024
 
+/** Bounded by entries and by bytes (value + key length); the least recently read go first. */
+export class HotCache {
+  /** Undefined when `maxEntries` or `maxBytes` is 0: the copy is off. */
+  readonly #lru: LRUCache<string, HotEntry> | undefined
+  /** The largest value kept: an eighth of `maxBytes`, at most 256 KiB, so one value cannot flush the rest. */
+  readonly maxValueBytes: number
+
+  /**
+   * @param maxEntries entries kept; 0 disables the copy, Infinity bounds by bytes only.
+   * @param maxBytes bytes of values and keys kept; 0 disables the copy, Infinity bounds by entries only.
+   */
   constructor(maxEntries: number, maxBytes: number) {
-    this.#maxEntries = maxEntries
-    this.#maxBytes = maxBytes
-    this.maxValueBytes = Math.min(256 * 1024, maxBytes >>> 3)
+    this.maxValueBytes = Math.min(MAX_VALUE_BYTES, Math.floor(maxBytes / 8))
+    if (maxEntries === 0 || this.maxValueBytes === 0) return
+    this.#lru = new LRUCache<string, HotEntry>({
+      // lru-cache allocates its index arrays for `max` up front; 0 means "no count bound".
+      max: maxEntries === Infinity ? 0 : maxEntries,
+      maxSize: maxBytes === Infinity ? Number.MAX_SAFE_INTEGER : maxBytes,
+      // lru-cache wants a positive integer; an empty value under an empty key still takes a slot.
+      sizeCalculation: (e, key) => e.value.length + key.length || 1,
+    })
   }
 
   get(key: string): HotEntry | undefined {
-    return this.#map.get(key)
+    return this.#lru?.get(key)
   }
 
   set(key: string, e: HotEntry): void {
-    if (this.#maxEntries === 0 || e.value.length > this.maxValueBytes) return
-    this.delete(key)
-    this.#map.set(key, e)
-    this.#bytes += e.value.length + key.length
-    if (this.#map.size > this.#maxEntries || this.#bytes > this.#maxBytes) {
-      for (const [k] of this.#map) {
-        this.delete(k)
-        if (this.#map.size <= this.#maxEntries && this.#bytes <= this.#maxBytes) break
-      }
-    }
+    if (this.#lru === undefined) return
+    if (e.value.length > this.maxValueBytes) this.#lru.delete(key)
+    else this.#lru.set(key, e)
   }
 
   delete(key: string): void {
-    const e = this.#map.get(key)
-    if (e === undefined) return
-    this.#map.delete(key)
-    this.#bytes -= e.value.length + key.length
+    this.#lru?.delete(key)
   }
 
   clear(): void {
-    this.#map.clear()
-    this.#bytes = 0
+    this.#lru?.clear()
   }
 
   get size(): number {
-    return this.#map.size
+    return this.#lru?.size ?? 0
   }
 }

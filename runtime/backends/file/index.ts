@@ -420,6 +420,7 @@ export class FileBackend implements SyncBackend {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    this.#ready = false // reads go through #open() again, which refuses: a closed backend serves nothing
     if (this.#timer) clearInterval(this.#timer)
     await this.#pruning?.catch(() => {})
     this.#gens.close()

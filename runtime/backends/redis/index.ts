@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Cluster, Redis } from 'ioredis'
 import type { Backend, BackendStats, Bus, InvalidateOptions, Lease, SetOptions } from '../backend.js'
+import { BackendError } from '../../errors.js'
 import { decodeEntry, encodeEntry, needle } from './format.js'
 import { escapeGlob, prefixPattern } from './glob.js'
 import { RedisBus } from './bus.js'
@@ -101,6 +102,10 @@ export class RedisBackend implements Backend {
     throw e
   }
   readonly #decode = (v: Buffer | null) => (v === null ? undefined : decodeEntry(v))
+  /** A shared client outlives this backend's close(), so the backend itself refuses further use. */
+  #closedError(operation: string): BackendError {
+    return new BackendError(this.kind, operation, new Error('close() was called on this backend'))
+  }
 
   constructor(options: RedisBackendOptions) {
     const r = resolve(options)
@@ -148,11 +153,13 @@ export class RedisBackend implements Backend {
   }
 
   get(key: string): Promise<Uint8Array | undefined> {
+    if (this.#closed) return Promise.reject(this.#closedError('get'))
     this.#batch()
     return this.client.getBuffer(this.#vp + key).then(this.#decode, this.#fail)
   }
 
   async set(key: string, value: Uint8Array, options?: SetOptions): Promise<boolean> {
+    if (this.#closed) throw this.#closedError('set')
     const ttl = options?.ttl
     const px = ttl === undefined || ttl === Infinity ? undefined : Math.max(1, Math.ceil(ttl))
     const tags = options?.tags
@@ -237,6 +244,7 @@ export class RedisBackend implements Backend {
   }
 
   async delete(key: string, options?: InvalidateOptions): Promise<boolean> {
+    if (this.#closed) throw this.#closedError('delete')
     const k = this.#vp + key
     if (options?.at === undefined) {
       this.#batch()
@@ -256,6 +264,7 @@ export class RedisBackend implements Backend {
   }
 
   async invalidateTags(tags: readonly string[], options?: InvalidateOptions): Promise<number> {
+    if (this.#closed) throw this.#closedError('invalidateTags')
     try {
       // Stamp first: a write of a value computed before this moment is refused from now on, so a
       // computation in flight elsewhere cannot bring an invalidated value back after the drain.
@@ -301,6 +310,7 @@ export class RedisBackend implements Backend {
   }
 
   async invalidatePrefix(prefixes: readonly string[], options?: InvalidateOptions): Promise<number> {
+    if (this.#closed) throw this.#closedError('invalidatePrefix')
     try {
       // Stamped before the scan: an entry written before the stamp is there for the whole scan
       // (SCAN returns every key present throughout), one written after it is refused.
@@ -332,6 +342,7 @@ export class RedisBackend implements Backend {
   }
 
   async clear(options?: InvalidateOptions): Promise<void> {
+    if (this.#closed) throw this.#closedError('clear')
     try {
       await this.#stamp(options?.at, ['>'])
       const ns = escapeGlob(this.prefix)

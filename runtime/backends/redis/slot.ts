@@ -1,5 +1,9 @@
 // Redis Cluster key slots (CRC16/XMODEM of the key, or of its {hash tag}, mod 16384), so that
 // multi-key commands and scripts can be grouped per slot before they are sent.
+// Hand-written on purpose, as Redis' keyHashSlot(): the cluster-key-slot package (1.1.1 and 1.1.2)
+// hashes `foo{}{bar}` as `{bar` where Redis hashes the whole key (CLUSTER KEYSLOT 8363, it says
+// 4015), which would put keys of different slots in one UNLINK (CROSSSLOT). It is archived, and
+// ioredis (PR #2172) and node-redis (PR #3431) vendored a fixed copy instead of depending on it.
 
 const TABLE = (() => {
   const t = new Uint16Array(256)

@@ -16,14 +16,13 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'fncache-file-'))
 backendSuite('file', () => {
   const clock = fakeClock()
   const dir = tmp()
-  return { backend: file({ dir, now: clock.now, pruneInterval: 0 }), advance: (ms) => clock.advance(ms), cleanup: () => rmSync(dir, { recursive: true, force: true }) }
-})
+  return { backend: file({ dir, now: clock.now, pruneInterval: 0 }), advance: (ms) => clock.advance(ms), now: clock.now, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}, { counters: ['corrupt', 'errors', 'expirations', 'evictions'], entries: 'prune', expirations: true, stamps: true })
 
 // ---
 
 const api = suite('file() API')
-api('exports the factory and the class', () => {
-  assert.type(file, 'function')
+api('file() makes a FileBackend', () => {
   const dir = tmp()
   assert.ok(file({ dir, pruneInterval: 0 }) instanceof FileBackend)
   rmSync(dir, { recursive: true, force: true })

@@ -19,7 +19,10 @@ if (redisOrSkip('redis cluster backend')) {
   let n = 0
   const ns = () => `c${process.pid}-${n++}`
 
-  backendSuite('redis cluster', () => ({ backend: redis({ client, namespace: ns() }), advance: (ms) => sleep(ms) }))
+  backendSuite('redis cluster', () => ({ backend: redis({ client, namespace: ns() }), advance: (ms) => sleep(ms) }),
+    // stamps: false is the known limit (README FAQ): a Cluster's stamps would live in other slots
+    // than the entry, so its set is unconditional and `since` is not honoured there.
+    { counters: ['errors'], entries: 'none', expirations: false, stamps: false })
 
   // ---
 

@@ -3,7 +3,7 @@
 // does one lookup, one freshness test and one counter increment; everything else is the slow
 // path in call/.
 
-import { MISS } from './backends/memory.js'
+import { MISS, UNSHAPED } from './backends/memory.js'
 import { DEBUG } from './debug.js'
 import { warnOnce } from './errors.js'
 import { G } from './global.js'
@@ -64,10 +64,9 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
         // isDirect(a), inlined: this is the hit path.
         const t = typeof a
         const direct = t === 'number' ? a !== 0 || 1 / (a as number) > 0 : t === 'string' || t === 'boolean' || a == null || t === 'bigint'
-        const v = direct
-          ? b.store.getDirect(a)
-          // An object (or -0): found by its encoded form, still without the slow path.
-          : b.store.getAny(ctx.computeKey(arguments), ctx.kindOf)
+        let v = direct ? b.store.getDirect(a) : t === 'object' ? b.store.getObject(a as object) : UNSHAPED
+        // Another object (or -0): found by its computed key, still without the slow path.
+        if (v === UNSHAPED) v = b.store.getAny(ctx.computeKey(arguments), ctx.kindOf)
         if (v !== MISS) {
           b.c.hits++
           return ctx.returnsPromise ? Promise.resolve(v) : v

@@ -44,11 +44,11 @@ export interface MemoryOptions {
   now?: () => number
 }
 
-export { MISS, MemoryStore, type Miss } from './memory-store.js'
+export { MISS, UNSHAPED, MemoryStore, type Miss } from './memory-store.js'
 
 /** Slots allocated up front; the space doubles up to `max`. */
 const INITIAL_CAPACITY = 256
-export { DIRECT, ENCODED, PATH, type KeyKind } from './key-kind.js'
+export { DIRECT, ENCODED, OBJECT, PATH, type KeyKind } from './key-kind.js'
 
 export class MemoryBackend implements Backend {
   readonly kind = 'memory'

@@ -158,7 +158,7 @@ decode('an encoded plain object of primitives decodes to its object key once the
 decode('anything else stays encoded', () => {
   objectKey({ id: 1, page: 2 })
   for (const args of [[{ id: -0, page: 2 }], [{ id: 1, page: [2] }], [{ id: 1, page: { x: 2 } }], [{ id: 1, page: 2 }, 3],
-    [{ id: 1, page: 2 }, { id: 1, page: 2 }]]) {
+    [Object.assign(Object.create(null), { id: 1, page: 2 })], [{ id: 1, page: 2 }, { id: 1, page: 2 }]]) {
     const enc = encodeArgs(args, 'f')
     assert.equal(decodeStoreKey(enc), { key: enc, kind: ENCODED }, enc)
   }

@@ -3,7 +3,7 @@
 // does one lookup, one freshness test and one counter increment; everything else is the slow
 // path in call/.
 
-import { MISS, UNSHAPED } from './backends/memory.js'
+import { MISS, UNSHAPED, type MemoryStore } from './backends/memory.js'
 import { DEBUG } from './debug.js'
 import { warnOnce } from './errors.js'
 import { G } from './global.js'
@@ -43,6 +43,18 @@ function uniqueId(fn: Function, cfg: FnConfig): string {
   return id
 }
 
+/**
+ * The one-argument hit path for anything but a primitive: a plain object by its shape and values,
+ * else (other objects, -0) by its computed key. MISS when absent.
+ */
+function objectHit(ctx: FnContext, store: MemoryStore, a: unknown, args: ArrayLike<unknown>): unknown {
+  if (typeof a === 'object') {
+    const v = store.getObject(a as object)
+    if (v !== UNSHAPED) return v
+  }
+  return store.getAny(ctx.computeKey(args), ctx.kindOf)
+}
+
 function build(fn: AnyFn, cfg: FnConfig): AnyFn {
   const id = uniqueId(fn, cfg)
   if (id !== cfg.id) cfg = { ...cfg, id, prefix: cfg.prefix === cfg.id + ':' ? id + ':' : cfg.prefix }
@@ -64,9 +76,7 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
         // isDirect(a), inlined: this is the hit path.
         const t = typeof a
         const direct = t === 'number' ? a !== 0 || 1 / (a as number) > 0 : t === 'string' || t === 'boolean' || a == null || t === 'bigint'
-        let v = direct ? b.store.getDirect(a) : t === 'object' ? b.store.getObject(a as object) : UNSHAPED
-        // Another object (or -0): found by its computed key, still without the slow path.
-        if (v === UNSHAPED) v = b.store.getAny(ctx.computeKey(arguments), ctx.kindOf)
+        const v = direct ? b.store.getDirect(a) : objectHit(ctx, b.store, a, arguments)
         if (v !== MISS) {
           b.c.hits++
           return ctx.returnsPromise ? Promise.resolve(v) : v

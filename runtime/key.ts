@@ -229,6 +229,16 @@ function encChild(v: unknown, stack: object[], segment: string): string {
 }
 
 /**
+ * The encoding of a plain object given as sorted property names and their values (the memory
+ * store's object keys): exactly {@link encodeValue} of that object, without building it.
+ */
+export function encodeEntries(names: readonly string[], values: ArrayLike<unknown>, offset: number): string {
+  let out = '{'
+  for (let i = 0; i < names.length; i++) out += (i === 0 ? '' : ',') + quote(names[i]!) + ':' + enc(values[offset + i], null)
+  return out + '}'
+}
+
+/**
  * Exactly `JSON.stringify(s)`, about 2-5x faster for short strings that need no escaping (the
  * common key: an id, a slug, an email).
  */

@@ -5,7 +5,7 @@
 // encoded string `{"id":1,"page":2}` does; anything else (a nested value, -0, a symbol key, another
 // prototype, too many properties) is left to the generic encoder.
 
-import { encodeValue } from '../key.js'
+import { encodeEntries } from '../key.js'
 
 /** The property names of a keyed object, sorted as the encoder sorts them. Interned: compare by identity. */
 export interface Shape {
@@ -128,10 +128,5 @@ export function knownShape(names: readonly string[]): Shape | undefined {
 
 /** The encoded form of an object key: exactly what the encoder gives for the object it came from. */
 export function objectKeyText(key: readonly unknown[]): string {
-  const shape = key[0] as Shape
-  const o: Record<string, unknown> = {}
-  for (let i = 0; i < shape.keys.length; i++) {
-    Object.defineProperty(o, shape.keys[i]!, { value: key[i + 1], enumerable: true, writable: true, configurable: true })
-  }
-  return encodeValue(o, '', 'key')
+  return encodeEntries((key[0] as Shape).keys, key, 1)
 }

@@ -36,7 +36,7 @@ let serial = 0
 export const fid = (name: string) => `benchmarks/${name}#${++serial}`
 
 /** Replaces every backend with one memory backend (each scenario configures its own). */
-export function useMemory(api: FncacheApi, opts: { max: number; policy?: 'lru' | 'lfu' }, name = 'default'): void {
+export function useMemory(api: FncacheApi, opts: { max: number; policy?: 'lru' | 'lfu' | 'tinylfu' }, name = 'default'): void {
   api.configure({ backends: { [name]: api.memory(opts) } })
 }
 

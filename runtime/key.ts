@@ -1,6 +1,14 @@
 // The generic argument encoder: turns a call's arguments into the string that identifies it in the
 // cache. Deterministic, injective across types, independent of plain-object key order, readable for
 // primitives. Compiled key builders reproduce these strings byte for byte for primitives.
+//
+// The rule: two arguments share a key only when the function cannot tell them apart. So an array
+// hole is not `undefined` (`[1,,3]` vs `[1,undefined,3]`: `1 in a` differs), a Buffer is not a
+// Uint8Array with the same bytes (`Buffer.isBuffer`, `.toString()`), and a null-prototype object
+// is not a plain object (`'toString' in o`). What keys do not see, on purpose: non-enumerable and
+// symbol-keyed properties (an enumerable symbol key is an error instead), extra non-index
+// properties of arrays and the state of other built-ins beyond their value (a RegExp's lastIndex),
+// and object identity (value-equal copies share a key: that is the point).
 
 /** The value types keys accept, for messages. */
 const ACCEPTS = 'keys accept primitives, plain objects, arrays, Date, Map, Set, BigInt and typed arrays'
@@ -13,6 +21,13 @@ const DATE_PROTO = Date.prototype
 const MAP_PROTO = Map.prototype
 const SET_PROTO = Set.prototype
 const REGEXP_PROTO = RegExp.prototype
+// Node's Buffer (its instances' prototype), when there is one: a Uint8Array subclass the function
+// can tell apart from a plain Uint8Array, so it gets its own name.
+const BUFFER_PROTO: object | undefined = (globalThis as { Buffer?: { prototype: object } }).Buffer?.prototype
+const TYPED_ARRAY_PROTOS = new Set<object>([
+  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+  Float32Array, Float64Array, BigInt64Array, BigUint64Array, DataView,
+].map((c) => c.prototype))
 // The %TypedArray%.prototype[@@toStringTag] getter returns the standard name even for subclasses
 // (a Node Buffer says 'Uint8Array') and cannot be shadowed by a subclass's own toStringTag.
 const typedArrayName = Object.getOwnPropertyDescriptor(
@@ -119,12 +134,15 @@ function encObject(v: object, stack: object[] | null): string {
   else if (stack.includes(v)) throw new Unencodable('a circular reference')
   if (Array.isArray(v)) return encArray(v, stack)
   const proto = Object.getPrototypeOf(v)
-  if (proto === OBJECT_PROTO || proto === null) return encPlain(v as Record<string, unknown>, stack)
+  if (proto === OBJECT_PROTO) return encPlain(v as Record<string, unknown>, stack, '{')
+  // `{__proto__:null,` is what the literal would say; a real "__proto__" key is quoted.
+  if (proto === null) return encPlain(v as Record<string, unknown>, stack, '{__proto__:null')
   if (proto === DATE_PROTO) return 'Date(' + (v as Date).getTime() + ')'
   if (proto === MAP_PROTO) return encMap(v as Map<unknown, unknown>, stack)
   if (proto === SET_PROTO) return encSet(v as Set<unknown>, stack)
-  if (ArrayBuffer.isView(v)) {
-    const name = v instanceof DataView ? 'DataView' : typedArrayName.call(v)
+  // Standard views only (and Buffer): another subclass is a class instance like any other.
+  if (ArrayBuffer.isView(v) && (TYPED_ARRAY_PROTOS.has(proto) || (proto === BUFFER_PROTO && proto !== undefined))) {
+    const name = proto === BUFFER_PROTO ? 'Buffer' : v instanceof DataView ? 'DataView' : typedArrayName.call(v)
     return name + '(' + hex(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)) + ')'
   }
   if (proto === ARRAY_BUFFER_PROTO) return 'ArrayBuffer(' + hex(new Uint8Array(v as ArrayBuffer)) + ')'
@@ -136,17 +154,24 @@ function encArray(v: readonly unknown[], stack: object[]): string {
   stack.push(v)
   let out = '['
   let i = 0
+  let hole = false
   try {
-    for (; i < v.length; i++) out += (i === 0 ? '' : ',') + enc(v[i], stack)
+    // A hole is written as nothing, as in a literal: `[1,,3]`; a trailing one takes the literal's
+    // extra comma (`[1,,]` has length 2), so `[,]` (one hole) and `[]` stay apart.
+    for (; i < v.length; i++) {
+      const x = v[i]
+      hole = x === undefined && !(i in v)
+      out += (i === 0 ? '' : ',') + (hole ? '' : enc(x, stack))
+    }
   } catch (e) {
     if (e instanceof Unencodable) e.segments.push('[' + i + ']')
     throw e
   }
   stack.pop()
-  return out + ']'
+  return out + (hole ? ',]' : ']')
 }
 
-function encPlain(v: Record<string, unknown>, stack: object[]): string {
+function encPlain(v: Record<string, unknown>, stack: object[], open: string): string {
   const symbols = Object.getOwnPropertySymbols(v)
   for (const s of symbols) {
     if (Object.prototype.propertyIsEnumerable.call(v, s)) throw new Unencodable(`a symbol key (${String(s)})`)
@@ -160,12 +185,12 @@ function encPlain(v: Record<string, unknown>, stack: object[]): string {
       break
     }
   }
-  let out = '{'
+  let out = open
   let i = 0
   try {
     for (; i < keys.length; i++) {
       const k = keys[i]!
-      out += (i === 0 ? '' : ',') + quote(k) + ':' + enc(v[k], stack)
+      out += (i === 0 && open === '{' ? '' : ',') + quote(k) + ':' + enc(v[k], stack)
     }
   } catch (e) {
     if (e instanceof Unencodable) e.segments.push(propertySegment(keys[i]!))
@@ -201,6 +226,16 @@ function encChild(v: unknown, stack: object[], segment: string): string {
     if (e instanceof Unencodable) e.segments.push(segment)
     throw e
   }
+}
+
+/**
+ * The encoding of a plain object given as sorted property names and their values (the memory
+ * store's object keys): exactly {@link encodeValue} of that object, without building it.
+ */
+export function encodeEntries(names: readonly string[], values: ArrayLike<unknown>, offset: number): string {
+  let out = '{'
+  for (let i = 0; i < names.length; i++) out += (i === 0 ? '' : ',') + quote(names[i]!) + ':' + enc(values[offset + i], null)
+  return out + '}'
 }
 
 /**

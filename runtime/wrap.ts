@@ -3,7 +3,7 @@
 // does one lookup, one freshness test and one counter increment; everything else is the slow
 // path in call/.
 
-import { MISS } from './backends/memory.js'
+import { MISS, UNSHAPED, type MemoryStore } from './backends/memory.js'
 import { DEBUG } from './debug.js'
 import { warnOnce } from './errors.js'
 import { G } from './global.js'
@@ -43,6 +43,24 @@ function uniqueId(fn: Function, cfg: FnConfig): string {
   return id
 }
 
+/**
+ * The one-argument hit path for anything but a primitive: a plain object by its shape and values,
+ * else (other objects, -0) by its computed key. MISS when absent.
+ */
+function objectHit(ctx: FnContext, store: MemoryStore, a: unknown, args: ArrayLike<unknown>): unknown {
+  // Whatever throws here (a getter, an argument that cannot be keyed) is a miss: the slow path
+  // then fails the call the way the wrapper must (a rejection for a promise-returning function).
+  try {
+    if (typeof a === 'object') {
+      const v = store.getObject(a as object)
+      if (v !== UNSHAPED) return v
+    }
+    return store.getAny(ctx.computeKey(args), ctx.kindOf)
+  } catch {
+    return MISS
+  }
+}
+
 function build(fn: AnyFn, cfg: FnConfig): AnyFn {
   const id = uniqueId(fn, cfg)
   if (id !== cfg.id) cfg = { ...cfg, id, prefix: cfg.prefix === cfg.id + ':' ? id + ':' : cfg.prefix }
@@ -70,14 +88,6 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
   }
 
   /** The hit of one non-primitive argument; MISS when it cannot be keyed (the slow path then reports why). */
-  function objectHit(store: NonNullable<typeof ctx.bound.store>, args: ArrayLike<unknown>): unknown {
-    try {
-      return store.getAny(ctx.computeKey(args), ctx.kindOf)
-    } catch {
-      return MISS
-    }
-  }
-
   let wrapper: AnyFn
   if (keyFn === null && keyIdx === null && (params !== null ? !rest && params.length === 1 : fn.length === 1)) {
     const strictOne = params === null
@@ -87,10 +97,7 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
         // isDirect(a), inlined: this is the hit path.
         const t = typeof a
         const direct = t === 'number' ? a !== 0 || 1 / (a as number) > 0 : t === 'string' || t === 'boolean' || a == null || t === 'bigint'
-        const v = direct
-          ? b.store.getDirect(a)
-          // An object (or -0): found by its encoded form, still without the slow path.
-          : objectHit(b.store, arguments)
+        const v = direct ? b.store.getDirect(a) : objectHit(ctx, b.store, a, arguments)
         if (v !== MISS) {
           b.c.hits++
           return ctx.returnsPromise ? Promise.resolve(v) : v

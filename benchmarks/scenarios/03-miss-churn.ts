@@ -51,9 +51,10 @@ const scenario: Scenario = {
       default: api.memory({ max: CAP, policy: 'lru' }),
       lru: api.memory({ max: CAP, policy: 'lru' }),
       lfu: api.memory({ max: CAP, policy: 'lfu' }),
+      tinylfu: api.memory({ max: CAP, policy: 'tinylfu' }),
     } })
     const keys = Array.from({ length: KEYS }, (_, i) => i)
-    const fnc = (backend: 'lru' | 'lfu') => (f: Fn) => {
+    const fnc = (backend: 'lru' | 'lfu' | 'tinylfu') => (f: Fn) => {
       if (!api) throw new Skip(missing)
       return api.cached(f, { id: fid('churn-' + backend), backend })
     }
@@ -64,6 +65,7 @@ const scenario: Scenario = {
       }, { reference: true, lruExact: true, note: `max ${CAP}; key '' + n` }),
       churn('fncache memory LRU', fnc('lru'), { lruExact: true, note: `memory({ max: ${CAP}, policy: 'lru' })` }),
       churn('fncache memory LFU', fnc('lfu'), { note: `memory({ max: ${CAP}, policy: 'lfu' })` }),
+      churn('fncache memory tinylfu', fnc('tinylfu'), { note: `memory({ max: ${CAP}, policy: 'tinylfu' })` }),
       churn('memoizee', (f) => memoizee(f, { primitive: true, max: CAP }), { lruExact: true, note: `primitive: true, max ${CAP}` }),
       churn('moize', (f) => moize(f, { maxSize: CAP }), { lruExact: true, note: `maxSize ${CAP} (linear key scan)` }),
     ]

@@ -7,4 +7,9 @@ export const DIRECT = 0
 export const ENCODED = 1
 /** 2+ primitive arguments, through a trie of Maps (one per arity): no string is built. */
 export const PATH = 2
-export type KeyKind = typeof DIRECT | typeof ENCODED | typeof PATH
+/**
+ * One flat plain object of primitives, as `[shape, v1, v2, …]` (see object-key.ts), through a trie
+ * of Maps whose first level is the interned shape: no string is built.
+ */
+export const OBJECT = 3
+export type KeyKind = typeof DIRECT | typeof ENCODED | typeof PATH | typeof OBJECT

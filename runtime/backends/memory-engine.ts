@@ -15,13 +15,14 @@ import type { Counters } from '../metrics.js'
 import { ENCODED, PATH, type KeyKind } from './key-kind.js'
 import { MISS, MemoryStore } from './memory-store.js'
 import { decodeStoreKey } from '../key-decode.js'
+import { hashKey } from './key-hash.js'
 
 /** The engine's settings: memory()'s options, checked and with their defaults. */
 export interface EngineSettings {
   max: number
   /** Infinity: no byte bound (sizes are then never computed). */
   maxBytes: number
-  policy: 'lru' | 'lfu'
+  policy: 'lru' | 'lfu' | 'tinylfu'
   sizeOf: (value: unknown, key: unknown) => number
   now: () => number
 }
@@ -32,7 +33,9 @@ const INITIAL_CAPACITY = 256
 export class MemoryEngine {
   readonly max: number
   readonly maxBytes: number
-  readonly policyName: 'lru' | 'lfu'
+  readonly policyName: 'lru' | 'lfu' | 'tinylfu'
+  /** The policy wants key hashes on insert (tinylfu). */
+  #hashes: boolean
   #now: () => number
   #sizeOf: (value: unknown, key: unknown) => number
   #policy: EvictionPolicy
@@ -63,6 +66,7 @@ export class MemoryEngine {
     this.#sizeOf = settings.sizeOf
     if (settings.maxBytes !== Infinity) this.#sizes = new Float64Array(0)
     this.#policy = createPolicy(settings.policy, 1)
+    this.#hashes = this.#policy.wantsHash === true
     this.#grow()
     this.#generic = this.store('\0generic', '', null)
   }
@@ -136,7 +140,7 @@ export class MemoryEngine {
       this.#keys[slot] = own
       this.#owner[slot] = store.index * 4 + kind
       store.setSlot(own, kind, slot)
-      this.#policy.insert(slot)
+      this.#policy.insert(slot, this.#hashes ? hashKey(own, kind) : 0)
     }
     this.#vals[slot] = value
     if (fresh !== Infinity && this.#fresh === null) this.#fresh = new Float64Array(this.#capacity).fill(Infinity)
@@ -298,7 +302,8 @@ export class MemoryEngine {
       // The entry just written is the policy's pick (LFU: newest has the lowest count): keep it
       // and evict the next one instead.
       const next = this.#policy.evict()
-      this.#policy.insert(victim)
+      const owner = this.#owner[victim]!
+      this.#policy.insert(victim, this.#hashes ? hashKey(this.#keys[victim], (owner & 3) as KeyKind) : 0)
       victim = next
     }
     if (victim === -1) return -1

@@ -1,11 +1,13 @@
 // The entries of one function inside a memory backend: maps from keys to slots of the backend's
 // slot space. Single primitives key a Map directly, 2+ primitives go through a trie of Maps (one
-// per arity), everything else through the encoded argument string.
+// per arity), one flat plain object of primitives through a trie keyed by its shape first
+// (object-key.ts), everything else through the encoded argument string.
 
 import type { Slot } from '../eviction/policy.js'
 import { encodeArgs, encodeValue } from '../key.js'
 import type { Counters } from '../metrics.js'
-import { DIRECT, ENCODED, PATH, type KeyKind } from './key-kind.js'
+import { DIRECT, ENCODED, OBJECT, PATH, type KeyKind } from './key-kind.js'
+import { isKeptByValue, objectKeyText, shapeFor } from './object-key.js'
 import type { MemoryEngine } from './memory-engine.js'
 
 /**
@@ -14,6 +16,9 @@ import type { MemoryEngine } from './memory-engine.js'
  */
 export const MISS: unique symbol = Symbol.for('fncache.macro/miss') as never
 export type Miss = typeof MISS
+
+/** Returned by {@link MemoryStore.getObject} for an argument that is not keyed by shape. */
+export const UNSHAPED: unique symbol = Symbol.for('fncache.macro/unshaped') as never
 
 type Trie = Map<unknown, unknown>
 
@@ -25,6 +30,8 @@ export class MemoryStore {
   readonly encoded = new Map<string, Slot>()
   /** By arity: nested Maps, one level per argument, leaves are slots. */
   readonly tries: (Trie | undefined)[] = []
+  /** Object keys `[shape, v1, …]`: shape first, then one level per value. */
+  readonly objects: Trie = new Map()
   #pathEntries = 0
   /** Milliseconds an entry is kept after it stops being fresh (stale-while-revalidate / -if-error). */
   window = 0
@@ -67,6 +74,25 @@ export class MemoryStore {
     return slot === undefined ? MISS : this.engine.read(slot)
   }
 
+  /**
+   * The fresh value stored under one plain-object argument keyed by shape, MISS, or UNSHAPED when
+   * `o` is not keyed by shape (the caller then computes its key). Marks the entry used. The hit
+   * path of `f({ id, page })`: reads the values straight into the trie, no key array.
+   */
+  getObject(o: object): unknown {
+    const shape = shapeFor(o)
+    if (shape === undefined) return UNSHAPED
+    const keys = shape.keys
+    let m = this.objects.get(shape) as Trie | undefined
+    for (let i = 0; i < keys.length; i++) {
+      const v = (o as Record<string, unknown>)[keys[i]!]
+      // Checked even once the walk has missed: -0 must not be found as 0, nor a nested value kept.
+      if (!isKeptByValue(v)) return UNSHAPED
+      if (m !== undefined) m = m.get(v) as Trie | undefined
+    }
+    return m === undefined ? MISS : this.engine.read(m as unknown as Slot)
+  }
+
   /** The fresh value of any key kind, or MISS. */
   getAny(key: unknown, kind: KeyKind): unknown {
     const slot = this.slotOf(key, kind)
@@ -78,7 +104,7 @@ export class MemoryStore {
     if (kind === DIRECT) return this.direct.get(key)
     if (kind === ENCODED) return this.encoded.get(key as string)
     const path = key as readonly unknown[]
-    let m = this.tries[path.length]
+    let m = kind === OBJECT ? this.objects : this.tries[path.length]
     for (let i = 0; m !== undefined && i < path.length - 1; i++) m = m.get(path[i]) as Trie | undefined
     return m?.get(path[path.length - 1]) as Slot | undefined
   }
@@ -89,7 +115,7 @@ export class MemoryStore {
     else if (kind === ENCODED) this.encoded.set(key as string, slot)
     else {
       const path = key as readonly unknown[]
-      let m = this.tries[path.length] ??= new Map()
+      let m = kind === OBJECT ? this.objects : this.tries[path.length] ??= new Map()
       for (let i = 0; i < path.length - 1; i++) {
         let next = m.get(path[i]) as Trie | undefined
         if (next === undefined) m.set(path[i], (next = new Map()))
@@ -107,7 +133,7 @@ export class MemoryStore {
     else {
       const path = key as readonly unknown[]
       const maps: Trie[] = []
-      let m = this.tries[path.length]
+      let m = kind === OBJECT ? this.objects : this.tries[path.length]
       for (let i = 0; m !== undefined && i < path.length - 1; i++) {
         maps.push(m)
         m = m.get(path[i]) as Trie | undefined
@@ -133,6 +159,12 @@ export class MemoryStore {
       }
     }
     this.tries.forEach((t, arity) => { if (t !== undefined) walk(t, arity, []) })
+    for (const [shape, t] of this.objects) {
+      const depth = (shape as { keys: readonly string[] }).keys.length
+      const before = out.length
+      walk(t as Trie, depth, [shape])
+      for (let i = before; i < out.length; i++) out[i]![1] = OBJECT
+    }
     return out
   }
 
@@ -144,6 +176,7 @@ export class MemoryStore {
   encodedKey(key: unknown, kind: KeyKind): string {
     if (kind === ENCODED) return key as string
     if (kind === DIRECT) return encodeValue(key, '', 'key')
+    if (kind === OBJECT) return objectKeyText(key as readonly unknown[])
     return encodeArgs(key as readonly unknown[], '')
   }
 }

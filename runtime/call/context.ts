@@ -3,7 +3,8 @@
 // every path shares.
 
 import { isSyncBackend } from '../backends/backend.js'
-import { DIRECT, ENCODED, PATH, defaultBackend, engineOf, type KeyKind, type MemoryEngine, type MemoryStore } from '../backends/memory.js'
+import { DIRECT, ENCODED, OBJECT, PATH, defaultBackend, engineOf, type KeyKind, type MemoryEngine, type MemoryStore } from '../backends/memory.js'
+import { objectKey, objectKeyText } from '../backends/object-key.js'
 import { isTiered } from '../backends/tiered.js'
 import { breakerFor } from '../breaker.js'
 import { debugLog } from '../debug.js'
@@ -153,6 +154,13 @@ export class FnContext {
       this.kindOf = DIRECT
       return values[0]
     }
+    if (n === 1 && typeof values[0] === 'object') {
+      const k = objectKey(values[0]!)
+      if (k !== undefined) {
+        this.kindOf = OBJECT
+        return k
+      }
+    }
     if (n >= 2) {
       let direct = true
       for (let i = 0; i < n && direct; i++) direct = isDirect(values[i])
@@ -174,6 +182,7 @@ export class FnContext {
     const { keyOf, keyIdx, keyFn, params } = this.cfg
     if (kind === ENCODED) return key as string
     if (kind === DIRECT) return encodeValue(key, this.id, 'key')
+    if (kind === OBJECT) return objectKeyText(key as readonly unknown[])
     if (keyOf !== null && keyIdx === null && keyFn === null) {
       const k = keyOf.apply(undefined, key as unknown[])
       if (k !== undefined) return k

@@ -4,6 +4,7 @@
 import type { Slot } from './policy.js'
 import { LruPolicy } from './lru.js'
 import { LfuPolicy } from './lfu.js'
+import { TinyLfuPolicy } from './tinylfu.js'
 
 /** @internal Slots from next victim to most recently used. */
 export const lruOrder = (policy: LruPolicy): Slot[] => LruPolicy.unsafeExposeInternals(policy).order
@@ -19,7 +20,11 @@ export const lfuOrder = (policy: LfuPolicy): Slot[] => lfuBuckets(policy).flatMa
 export const lfuUntilAging = (policy: LfuPolicy): number => LfuPolicy.unsafeExposeInternals(policy).untilAging
 
 /** @internal The index-array class in use: 'Uint8Array', 'Uint16Array' or 'Uint32Array'. */
-export const arrayType = (policy: LruPolicy | LfuPolicy): string =>
-  policy instanceof LruPolicy
-    ? LruPolicy.unsafeExposeInternals(policy).arrayType
+export const arrayType = (policy: LruPolicy | LfuPolicy | TinyLfuPolicy): string =>
+  policy instanceof LruPolicy ? LruPolicy.unsafeExposeInternals(policy).arrayType
+    : policy instanceof TinyLfuPolicy ? TinyLfuPolicy.unsafeExposeInternals(policy).arrayType
     : LfuPolicy.unsafeExposeInternals(policy).arrayType
+
+/** @internal W-TinyLFU's segments (each oldest first), pending candidate and sketch additions left. */
+export const tinyLfuState = (policy: TinyLfuPolicy): ReturnType<typeof TinyLfuPolicy.unsafeExposeInternals> =>
+  TinyLfuPolicy.unsafeExposeInternals(policy)

@@ -76,8 +76,13 @@ obj('encodeValue() encodes arrays, holes as undefined', () => {
   assert.is(val([]), '[]')
   assert.is(val([1, 'a', [null]]), '[1,"a",[null]]')
   // eslint-disable-next-line no-sparse-arrays
-  assert.is(val([1, , 3]), '[1,undefined,3]')
-  assert.is(val(new Array(2)), '[undefined,undefined]')
+  assert.is(val([1, , 3]), '[1,,3]')
+  assert.is(val([1, undefined, 3]), '[1,undefined,3]')
+  assert.is(val(new Array(2)), '[,,]')
+  // eslint-disable-next-line no-sparse-arrays
+  assert.is(val([, 1]), '[,1]')
+  // eslint-disable-next-line no-sparse-arrays
+  assert.is(val([1, ,]), '[1,,]')
 })
 
 obj('encodeValue() sorts plain object keys and keeps undefined values', () => {
@@ -85,7 +90,8 @@ obj('encodeValue() sorts plain object keys and keeps undefined values', () => {
   assert.is(val({ b: 1, a: 2 }), '{"a":2,"b":1}')
   assert.is(val({ a: undefined }), '{"a":undefined}')
   assert.is(val({ 10: 'x', 9: 'y', a: { d: 1, c: [2] } }), '{"10":"x","9":"y","a":{"c":[2],"d":1}}')
-  assert.is(val(Object.assign(Object.create(null), { z: 1, y: 2 })), '{"y":2,"z":1}')
+  assert.is(val(Object.assign(Object.create(null), { z: 1, y: 2 })), '{__proto__:null,"y":2,"z":1}')
+  assert.is(val(Object.create(null)), '{__proto__:null}')
   assert.is(val(JSON.parse('{"__proto__": 1}')), '{"__proto__":1}')
 })
 
@@ -108,7 +114,8 @@ obj('encodeValue() encodes Date, Map, Set and RegExp', () => {
 
 obj('encodeValue() encodes binary data as its constructor name and the hex of the viewed bytes', () => {
   assert.is(val(new Uint8Array([0, 15, 255])), 'Uint8Array(000fff)')
-  assert.is(val(Buffer.from([1, 2])), 'Uint8Array(0102)')
+  assert.is(val(Buffer.from([1, 2])), 'Buffer(0102)')
+  assert.is(val(Buffer.from([1, 2, 3]).subarray(1)), 'Buffer(0203)')
   assert.is(val(new Uint16Array([0x0102])), 'Uint16Array(0201)') // little-endian bytes
   assert.is(val(new BigInt64Array([-1n])), 'BigInt64Array(ffffffffffffffff)')
   assert.is(val(new Float64Array([1])), 'Float64Array(000000000000f03f)')
@@ -167,8 +174,31 @@ distinct('encodeArgs() ignores key order and insertion order', () => {
   same([{ a: 1, b: { c: 2, d: 3 } }], [{ b: { d: 3, c: 2 }, a: 1 }])
   same([new Map<unknown, unknown>([[1, 'a'], ['x', [2]]])], [new Map<unknown, unknown>([['x', [2]], [1, 'a']])])
   same([new Set([1, 'a', { z: 1, y: 2 }])], [new Set([{ y: 2, z: 1 }, 'a', 1])])
-  same([Object.assign(Object.create(null), { a: 1 })], [{ a: 1 }])
-  same([Buffer.from([1, 2])], [new Uint8Array([1, 2])])
+})
+
+distinct('the function can tell them apart, so they do not share a key: holes, Buffer, null prototype', () => {
+  // eslint-disable-next-line no-sparse-arrays
+  different([[, 1]], [[undefined, 1]])
+  // eslint-disable-next-line no-sparse-arrays
+  different([[1, ,]], [[1, undefined]])
+  // eslint-disable-next-line no-sparse-arrays
+  different([[,]], [[]])
+  different([new Array(3)], [[undefined, undefined, undefined]])
+  different([Buffer.from([1, 2])], [new Uint8Array([1, 2])])
+  different([{ b: Buffer.from([]) }], [{ b: new Uint8Array(0) }])
+  different([Object.assign(Object.create(null), { a: 1 })], [{ a: 1 }])
+  different([Object.create(null)], [{}])
+  different([Object.create(null)], [{ __proto__x: null }])
+  different([JSON.parse('{"__proto__":null}')], [Object.create(null)])
+  same([Object.assign(Object.create(null), { b: 1, a: 2 })], [Object.assign(Object.create(null), { a: 2, b: 1 })])
+  same([Buffer.from([1, 2])], [Buffer.from(new Uint8Array([1, 2]))])
+  // eslint-disable-next-line no-sparse-arrays
+  same([[1, , 3]], [Object.assign(new Array(3), { 0: 1, 2: 3 })])
+})
+
+distinct('a typed-array subclass other than Buffer is a class instance: rejected, not confused with its base', () => {
+  class Bytes extends Uint8Array {}
+  assert.throws(() => encodeArgs([new Bytes(2)], 'f'), /argument 1 holds a Bytes instance/)
 })
 
 distinct.run()
@@ -182,10 +212,12 @@ function equal(a: unknown, b: unknown): boolean {
   const x = a as object, y = b as object
   if (Array.isArray(x) || Array.isArray(y)) {
     if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false
-    for (let i = 0; i < x.length; i++) if (!equal(x[i], y[i])) return false
+    for (let i = 0; i < x.length; i++) if ((i in x) !== (i in y) || !equal(x[i], y[i])) return false
     return true
   }
   const kind = (v: object) => {
+    if (Buffer.isBuffer(v)) return 'Buffer'
+    if (Object.getPrototypeOf(v) === null) return 'null-prototype'
     if (v instanceof Date) return 'Date'
     if (v instanceof Map) return 'Map'
     if (v instanceof Set) return 'Set'
@@ -201,7 +233,7 @@ function equal(a: unknown, b: unknown): boolean {
     case 'RegExp': return String(x) === String(y)
     case 'Map': return matchAll([...(x as Map<unknown, unknown>)], [...(y as Map<unknown, unknown>)], ([k1, v1], [k2, v2]) => equal(k1, k2) && equal(v1, v2))
     case 'Set': return matchAll([...(x as Set<unknown>)], [...(y as Set<unknown>)], equal)
-    case 'plain': {
+    case 'plain': case 'null-prototype': {
       const kx = Object.keys(x).sort(), ky = Object.keys(y).sort()
       if (kx.length !== ky.length || kx.some((k, i) => k !== ky[i])) return false
       return kx.every((k) => equal((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k]))
@@ -225,12 +257,12 @@ function matchAll<T>(xs: T[], ys: T[], eq: (a: T, b: T) => boolean): boolean {
 }
 const bytesOf = (v: object) => v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array((v as ArrayBufferView).buffer, (v as ArrayBufferView).byteOffset, (v as ArrayBufferView).byteLength)
 
-// A structurally equal copy with reversed key and insertion orders, Buffers for Uint8Arrays, holes.
+// A structurally equal copy with reversed key and insertion orders, holes kept as holes, copied bytes.
 function reshuffle(v: unknown): unknown {
   if (typeof v !== 'object' || v === null) return v
   if (Array.isArray(v)) {
     const out = new Array(v.length)
-    v.forEach((item, i) => { if (item !== undefined) out[i] = reshuffle(item) })
+    v.forEach((item, i) => { out[i] = reshuffle(item) }) // forEach skips holes: they stay holes
     return out
   }
   if (v instanceof Date) return new Date(v.getTime())
@@ -238,9 +270,10 @@ function reshuffle(v: unknown): unknown {
   if (v instanceof Set) return new Set([...v].reverse().map(reshuffle))
   if (v instanceof RegExp) return new RegExp(v.source, v.flags)
   if (v instanceof ArrayBuffer) return v.slice(0)
-  if (v instanceof Uint8Array) return Buffer.from(v)
+  if (Buffer.isBuffer(v)) return Buffer.from(v)
+  if (v instanceof Uint8Array) return new Uint8Array(v)
   if (ArrayBuffer.isView(v)) return v
-  const out: Record<string, unknown> = Object.getPrototypeOf(v) === null ? {} : Object.create(null)
+  const out: Record<string, unknown> = Object.getPrototypeOf(v) === null ? Object.create(null) : {}
   for (const k of Object.keys(v).reverse()) {
     Object.defineProperty(out, k, { value: reshuffle((v as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true })
   }
@@ -257,6 +290,7 @@ function values(small: boolean) {
     num, big, str, fc.boolean(), fc.constant(null), fc.constant(undefined),
     (small ? fc.constantFrom(0, 1, NaN) : fc.integer({ min: -8.64e15, max: 8.64e15 })).map((t) => new Date(t)),
     fc.uint8Array({ maxLength: small ? 2 : 6 }).map((b) => new Uint8Array(b)),
+    fc.uint8Array({ maxLength: small ? 2 : 6 }).map((b) => Buffer.from(b)),
     fc.int16Array({ maxLength: 2 }),
     fc.float64Array({ maxLength: 2 }),
     fc.bigInt64Array({ maxLength: 2 }),
@@ -266,8 +300,19 @@ function values(small: boolean) {
   )
   return fc.letrec((tie) => ({
     value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('array'), tie('object'), tie('map'), tie('set')),
-    array: fc.array(tie('value'), { maxLength: 3 }),
-    object: fc.dictionary(small ? fc.constantFrom('a', 'b', '1', '', 'a,b', 'a":1,"b', '__proto__', 'constructor') : fc.string({ maxLength: 4 }), tie('value'), { maxKeys: 3 }),
+    // Some elements left as holes.
+    array: fc.tuple(fc.array(tie('value'), { maxLength: 3 }), fc.array(fc.boolean(), { maxLength: 3 })).map(([xs, holes]) => {
+      const out = new Array(xs.length)
+      xs.forEach((x, i) => { if (holes[i] !== true) out[i] = x })
+      return out
+    }),
+    // Some with a null prototype.
+    object: fc.tuple(fc.dictionary(small ? fc.constantFrom('a', 'b', '1', '', 'a,b', 'a":1,"b', '__proto__', 'constructor') : fc.string({ maxLength: 4 }), tie('value'), { maxKeys: 3 }), fc.boolean()).map(([d, bare]) => {
+      if (!bare) return d
+      const out = Object.create(null) as Record<string, unknown>
+      for (const k of Object.keys(d)) Object.defineProperty(out, k, { value: d[k], enumerable: true, writable: true, configurable: true })
+      return out
+    }),
     map: fc.array(fc.tuple(tie('value'), tie('value')), { maxLength: 3 }).map((es) => new Map(es)),
     set: fc.array(tie('value'), { maxLength: 3 }).map((xs) => new Set(xs)),
   })).value

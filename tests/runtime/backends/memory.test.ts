@@ -19,7 +19,7 @@ options('reject bad bounds and policies with a TypeError naming the option', () 
   assert.throws(() => memory({ max: 1.5 }), /option max/)
   assert.throws(() => memory({ max: Infinity }), /Infinity only with maxBytes/)
   assert.throws(() => memory({ maxBytes: -1 }), /option maxBytes/)
-  assert.throws(() => memory({ policy: 'fifo' as never }), /option policy must be 'lru' or 'lfu'; received "fifo"/)
+  assert.throws(() => memory({ policy: 'fifo' as never }), /option policy must be 'lru', 'lfu' or 'tinylfu'; received "fifo"/)
   assert.throws(() => memory({ maxEntries: 3 } as never), /no option "maxEntries"/)
 })
 

@@ -47,9 +47,9 @@ API('a new policy is empty', () => {
 })
 
 API('createPolicy() rejects an unknown policy, naming the option', () => {
-  throwsType(() => createPolicy('x' as never, 4), `policy must be 'lru' or 'lfu'; received "x"`)
-  throwsType(() => createPolicy('LRU' as never, 4), `policy must be 'lru' or 'lfu'; received "LRU"`)
-  throwsType(() => createPolicy(undefined as never, 4), `policy must be 'lru' or 'lfu'; received undefined`)
+  throwsType(() => createPolicy('x' as never, 4), `policy must be 'lru', 'lfu' or 'tinylfu'; received "x"`)
+  throwsType(() => createPolicy('LRU' as never, 4), `policy must be 'lru', 'lfu' or 'tinylfu'; received "LRU"`)
+  throwsType(() => createPolicy(undefined as never, 4), `policy must be 'lru', 'lfu' or 'tinylfu'; received undefined`)
 })
 
 API('createPolicy() and the constructors reject a bad capacity, naming the option', () => {

@@ -1,0 +1,132 @@
+// Object keys by shape (the OBJECT key kind): a flat plain object of primitives, e.g. `{ id, page }`,
+// is keyed in a memory store as `[shape, v1, v2, …]` — its shape (the sorted property names,
+// interned once) followed by the values in that order — and found through a trie of Maps, so a hit
+// builds no string. Value-equal copies, in any property order, give the same key, exactly as the
+// encoded string `{"id":1,"page":2}` does; anything else (a nested value, -0, a symbol key, another
+// prototype, too many properties) is left to the generic encoder.
+
+import { encodeEntries } from '../key.js'
+
+/** The property names of a keyed object, sorted as the encoder sorts them. Interned: compare by identity. */
+export interface Shape {
+  readonly keys: readonly string[]
+  /** For the frequency sketch (see key-hash.ts). */
+  readonly hash: number
+}
+
+/** Objects with more properties go through the encoder (a deep trie buys nothing there). */
+export const MAX_SHAPE_KEYS = 8
+/**
+ * Distinct shapes kept per process; past it, objects of new shapes use the encoder. Shapes come
+ * from argument objects, which a caller may build with arbitrary property names (ids as keys): the
+ * bound keeps that from growing memory without limit.
+ */
+export const MAX_SHAPES = 1024
+/** The longest shape (property names joined) kept; longer ones use the encoder. */
+const MAX_SHAPE_CHARS = 256
+
+const OBJECT_PROTO = Object.prototype
+/** Shapes by their property names joined with `,` in the order met (both orders of one set share a Shape). */
+const byText = new Map<string, Shape>()
+/** Shapes by sorted names, for the decoder. */
+const bySorted = new Map<string, Shape>()
+/** The last shape met, with the names in the order met: most calls of a function repeat it. */
+let lastNames: readonly string[] = []
+let lastShape: Shape | undefined
+
+function hashNames(names: readonly string[]): number {
+  let h = 0x6b43a9b5 ^ names.length
+  for (const n of names) {
+    for (let i = 0; i < n.length; i++) h = Math.imul(h ^ n.charCodeAt(i), 0x01000193)
+    h = Math.imul(h ^ 0x2c, 0x01000193)
+  }
+  return h
+}
+
+function intern(names: readonly string[]): Shape | undefined {
+  // The separator cannot be confused: JSON-quoting each name keeps `a,b` (two names) apart from
+  // `"a,b"` (one).
+  const text = JSON.stringify(names)
+  let shape = byText.get(text)
+  if (shape !== undefined) return shape
+  if (text.length > MAX_SHAPE_CHARS || byText.size >= MAX_SHAPES) return undefined
+  const sorted = [...names].sort()
+  const sortedText = JSON.stringify(sorted)
+  shape = bySorted.get(sortedText)
+  if (shape === undefined) {
+    shape = { keys: sorted, hash: hashNames(sorted) }
+    bySorted.set(sortedText, shape)
+  }
+  byText.set(text, shape)
+  return shape
+}
+
+function shapeOf(names: string[]): Shape | undefined {
+  const last = lastNames
+  if (last.length === names.length) {
+    let same = true
+    for (let i = 0; i < names.length; i++) {
+      if (names[i] !== last[i]) {
+        same = false
+        break
+      }
+    }
+    if (same) return lastShape
+  }
+  const shape = intern(names)
+  if (shape !== undefined) {
+    lastNames = names
+    lastShape = shape
+  }
+  return shape
+}
+
+/**
+ * The store key `[shape, v1, …]` of `o`, or undefined when `o` is not a flat plain object of 1 to
+ * {@link MAX_SHAPE_KEYS} primitives kept by value (the caller then encodes it). Symbol-keyed
+ * properties send it to the encoder too, which rejects the enumerable ones.
+ */
+export function objectKey(o: object): unknown[] | undefined {
+  const shape = shapeFor(o)
+  if (shape === undefined) return undefined
+  const keys = shape.keys
+  const key: unknown[] = new Array(keys.length + 1)
+  key[0] = shape
+  for (let i = 0; i < keys.length; i++) {
+    const v = (o as Record<string, unknown>)[keys[i]!]
+    if (!isKeptByValue(v)) return undefined
+    key[i + 1] = v
+  }
+  return key
+}
+
+/**
+ * The shape of `o` when it may be keyed by shape (a plain object of 1 to {@link MAX_SHAPE_KEYS}
+ * string-keyed properties, no symbol keys, shape interned); its values still need
+ * {@link isKeptByValue}.
+ */
+export function shapeFor(o: object): Shape | undefined {
+  if (Object.getPrototypeOf(o) !== OBJECT_PROTO) return undefined
+  const names = Object.keys(o)
+  const n = names.length
+  if (n === 0 || n > MAX_SHAPE_KEYS) return undefined
+  const shape = shapeOf(names)
+  if (shape === undefined || Object.getOwnPropertySymbols(o).length !== 0) return undefined
+  return shape
+}
+
+/** isDirect (call/context.ts), inlined: primitives but -0, which a Map folds into 0. */
+export function isKeptByValue(v: unknown): boolean {
+  const t = typeof v
+  return t === 'number' ? v !== 0 || 1 / (v as number) > 0 : t === 'string' || t === 'boolean' || v == null || t === 'bigint'
+}
+
+/** The shape of these property names (any order) if one was interned, else undefined (for the decoder). */
+export function knownShape(names: readonly string[]): Shape | undefined {
+  return bySorted.get(JSON.stringify([...names].sort()))
+}
+
+/** The encoded form of an object key: exactly what the encoder gives for the object it came from. */
+export function objectKeyText(key: readonly unknown[]): string {
+  return encodeEntries((key[0] as Shape).keys, key, 1)
+}

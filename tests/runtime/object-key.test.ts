@@ -1,0 +1,197 @@
+// Object keys by shape (the OBJECT key kind): value-equal plain objects of primitives share an entry
+// in any property order, through the fast one-argument path and the generic path alike; everything
+// the shape cannot hold exactly (-0, nested values, symbols, other prototypes, many properties)
+// still goes through the encoder; logical keys, invalidation and the decoder see the encoded form.
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { cached, configure, invalidatePrefixSync, memory } from '../../runtime/index.js'
+import { OBJECT, ENCODED } from '../../runtime/backends/key-kind.js'
+import { MAX_SHAPE_KEYS, MAX_SHAPES, knownShape, objectKey, objectKeyText } from '../../runtime/backends/object-key.js'
+import { decodeStoreKey } from '../../runtime/key-decode.js'
+import { MISS } from '../../runtime/backends/memory.js'
+import { encodeArgs } from '../../runtime/key.js'
+import { counting, fresh } from '../helpers/runtime.js'
+
+const key = suite('objectKey()')
+
+key('a flat plain object of primitives: [shape, values in sorted name order]', () => {
+  const k = objectKey({ page: 2, id: 1 })!
+  assert.equal(k.slice(1), [1, 2])
+  assert.equal((k[0] as { keys: string[] }).keys, ['id', 'page'])
+  assert.is(objectKey({ id: 5, page: 6 })![0], k[0], 'one interned shape for both orders')
+  assert.is(knownShape(['page', 'id']), k[0])
+  for (const o of [{ a: 'x' }, { a: true, b: null, c: undefined, d: 12n, e: NaN, f: Infinity }]) assert.ok(objectKey(o), JSON.stringify(Object.keys(o)))
+})
+
+key('leaves to the encoder what a shape cannot hold exactly', () => {
+  const tooMany = Object.fromEntries(Array.from({ length: MAX_SHAPE_KEYS + 1 }, (_, i) => ['k' + i, i]))
+  const cases: [string, object][] = [
+    ['-0', { id: -0 }],
+    ['nested object', { id: 1, filter: { a: 1 } }],
+    ['array value', { ids: [1, 2] }],
+    ['date value', { at: new Date(0) }],
+    ['no property', {}],
+    ['null prototype', Object.assign(Object.create(null), { id: 1 })],
+    ['class instance', new (class Point { x = 1 })()],
+    ['array', [1, 2]],
+    ['enumerable symbol key', { id: 1, [Symbol('s')]: 1 }],
+    ['non-enumerable symbol key', Object.defineProperty({ id: 1 }, Symbol('s'), { value: 1 })],
+    [`${MAX_SHAPE_KEYS + 1} properties`, tooMany],
+  ]
+  for (const [what, o] of cases) assert.is(objectKey(o), undefined, what)
+})
+
+key('objectKeyText() is exactly the encoder\'s string', () => {
+  for (const o of [{ page: 2, id: 1 }, { 'a"b': 'x,y', z: null, u: undefined }, { __proto__x: 1, b: 2n, c: NaN }, { '': true }]) {
+    assert.is(objectKeyText(objectKey(o)!), encodeArgs([o], 'f'), encodeArgs([o], 'f'))
+  }
+  const own = JSON.parse('{"__proto__": 1, "a": 2}') as object
+  assert.is(objectKeyText(objectKey(own)!), encodeArgs([own], 'f'))
+})
+
+key.run()
+
+// ---
+
+const calls = suite('cached() with one object argument')
+calls.before.each(() => { fresh() })
+
+calls('value-equal copies, in any property order, share one entry (fast path and generic path)', () => {
+  const one = counting((o: { id: number; page: number }) => o.id * 100 + o.page)
+  const f = cached(one, { id: 'one' })
+  // Two parameters declared: the generic wrapper (computeKey + getAny), with one argument passed.
+  const two = counting((o: { id: number; page: number }, _opt?: unknown) => o.id * 100 + o.page)
+  const g = cached(two, { id: 'two' })
+  for (const h of [f, g]) {
+    assert.is(h({ id: 1, page: 2 }), 102)
+    assert.is(h({ id: 1, page: 2 }), 102)
+    assert.is(h({ page: 2, id: 1 }), 102)
+    assert.is(h({ id: 1, page: 3 }), 103)
+    assert.is(h({ id: 2, page: 2 }), 202)
+  }
+  assert.is(one.n, 3)
+  assert.is(two.n, 3)
+  assert.equal({ hits: f.stats().hits, misses: f.stats().misses }, { hits: 2, misses: 3 })
+})
+
+calls('arguments a shape would confuse stay apart', () => {
+  const impl = counting((o: Record<string, unknown>) => JSON.stringify(Object.keys(o)) + String(Object.is(o.id, -0)))
+  const f = cached(impl, { id: 'apart' })
+  const args: object[] = [
+    { id: 0 }, { id: -0 }, { id: '0' }, { id: 0n }, { id: false }, { id: null }, { id: undefined }, { ID: 0 },
+    { id: 0, page: undefined }, { id: [0] }, { id: { x: 0 } },
+  ]
+  const first = args.map((o) => f(o))
+  assert.is(impl.n, args.length)
+  assert.equal(args.map((o) => f(o)), first)
+  assert.is(impl.n, args.length, 'each is a hit on its own entry')
+  assert.ok(first[1]!.endsWith('true') && first[0]!.endsWith('false'), '-0 was not served the entry of 0')
+})
+
+calls('objects that cannot be keyed still fail with the encoder\'s error', () => {
+  const f = cached((o: object) => o, { id: 'bad' })
+  assert.throws(() => f({ id: 1, [Symbol('tag')]: 1 }), /a symbol key \(Symbol\(tag\)\)/)
+  f({ id: 1 })
+  // Hits must not skip the check: the symbol-keyed copy is not served the plain object's entry.
+  assert.throws(() => f({ id: 1, [Symbol('tag')]: 1 }), /a symbol key/)
+})
+
+calls('nested and unusual objects still hit through the encoder', () => {
+  const impl = counting((o: object) => JSON.stringify(o))
+  const f = cached(impl, { id: 'nested' })
+  const many = Object.fromEntries(Array.from({ length: 12 }, (_, i) => ['k' + i, i]))
+  for (const o of [{ a: { b: 1 } }, { a: [1, 2] }, many, { d: new Date(1) }]) {
+    f(o)
+    f(structuredClone(o))
+  }
+  assert.is(impl.n, 4)
+})
+
+calls('the logical key, invalidate() and invalidatePrefix() act on the encoded form', () => {
+  const impl = counting((o: { id: number; page: number }) => o.id + o.page)
+  const f = cached(impl, { id: 'inv' })
+  assert.is(f.key({ page: 2, id: 1 }), 'inv:{"id":1,"page":2}')
+  f({ id: 1, page: 2 })
+  f({ id: 1, page: 3 })
+  f({ id: 2, page: 2 })
+  assert.is(impl.n, 3)
+  f.invalidate({ page: 3, id: 1 })
+  f({ id: 1, page: 3 })
+  assert.is(impl.n, 4)
+  assert.is(invalidatePrefixSync(['inv:{"id":1,']), 2)
+  f({ id: 1, page: 2 })
+  f({ id: 1, page: 3 })
+  f({ id: 2, page: 2 })
+  assert.is(impl.n, 6)
+})
+
+calls('a tinylfu backend hashes object keys and keeps its bound', () => {
+  configure({ backends: { default: memory({ max: 100, policy: 'tinylfu' }) } })
+  const impl = counting((o: { id: number }) => o.id)
+  const f = cached(impl, { id: 'tiny' })
+  for (let i = 1000; i < 1100; i++) f({ id: i })
+  for (let r = 0; r < 10; r++) for (let i = 0; i < 10; i++) f({ id: i })
+  for (let i = 2000; i < 2500; i++) f({ id: i })
+  const before = impl.n
+  for (let i = 0; i < 10; i++) f({ id: i })
+  assert.is(impl.n, before, 'the 10 hot objects survived 500 one-off objects')
+  const st = f.stats()
+  assert.is(st.evictions, st.misses - 100)
+})
+
+calls.run()
+
+// ---
+
+const decode = suite('decodeStoreKey() for objects')
+
+decode('an encoded plain object of primitives decodes to its object key once the shape exists', () => {
+  const enc = encodeArgs([{ zeta: 'q"x', alpha: 1 }], 'f')
+  assert.equal(decodeStoreKey(enc), { key: enc, kind: ENCODED }, 'no such shape yet: no object entry can exist')
+  const k = objectKey({ zeta: 'q"x', alpha: 1 })!
+  const r = decodeStoreKey(enc)
+  assert.is(r.kind, OBJECT)
+  assert.equal(r.key, k)
+  assert.is((r.key as unknown[])[0], k[0])
+})
+
+decode('anything else stays encoded', () => {
+  objectKey({ id: 1, page: 2 })
+  for (const args of [[{ id: -0, page: 2 }], [{ id: 1, page: [2] }], [{ id: 1, page: { x: 2 } }], [{ id: 1, page: 2 }, 3],
+    [Object.assign(Object.create(null), { id: 1, page: 2 })], [{ id: 1, page: 2 }, { id: 1, page: 2 }]]) {
+    const enc = encodeArgs(args, 'f')
+    assert.equal(decodeStoreKey(enc), { key: enc, kind: ENCODED }, enc)
+  }
+})
+
+decode('a tiered L1 drops exactly the object entry another process overwrote', async () => {
+  fresh()
+  const l1 = memory()
+  const store = l1.store('t', 't:', null)
+  const k = objectKey({ id: 7, page: 1 })!
+  l1.put(store, k, OBJECT, 'v', Infinity, undefined)
+  l1.put(store, objectKey({ id: 7, page: 2 })!, OBJECT, 'w', Infinity, undefined)
+  assert.is(l1.deleteLogical('t:' + encodeArgs([{ page: 1, id: 7 }], 't')), 1)
+  assert.is(store.getObject({ id: 7, page: 1 }), MISS)
+  assert.is(store.getObject({ page: 2, id: 7 }), 'w')
+})
+
+decode.run()
+
+// ---
+
+// Last: it fills the process's shape table.
+const bound = suite('the shape bound')
+bound.before.each(() => { fresh() })
+
+bound('past MAX_SHAPES, objects of new shapes are keyed by the encoder and still hit; old shapes keep their fast path', () => {
+  const impl = counting((o: object) => Object.keys(o)[0])
+  const f = cached(impl, { id: 'shapes' })
+  for (let i = 0; i < MAX_SHAPES + 100; i++) f({ ['p' + i]: i })
+  for (let i = 0; i < MAX_SHAPES + 100; i++) f({ ['p' + i]: i })
+  assert.is(impl.n, MAX_SHAPES + 100)
+  assert.is(objectKey({ never_seen_before: 1 }), undefined)
+  assert.ok(objectKey({ id: 1, page: 2 }), 'a shape interned earlier is still used')
+})
+
+bound.run()

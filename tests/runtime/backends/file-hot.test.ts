@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { HotCache, type HotEntry } from '../../../runtime/backends/file/hot.js'
 import { file } from '../../../runtime/backends/file/index.js'
+import { Layout } from '../../../runtime/backends/file/layout.js'
 
 const entry = (bytes: number): HotEntry => ({ value: new Uint8Array(bytes), expires: Infinity, shard: 0, gen: 0, path: '' })
 const kept = (h: HotCache, keys: string[]) => keys.filter((k) => h.get(k) !== undefined)
@@ -82,11 +83,19 @@ backend('memoryEntries bounds what stays in memory, by recency of reads', () => 
   const dir = mkdtempSync(join(tmpdir(), 'fncache-hot-'))
   try {
     const b = file({ dir, pruneInterval: 0, memoryEntries: 2, memoryBytes: Infinity })
-    for (const k of ['a', 'b', 'c']) b.setSync(k, new Uint8Array([1]))
+    const value = (k: string) => new TextEncoder().encode(k)
+    for (const k of ['a', 'b', 'c', 'd']) b.setSync(k, value(k))
     assert.is(b.stats().memoryEntries, 0, 'a write does not fill the read copy')
-    for (const k of ['a', 'b', 'c']) b.getSync(k)
+    for (const k of ['a', 'b', 'c']) b.getSync(k) // keeps b, c
+    b.getSync('b') // b is now the most recently read
+    b.getSync('d') // evicts c, the least recently read (b was inserted earlier)
     assert.is(b.stats().memoryEntries, 2)
-    b.deleteSync('c')
+    // With the files gone (behind the backend's back: no stamp moves), only the copy answers.
+    const layout = new Layout(dir)
+    for (const k of ['a', 'b', 'c', 'd']) rmSync(layout.locate(k).path)
+    const dec = (k: string) => { const v = b.getSync(k); return v === undefined ? undefined : new TextDecoder().decode(v) }
+    assert.equal(['a', 'b', 'c', 'd'].map(dec), [undefined, 'b', undefined, 'd'])
+    b.deleteSync('d')
     assert.is(b.stats().memoryEntries, 1)
   } finally {
     rmSync(dir, { recursive: true, force: true })

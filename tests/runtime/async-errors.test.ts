@@ -4,7 +4,8 @@
 
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { cached, wrap } from '../../runtime/index.js'
+import { cached } from '../../runtime/index.js'
+import { wrap } from '../../runtime/internal.js'
 import { fresh } from '../helpers/runtime.js'
 
 const test = suite('async errors')

@@ -8,7 +8,7 @@ import { cached, configure, invalidatePrefixSync, memory } from '../../runtime/i
 import { OBJECT, ENCODED } from '../../runtime/backends/key-kind.js'
 import { MAX_SHAPE_KEYS, MAX_SHAPES, knownShape, objectKey, objectKeyText } from '../../runtime/backends/object-key.js'
 import { decodeStoreKey } from '../../runtime/key-decode.js'
-import { MISS } from '../../runtime/backends/memory.js'
+import { MISS, engineOf } from '../../runtime/backends/memory.js'
 import { encodeArgs } from '../../runtime/key.js'
 import { counting, fresh } from '../helpers/runtime.js'
 
@@ -166,7 +166,7 @@ decode('anything else stays encoded', () => {
 
 decode('a tiered L1 drops exactly the object entry another process overwrote', async () => {
   fresh()
-  const l1 = memory()
+  const l1 = engineOf(memory())
   const store = l1.store('t', 't:', null)
   const k = objectKey({ id: 7, page: 1 })!
   l1.put(store, k, OBJECT, 'v', Infinity, undefined)

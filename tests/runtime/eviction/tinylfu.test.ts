@@ -9,7 +9,7 @@ import {
 } from '../../../runtime/eviction/index.js'
 import { arrayType, tinyLfuState } from '../../../runtime/eviction/expose.js'
 import type { EvictionPolicy, Slot } from '../../../runtime/eviction/policy.js'
-import { memory } from '../../../runtime/backends/memory.js'
+import { engineOf, memory } from '../../../runtime/backends/memory.js'
 import { mulberry32 } from '../../helpers/random.js'
 
 const s = (n: number) => n as Slot
@@ -390,7 +390,7 @@ model.run()
 const backend = suite('memory({ policy: "tinylfu" })')
 
 backend('keeps the entry bound: a hot key survives a stream of one-off keys', () => {
-  const m = memory({ max: 50, policy: 'tinylfu' })
+  const m = engineOf(memory({ max: 50, policy: 'tinylfu' }))
   const store = m.store('f', 'f:', null)
   for (let i = 0; i < 50; i++) m.put(store, i, 0, i, Infinity, undefined)
   for (let r = 0; r < 5; r++) for (let i = 0; i < 10; i++) store.getDirect(i)
@@ -401,7 +401,7 @@ backend('keeps the entry bound: a hot key survives a stream of one-off keys', ()
 })
 
 backend('keeps the byte bound; a large entry evicts several, and is kept itself', () => {
-  const m = memory({ maxBytes: 1000, policy: 'tinylfu', sizeOf: (v) => v as number })
+  const m = engineOf(memory({ maxBytes: 1000, policy: 'tinylfu', sizeOf: (v) => v as number }))
   const store = m.store('f', 'f:', null)
   for (let i = 0; i < 100; i++) m.put(store, 'k' + i, 1, 10, Infinity, undefined)
   assert.is(m.stats().bytes, 1000)

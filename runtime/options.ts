@@ -4,7 +4,7 @@
 import { describe, typeError } from './errors.js'
 import { parseDuration, DURATION_HINT } from './duration.js'
 import { readParams } from './params.js'
-import { compileTags, type TagsFn } from './tags.js'
+import { compileTags, unresolvedTemplate, type TagsFn } from './tags.js'
 import { nearest } from './nearest.js'
 
 export interface FnConfig {
@@ -28,6 +28,12 @@ export interface FnConfig {
   async: boolean | undefined
   namespace: string | undefined
   compiled: boolean
+  /**
+   * Uncompiled only: why name-based options cannot be honoured (a `{param}` or key name that the
+   * function as it runs does not have, typically renamed by a minifier); the wrap then runs
+   * uncached. Null when the options hold.
+   */
+  uncached: { reason: string; idFromName: boolean } | null
 }
 
 const KNOWN = ['id', 'version', 'ttl', 'staleWhileRevalidate', 'staleIfError', 'tags', 'prefix', 'key', 'backend',
@@ -73,6 +79,14 @@ export function normalizeOptions(fn: Function, options: Record<string, unknown> 
     return (v ?? null) as T | null
   }
 
+  // Without the transform, parameter names come from the function's text as it runs, which a
+  // minifier may have renamed: a name that does not resolve there makes the wrap run uncached
+  // (with a warning) instead of throwing while the host's modules load.
+  const compiled = bool('compiled', o.compiled) ?? false
+  let uncached: string | null = null
+  const paramsText = (names: readonly (string | null)[] | null) =>
+    names ? `parameters as it runs: ${names.map((n) => n ?? '(destructured)').join(', ') || 'none'}` : 'its parameter names could not be read'
+
   let params: (string | null)[] | null = null
   let rest = bool('rest', o.rest) ?? false
   if (o.params !== undefined) {
@@ -102,6 +116,10 @@ export function normalizeOptions(fn: Function, options: Record<string, unknown> 
       if (typeof k !== 'string') throw typeError('E_OPTION', `${id}: option key must list parameter names; received ${describe(k)}.`)
       const names = lazyParams()
       const index = names ? names.indexOf(k) : -1
+      if (index === -1 && !compiled) {
+        uncached ??= `option key names "${k}", which is not a parameter (${paramsText(names)})`
+        return -1
+      }
       if (index === -1) {
         throw typeError('E_OPTION', `${id}: option key names "${k}", which is not a parameter${names ? ` (parameters: ${names.filter(Boolean).join(', ') || 'none'})` : ''}.`,
           'key: (...args) => args[0]')
@@ -120,7 +138,10 @@ export function normalizeOptions(fn: Function, options: Record<string, unknown> 
       throw typeError('E_OPTION', `${id}: option tags must be an array of strings or a function; received ${describe(o.tags)}.`, "tags: ['users', 'user:{id}']")
     }
     const list = o.tags as string[]
-    tags = compileTags(id, list, list.some((t) => t.includes('{')) ? lazyParams() ?? undefined : undefined)
+    const names = list.some((t) => t.includes('{')) ? lazyParams() ?? undefined : undefined
+    const missing = compiled ? undefined : unresolvedTemplate(list, names)
+    if (missing) uncached ??= `tag "${missing.tag}" names {${missing.name}}, which is not a parameter (${paramsText(names ?? null)})`
+    else tags = compileTags(id, list, names)
   }
 
   const ttl = duration(id, 'ttl', o.ttl)
@@ -142,8 +163,10 @@ export function normalizeOptions(fn: Function, options: Record<string, unknown> 
     keyOf: func('keyOf', o.keyOf),
     async: bool('async', o.async),
     namespace: str('namespace', o.namespace),
-    compiled: bool('compiled', o.compiled) ?? false,
+    compiled,
+    uncached: uncached === null ? null : { reason: uncached, idFromName: o.id === undefined },
   }
+  if (cfg.uncached !== null) cfg.keyIdx = null
   if (cfg.swr === Infinity || cfg.sie === Infinity) {
     throw typeError('E_OPTION', `${id}: staleWhileRevalidate and staleIfError must be finite; an entry that is stale forever is never refreshed in time.`)
   }

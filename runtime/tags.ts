@@ -10,6 +10,16 @@ type Part = string | { index: number; path: string[] }
 
 const TEMPLATE = /\{([A-Za-z_$][\w$]*)((?:\.[A-Za-z_$][\w$]*)*)\}/g
 
+/** The first template naming no parameter in `params` (all of them when `params` is unknown). */
+export function unresolvedTemplate(tags: readonly string[], params: readonly (string | null)[] | undefined): { tag: string; name: string } | undefined {
+  for (const tag of tags) {
+    for (const m of tag.matchAll(TEMPLATE)) {
+      if (!params || !params.includes(m[1]!)) return { tag, name: m[1]! }
+    }
+  }
+  return undefined
+}
+
 /** Compiles tag templates against parameter names; throws a TypeError naming the unknown parameter. */
 export function compileTags(fnId: string, tags: readonly string[], params: readonly (string | null)[] | undefined): TagsFn {
   const compiled: Part[][] = tags.map((tag) => {

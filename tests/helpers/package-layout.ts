@@ -4,10 +4,12 @@
 // transpiles file by file in a second, where three tsc runs take a minute on a loaded machine;
 // the module graph is the same. The folder sits under the repository's .cache/ (gitignored), so
 // the package's own dependencies resolve from the repository's node_modules.
-import { cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { cpSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+// @ts-expect-error: a plain .mjs script without declarations
+import { finishBuild } from '../../scripts/build-finish.mjs'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '')
 const require = createRequire(import.meta.url)
@@ -29,8 +31,7 @@ export function layOutPackage(dir: string): string {
   for (const [format, out] of [['esm', 'dist/esm'], ['cjs', 'dist/cjs']] as const) {
     esbuild.buildSync({ entryPoints: files, outbase: ROOT, outdir: join(pkg, out), format, platform: 'neutral', target: 'es2022', logLevel: 'error' })
   }
-  mkdirSync(join(pkg, 'dist/cjs'), { recursive: true })
-  writeFileSync(join(pkg, 'dist/cjs/package.json'), '{ "type": "commonjs" }\n')
   cpSync(join(ROOT, 'package.json'), join(pkg, 'package.json'))
+  finishBuild(pkg)
   return pkg
 }

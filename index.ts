@@ -1,7 +1,8 @@
-// The package entry (`fncache.macro`, CommonJS behind "main"). One default export for two worlds:
-// babel-plugin-macros requires it and calls it as a macro (the Babel side is loaded lazily, only
-// then); user code that runs without the transform calls it as the runtime's `cached(fn, options)`.
-import { cached as runtimeCached } from './runtime/index.js'
+// The package's CommonJS entry behind "main" (and Node's `require` condition). One default export for
+// two worlds: babel-plugin-macros requires it and calls it as a macro (the Babel side is loaded
+// lazily, only then); user code that runs without the transform calls it as `cached(fn, options)`.
+// Bundlers and ESM imports get browser.ts instead, which has no macro.
+import uncompiled from './browser.js'
 import type { Cached, CacheOptions } from './runtime/index.js'
 
 export * from './runtime/index.js'
@@ -10,19 +11,6 @@ export * from './runtime/index.js'
 export { tiered, type TieredOptions } from './runtime/backends/tiered.js'
 
 type AnyFn = (...args: any[]) => any
-
-let warned = false
-function warnUncompiled(): void {
-  if (warned) return
-  warned = true
-  if (typeof process === 'undefined' || typeof process.emitWarning !== 'function') return
-  process.emitWarning(
-    'cached() from fncache.macro is running without its compile-time transform: ids come from function ' +
-      'names, options are checked at run time and keys use the generic encoder. Enable babel-plugin-macros ' +
-      "(plugins: ['macros']) or the SWC transform (fncache.macro/swc); see docs/babel.md.",
-    { type: 'FncacheWarning', code: 'FNCACHE_UNCOMPILED' },
-  )
-}
 
 /** The arguments babel-plugin-macros passes to a macro. */
 interface MacroCall {
@@ -42,8 +30,7 @@ function cached(fnOrMacroCall: AnyFn | MacroCall, options?: CacheOptions): unkno
     // Only reached through babel-plugin-macros, which loads this entry with require().
     return (require('./macro/index.js') as { default: (args: MacroCall) => unknown }).default(fnOrMacroCall)
   }
-  warnUncompiled()
-  return runtimeCached(fnOrMacroCall as AnyFn, options)
+  return uncompiled(fnOrMacroCall as AnyFn, options)
 }
 
 // What babel-plugin-macros checks before calling a macro (createMacro sets the same two fields).

@@ -6,7 +6,7 @@ import { describe, typeError } from './errors.js'
 import { parseDuration, DURATION_HINT } from './duration.js'
 import { paramIndex, readParams } from '../shared/params.js'
 import { COMPILED_OPTIONS, OPTION_NAMES, OPTIONS } from '../shared/options.js'
-import { compileTags, type TagsFn } from './tags.js'
+import { compileTags, unresolvedTemplate, type TagsFn } from './tags.js'
 import { nearest } from './nearest.js'
 
 export interface FnConfig {
@@ -32,6 +32,12 @@ export interface FnConfig {
   async: boolean | undefined
   namespace: string | undefined
   compiled: boolean
+  /**
+   * Uncompiled only: why name-based options cannot be honoured (a `{param}` or key name that the
+   * function as it runs does not have, typically renamed by a minifier); the wrap then runs
+   * uncached. Null when the options hold.
+   */
+  uncached: { reason: string; idFromName: boolean } | null
 }
 
 const KNOWN: readonly string[] = [...OPTION_NAMES, ...COMPILED_OPTIONS]
@@ -77,6 +83,14 @@ export function normalizeOptions(fn: Function, options: Record<string, unknown> 
     return (v ?? null) as T | null
   }
 
+  // Without the transform, parameter names come from the function's text as it runs, which a
+  // minifier may have renamed: a name that does not resolve there makes the wrap run uncached
+  // (with a warning) instead of throwing while the host's modules load.
+  const compiled = bool('compiled', o.compiled) ?? false
+  let uncached: string | null = null
+  const paramsText = (names: readonly (string | null)[] | null) =>
+    names ? `parameters as it runs: ${names.map((n) => n ?? '(destructured)').join(', ') || 'none'}` : 'its parameter names could not be read'
+
   let params: (string | null)[] | null = null
   let rest = bool('rest', o.rest) ?? false
   if (o.params !== undefined) {
@@ -106,6 +120,10 @@ export function normalizeOptions(fn: Function, options: Record<string, unknown> 
       if (typeof k !== 'string') throw typeError('E_OPTION', `${id}: option key must list parameter names; received ${describe(k)}.`)
       const names = lazyParams()
       const index = names ? paramIndex(names, rest, k) : 'missing'
+      if (index === 'missing' && !compiled) {
+        uncached ??= `option key names "${k}", which is not a parameter (${paramsText(names)})`
+        return -1
+      }
       if (index === 'missing') {
         throw typeError('E_OPTION', `${id}: option key names "${k}", which is not a parameter${names ? ` (parameters: ${names.filter(Boolean).join(', ') || 'none'})` : ''}.`,
           'key: (...args) => args[0]')
@@ -124,7 +142,10 @@ export function normalizeOptions(fn: Function, options: Record<string, unknown> 
       throw typeError('E_OPTION', `${id}: option tags must be an array of strings or a function; received ${describe(o.tags)}.`, "tags: ['users', 'user:{id}']")
     }
     const list = o.tags as string[]
-    tags = compileTags(id, list, list.some((t) => t.includes('{')) ? lazyParams() ?? undefined : undefined, rest)
+    const names = list.some((t) => t.includes('{')) ? lazyParams() ?? undefined : undefined
+    const missing = compiled ? undefined : unresolvedTemplate(list, names)
+    if (missing) uncached ??= `tag "${missing.tag}" names {${missing.name}}, which is not a parameter (${paramsText(names ?? null)})`
+    else tags = compileTags(id, list, names, rest)
   }
 
   const ttl = duration(id, 'ttl', o.ttl)
@@ -147,8 +168,10 @@ export function normalizeOptions(fn: Function, options: Record<string, unknown> 
     keyOf: func('keyOf', o.keyOf),
     async: bool('async', o.async),
     namespace: str('namespace', o.namespace),
-    compiled: bool('compiled', o.compiled) ?? false,
+    compiled,
+    uncached: uncached === null ? null : { reason: uncached, idFromName: o.id === undefined },
   }
+  if (cfg.uncached !== null) cfg.keyIdx = null
   if (cfg.swr === Infinity || cfg.sie === Infinity) {
     throw typeError('E_OPTION', `${id}: staleWhileRevalidate and staleIfError must be finite; an entry that is stale forever is never refreshed in time.`)
   }

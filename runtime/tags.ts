@@ -10,6 +10,16 @@ export type TagsFn = (result: unknown, args: ArrayLike<unknown>) => readonly str
 
 type Part = string | { index: number; path: string[] }
 
+/** The first template naming no parameter in `params` (all of them when `params` is unknown). */
+export function unresolvedTemplate(tags: readonly string[], params: readonly (string | null)[] | undefined): { tag: string; name: string } | undefined {
+  for (const tag of tags) {
+    for (const part of parseTemplate(tag)) {
+      if (!('text' in part) && (!params || !params.includes(part.name))) return { tag, name: part.name }
+    }
+  }
+  return undefined
+}
+
 /** Compiles tag templates against parameter names; throws a TypeError naming the unknown parameter. */
 export function compileTags(fnId: string, tags: readonly string[], params: readonly (string | null)[] | undefined, rest = false): TagsFn {
   const compiled: Part[][] = tags.map((tag) => parseTemplate(tag).map((part): Part => {

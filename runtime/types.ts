@@ -117,6 +117,12 @@ export interface FunctionStats {
   corrupt: number
 }
 
+/** What `peek()` returns for a function returning `R`: `Promise<V | undefined>` when `R` is a promise of `V`, else `R | undefined`. */
+export type Peeked<R> = R extends PromiseLike<infer V> ? Promise<Awaited<V> | undefined> : R | undefined
+
+/** What `refresh()` returns for a function returning `R`: `Promise<Awaited<R>>` when `R` is a promise, else `R`. */
+export type Refreshed<R> = R extends PromiseLike<unknown> ? Promise<Awaited<R>> : R
+
 /** Methods every cached function carries. */
 export interface CachedMethods<Args extends unknown[], R> {
   /** The function id, e.g. `src/users.ts#getUser`. */
@@ -124,13 +130,13 @@ export interface CachedMethods<Args extends unknown[], R> {
   /** Removes the entry of these arguments. */
   invalidate(...args: Args): Promise<boolean>
   /**
-   * The cached value of these arguments, or `undefined`; never calls the function. A function
-   * known to return promises (declared `async`, compiled as async, or once it has returned one)
-   * answers with a promise of that; before its first call a plain `undefined`.
+   * The cached value of these arguments, or `undefined`; never calls the function. In the
+   * function's own shape: a promise for a function that returns one (async backends must read),
+   * the value itself for a sync function.
    */
-  peek(...args: Args): R extends PromiseLike<unknown> ? Promise<Awaited<R> | undefined> | undefined : R | undefined
-  /** Calls the function, stores and returns the result, whatever is cached. */
-  refresh(...args: Args): Promise<Awaited<R>>
+  peek(...args: Args): Peeked<R>
+  /** Calls the function, stores and returns the result, whatever is cached: what the function returns (a promise for an async function). */
+  refresh(...args: Args): Refreshed<R>
   /** Fills the cache for each argument list in the background, at most `concurrency` at a time (default 4). Resolves when done; failures are counted, not thrown. */
   warm(argLists: Iterable<Args>, options?: { concurrency?: number }): Promise<{ stored: number; failed: number }>
   /** The logical key of these arguments (`prefix + encodedArgs`). */

@@ -13,6 +13,7 @@ import { FnContext, isDirect, type AnyFn } from './call/context.js'
 import { memoryCall } from './call/memory-call.js'
 import { methodsOf } from './call/methods.js'
 import type { CacheOptions, Cached, WrapOptions } from './types.js'
+import { enableHint, isUnstableId } from './uncompiled.js'
 
 /** Wraps `fn` with options already normalised by the transform (or by {@link cached}). */
 export function wrap<F extends AnyFn>(fn: F, options: WrapOptions): Cached<F> {
@@ -67,6 +68,7 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
   const ctx = new FnContext(fn, cfg)
   // Invalidations must reach this function's entries whatever namespace it stores them under.
   if (cfg.namespace !== undefined) (G.spaces ??= new Set()).add(cfg.namespace)
+  if (cfg.uncached !== null) return uncachedWrapper(fn, ctx, cfg.uncached)
   const { keyFn, keyIdx, params, rest } = cfg
 
   // Every error of the wrapper of a promise-returning function is a rejection (a key that cannot
@@ -158,11 +160,43 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     }
   }
 
+  return withMethods(wrapper, fn, ctx, methodsOf(ctx, wrapper))
+}
+
+function withMethods(wrapper: AnyFn, fn: AnyFn, ctx: FnContext, methods: object): AnyFn {
   Object.defineProperties(wrapper, {
-    id: { value: id, enumerable: true },
+    id: { value: ctx.cfg.id, enumerable: true },
     name: { value: fn.name, configurable: true },
     length: { value: fn.length, configurable: true },
   })
-  Object.assign(wrapper, methodsOf(ctx, wrapper))
+  Object.assign(wrapper, methods)
   return wrapper
+}
+
+/**
+ * An uncompiled wrap whose name-based options cannot be honoured (see FnConfig.uncached): every
+ * call goes to the function, since caching under wrong tags or keys would serve values that
+ * invalidation cannot reach. Correctness over speed. Calls count as misses, so metrics show it.
+ */
+function uncachedWrapper(fn: AnyFn, ctx: FnContext, why: { reason: string; idFromName: boolean }): AnyFn {
+  const id = ctx.cfg.id
+  warnOnce('FNCACHE_UNCACHED', id, `${id}: ${why.reason}. Without the compile-time transform the names of a minified or renamed ` +
+    `function are not the ones in your source, so ${id} runs uncached: every call goes to the function. To cache it, ` +
+    `compile it with the transform: ${enableHint()}.` +
+    (!why.idFromName ? '' : isUnstableId(id)
+      ? ` Its id "${id}" comes from load order and is unstable across builds and processes.`
+      : ` Its id "${id}" comes from the function's name as it runs, which a minifier may change at every build.`))
+  const wrapper = function (this: unknown, ...args: unknown[]) {
+    ctx.current().c.misses++
+    return fn.apply(this, args)
+  }
+  const methods = methodsOf(ctx, wrapper)
+  return withMethods(wrapper, fn, ctx, {
+    ...methods,
+    invalidate: () => Promise.resolve(false),
+    peek: () => ctx.ret(undefined),
+    refresh(this: unknown, ...args: unknown[]) { return wrapper.apply(this, args) },
+    warm: () => Promise.resolve({ stored: 0, failed: 0 }),
+    clear: () => Promise.resolve(),
+  })
 }

@@ -27,7 +27,7 @@ rmSync(work, { recursive: true, force: true })
 // with tsx) transpiles file by file in a second; without it, tsc does the same more slowly.
 let t0 = Date.now()
 const sources = []
-for (const top of ['index.ts', 'shared', 'core', 'macro', 'runtime', 'swc-plugin', 'cli']) {
+for (const top of ['index.ts', 'browser.ts', 'shared', 'core', 'macro', 'runtime', 'swc-plugin', 'cli']) {
   ;(function walk(p) {
     if (statSync(p).isDirectory()) for (const n of readdirSync(p)) walk(join(p, n))
     else if (p.endsWith('.ts') && !p.endsWith('.d.ts')) sources.push(p)

@@ -1,17 +1,18 @@
-// Test helper: compiles TypeScript through real @babel/core 7 with babel-plugin-macros and
-// @babel/preset-typescript. The macro is found through babel-plugin-macros' `resolvePath`
+// Test helper: compiles TypeScript through real @babel/core (7, or 8 with FNCACHE_BABEL_DIR: see
+// tests/helpers/babel.ts) with babel-plugin-macros and @babel/preset-typescript. The macro is found through babel-plugin-macros' `resolvePath`
 // option: fixture inputs keep importing 'fncache.macro' exactly as user code does, and the
 // package (not in its own node_modules) resolves to the macro's source (TypeScript, loaded
 // by tsx's require hook that `node --import tsx` installs).
-import { transformSync, type BabelFileResult } from '@babel/core'
+import type { BabelFileResult } from '@babel/core'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
+import { babel, macrosPlugin, presetTypescript } from '../helpers/babel.js'
 
 const require = createRequire(import.meta.url)
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '')
 const MACRO = require.resolve('../../macro/index.ts')
-const macros = require.resolve('babel-plugin-macros')
-const ts = require.resolve('@babel/preset-typescript')
+const macros = macrosPlugin
+const ts = presetTypescript
 
 export function resolvePath(source: string, basedir: string): string {
   if (source === 'fncache.macro') return MACRO
@@ -27,7 +28,7 @@ export interface CompileOptions {
 export function compile(code: string, filename: string, options: CompileOptions = {}): BabelFileResult {
   const pluginOptions: Record<string, unknown> = { resolvePath }
   if (options.config !== undefined) pluginOptions.fncache = options.config
-  return transformSync(code, {
+  return babel.transformSync(code, {
     filename,
     configFile: false,
     babelrc: false,

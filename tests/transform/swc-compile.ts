@@ -1,12 +1,13 @@
 // Test helper: the SWC side as a Compiler for the behaviour suites (expand, then @swc/core with
 // an inline composed source map), and Babel's CallSites for parity checks (the macro's own
 // analyzer over the default import's binding references, as babel-plugin-macros hands them over).
-import { transformSync as babelTransform, type NodePath, type PluginObj } from '@babel/core'
+import type { NodePath, PluginObj } from '@babel/core'
 import type * as t from '@babel/types'
 import { analyzeReference, importSites, isTypeOnly } from '../../macro/analyze.js'
 import { isMacroImport, type CallSite, type ImportSite } from '../../core/index.js'
 import { expand, transformSync } from '../../swc-plugin/index.js'
 import type { Compiler } from './behaviour-suite.js'
+import { babel } from '../helpers/babel.js'
 
 export const swcCompiler: Compiler = {
   name: 'swc',
@@ -53,7 +54,7 @@ export function babelSites(code: string, filename: string): { sites: CallSite[];
       },
     },
   })
-  babelTransform(code, { filename, babelrc: false, configFile: false, code: false, plugins: [collect], parserOpts: { plugins: ['typescript'] } })
+  babel.transformSync(code, { filename, babelrc: false, configFile: false, code: false, plugins: [collect], parserOpts: { plugins: ['typescript'] } })
   sites.sort((a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column)
   return { sites, named }
 }

@@ -18,8 +18,8 @@ import { finishBuild } from '../../scripts/build-finish.mjs'
 const BASE = mkdtempSync(join(tmpdir(), 'fncache-installed-'))
 process.on('exit', () => rmSync(BASE, { recursive: true, force: true }))
 const PKG = layOutPackage(BASE)
-// The package's runtime dependencies that the CLI's file commands load; nothing else.
-for (const dep of ['cbor-x', '@noble/hashes']) {
+// The package's own runtime dependencies, as npm installs them with it; nothing else (no ioredis).
+for (const dep of Object.keys(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).dependencies as Record<string, string>)) {
   if (dep.includes('/')) spawnSync('mkdir', ['-p', join(BASE, 'node_modules', dep.split('/')[0]!)])
   symlinkSync(join(ROOT, 'node_modules', dep), join(BASE, 'node_modules', dep), 'dir')
 }

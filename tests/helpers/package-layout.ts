@@ -15,7 +15,7 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/
 const require = createRequire(import.meta.url)
 
 /** The folders and files a build compiles (tsconfig.json "include"). */
-const SOURCES = ['index.ts', 'browser.ts', 'core', 'macro', 'runtime', 'swc-plugin', 'cli']
+const SOURCES = ['index.ts', 'browser.ts', 'shared', 'core', 'macro', 'runtime', 'swc-plugin', 'cli']
 
 /** Creates `<dir>/node_modules/fncache.macro` (replacing it) and returns its path. */
 export function layOutPackage(dir: string): string {

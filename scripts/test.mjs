@@ -3,7 +3,7 @@
 // and ends with one plain line "N passed, N failed" for CI.
 // Usage: node scripts/test.mjs [filter-regex]
 import { spawn } from 'node:child_process'
-import { readdirSync, statSync } from 'node:fs'
+import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { availableParallelism } from 'node:os'
 
@@ -20,9 +20,12 @@ const files = []
 
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '')
 // A file that hangs (an open handle, a promise that never settles) fails instead of stalling CI.
+// A file may ask for more with a `// test-timeout-ms: N` line (real-tool builds such as Next.js).
 const FILE_TIMEOUT_MS = Number(process.env.FNCACHE_TEST_TIMEOUT_MS ?? 240_000)
+const timeoutOf = (file) => Math.max(FILE_TIMEOUT_MS, Number(/^\/\/ test-timeout-ms: (\d+)$/m.exec(readFileSync(file, 'utf8'))?.[1] ?? 0))
 const runFile = (file) => new Promise((resolve) => {
   const started = Date.now()
+  const timeoutMs = timeoutOf(file)
   const child = spawn(process.execPath, ['--conditions=fncache-source', '--import', 'tsx', file], {
     env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -32,12 +35,12 @@ const runFile = (file) => new Promise((resolve) => {
   const timer = setTimeout(() => {
     timedOut = true
     child.kill('SIGKILL')
-  }, FILE_TIMEOUT_MS)
+  }, timeoutMs)
   child.stdout.on('data', (d) => { out += d })
   child.stderr.on('data', (d) => { out += d })
   child.on('close', (code, signal) => {
     clearTimeout(timer)
-    if (timedOut) out += `\n(killed after ${FILE_TIMEOUT_MS} ms: the file did not finish)\n`
+    if (timedOut) out += `\n(killed after ${timeoutMs} ms: the file did not finish)\n`
     const text = strip(out)
     const total = Number(/Total:\s+(\d+)/.exec(text)?.[1] ?? NaN)
     const passed = Number(/Passed:\s+(\d+)/.exec(text)?.[1] ?? NaN)

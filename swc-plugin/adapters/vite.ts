@@ -1,6 +1,7 @@
 // Vite/Rollup plugin: expands fncache.macro wraps before any other transform (`enforce: 'pre'`),
 // so esbuild (Vite), unplugin-swc or @rollup/plugin-swc then compile the expanded TypeScript.
-import { adapterOptions, expand, type AdapterOptions } from './shared.js'
+import { expand } from '../index.js'
+import { adapterOptions, type AdapterOptions } from './shared.js'
 
 export type { AdapterOptions }
 

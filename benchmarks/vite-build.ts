@@ -64,7 +64,7 @@ for (let r = 0; r < rounds; r++) {
   without.push(await once(false))
   withAdapter.push(await once(true))
 }
-rmSync(DIR, { recursive: true, force: true })
+if (process.env.KEEP !== "1") rmSync(DIR, { recursive: true, force: true })
 const a = median(without)
 const b = median(withAdapter)
 console.log(`vite ${version}, ${MODULES} modules, ${CACHED} cached functions, ${rounds} rounds (medians): without ${a.toFixed(0)} ms, with the SWC adapter ${b.toFixed(0)} ms = ${((b / a - 1) * 100).toFixed(1)} %`)

@@ -15,6 +15,7 @@ const SCRIPT = `
 import { build } from 'esbuild'
 import fncache from 'fncache.macro/swc/unplugin'
 import { withFncache } from 'fncache.macro/next'
+import webpack from 'webpack'
 const config = withFncache({})  // a next.config that imports the adapter loads without @swc/core
 const results = { rules: Object.keys(config.turbopack.rules).length }
 // A file that does not import the macro builds without the peer.
@@ -25,11 +26,17 @@ try {
 } catch (error) {
   results.error = error.errors.map((e) => e.text).join('\\n')
 }
+// The webpack loader (what withFncache and Turbopack rules run), through webpack itself.
+results.loader = await new Promise((resolve) => webpack({
+  mode: 'none', context: process.cwd(), entry: './app.ts', output: { path: process.cwd() + '/dist' },
+  externals: [/^fncache\.macro/],
+  module: { rules: [{ test: /\.ts$/, use: [{ loader: 'fncache.macro/swc/webpack-loader' }] }] },
+}, (error, stats) => resolve(error ? String(error) : stats.toJson({ all: false, errors: true }).errors.map((e) => e.message).join('\\n'))))
 console.log(JSON.stringify(results))
 `
 
 const missing = suite('adapters without @swc/core')
-missing('esbuild through the unplugin adapter: E_MISSING_PEER with the install command', async () => {
+missing('esbuild (unplugin adapter) and webpack (the loader Next uses): E_MISSING_PEER with the install command', async () => {
   const pkg = await packInstalled()
   const dir = mkdtempSync(join(tmpdir(), 'fncache-no-swc-'))
   try {
@@ -48,10 +55,12 @@ missing('esbuild through the unplugin adapter: E_MISSING_PEER with the install c
     assert.is(probe.stdout.trim(), 'ERR_MODULE_NOT_FOUND')
     const out = spawnSync(process.execPath, ['run.mjs'], { cwd: dir, encoding: 'utf8', timeout: 60_000 })
     assert.is(out.status, 0, out.stdout + out.stderr)
-    const { rules, error } = JSON.parse(out.stdout.trim())
+    const { rules, error, loader } = JSON.parse(out.stdout.trim())
     assert.is(rules, 1)
     assert.match(error, /^\[E_MISSING_PEER\] fncache\.macro\/swc\/unplugin \(fncache-swc\) needs @swc\/core, which could not be loaded \(Cannot find package '@swc\/core'/)
     assert.match(error, /\n {2}Try: npm install -D @swc\/core$/)
+    assert.match(loader, /\[E_MISSING_PEER\] fncache\.macro\/swc\/webpack-loader needs @swc\/core, which could not be loaded \(Cannot find module '@swc\/core'/, loader)
+    assert.match(loader, /Try: npm install -D @swc\/core/)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

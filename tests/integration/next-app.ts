@@ -1,10 +1,10 @@
 // The Next.js app the next-*.test.ts files build with the real `next` (one build per file: a
 // build takes 1-3 minutes on this shared 2-core machine, so the variants run as separate files).
-// A server page and a route handler both use one cached function from a shared module; the app is
-// started with `next start` on a free loopback port and requested: the page, then the route
-// twice. The route returns metrics(); the cache lives on globalThis, so one id for both entries
-// shows as one function with 1 miss (the page) and 2 hits (the route), whatever bundles Next
-// splits them into.
+// A server page (through a server action) and a route handler both use one cached function from a
+// shared module; the app is started with `next start` on a free loopback port and requested: the
+// page, then the route twice. The route returns metrics(); the cache lives on globalThis, so one
+// id for both entries shows as one function with 1 miss (the page) and 2 hits (the route),
+// whatever bundles Next splits them into.
 import * as assert from 'uvu/assert'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
@@ -29,12 +29,21 @@ export const FILES = {
   'package.json': '{ "name": "next-app", "private": true }\n',
   'lib/users.js': USERS,
   'app/layout.jsx': 'export default function Layout({ children }) {\n  return <html><body>{children}</body></html>\n}\n',
+  // A server action module: Next's SWC compiles its 'use server' exports after our transform.
+  'app/actions.js': `'use server'
+import { getUser } from '../lib/users'
+
+export async function loadUser(id) {
+  return getUser(id)
+}
+`,
   'app/page.jsx': `import { getUser } from '../lib/users'
+import { loadUser } from './actions'
 
 export const dynamic = 'force-dynamic'
 
 export default async function Page() {
-  const user = await getUser('1')
+  const user = await loadUser('1')
   return <pre id="user">{JSON.stringify({ id: getUser.id, name: user.name })}</pre>
 }
 `,

@@ -7,6 +7,7 @@
 // whatever bundles Next splits them into.
 import * as assert from 'uvu/assert'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { copyFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
@@ -61,10 +62,26 @@ const ROOTS = `turbopack: { root: ${JSON.stringify(ROOT)} }, outputFileTracingRo
 export const WITH_FNCACHE = `import { withFncache } from 'fncache.macro/next'\nexport default withFncache({ ${ROOTS} })\n`
 export const PLAIN = `export default { ${ROOTS} }\n`
 
+/**
+ * next/font in the layout (a local font: no network), for the withFncache builds: Next's own SWC
+ * must still run after our loader (the .babelrc route turns it off; its file leaves this out).
+ */
+export function addFont(dir: string) {
+  copyFileSync(join(require.resolve('next/package.json'), '..', 'dist/next-devtools/server/font/geist-latin.woff2'), join(dir, 'app/geist.woff2'))
+  writeFileSync(join(dir, 'app/layout.jsx'), `import localFont from 'next/font/local'
+
+const geist = localFont({ src: './geist.woff2' })
+
+export default function Layout({ children }) {
+  return <html className={geist.className}><body>{children}</body></html>
+}
+`)
+}
+
 /** `next build` in `dir`; returns its wall time in ms. */
 export function nextBuild(dir: string, args: string[] = [], compiled = true): number {
   const started = performance.now()
-  const out = spawnSync(process.execPath, [NEXT, 'build', ...args], { cwd: dir, env, encoding: 'utf8', timeout: 200_000 })
+  const out = spawnSync(process.execPath, [NEXT, 'build', ...args], { cwd: dir, env, encoding: 'utf8', timeout: 420_000 })
   assert.is(out.status, 0, `next build ${args.join(' ')} failed:\n${out.stdout}\n${out.stderr}`)
   if (compiled) assert.not.match(out.stdout + out.stderr, /FNCACHE_UNCOMPILED/)
   return Math.round(performance.now() - started)
@@ -106,7 +123,13 @@ export async function serve(dir: string): Promise<{ page: string; route: { id: s
 }
 
 /** The page and the route used one compiled function id: 1 miss (page), 2 hits (route). */
-export function check({ page, route }: Awaited<ReturnType<typeof serve>>) {
+export function check({ page, route }: Awaited<ReturnType<typeof serve>>, font = false) {
+  // next/font/local emits the file under /_next/static/media (preloaded) and puts its generated
+  // class on <html>.
+  if (font) {
+    assert.match(page, /<html class="[^"]*className[^"]*"/, page.slice(0, 500))
+    assert.match(page, /\/_next\/static\/media\/[^"\\]+\.woff2/)
+  }
   const id = 'lib/users.js#getUser'
   assert.is(route.id, id)
   assert.is(route.name, 'user 1')

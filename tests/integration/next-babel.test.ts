@@ -1,7 +1,7 @@
 // The Babel route for Next.js (.babelrc with next/babel + macros; Next's SWC is then off) with the
 // real Next.js 16, for comparison: the same ids as withFncache, so processes built either way
 // share entries (next-app.ts).
-// test-timeout-ms: 480000
+// test-timeout-ms: 600000
 import { suite } from 'uvu'
 import { app, packInstalled } from './pack.js'
 import { FILES, PLAIN, check, nextBuild, serve } from './next-app.js'

@@ -3,12 +3,17 @@
 // most 10 % to the build time. Builds alternate (without, with, ...) so load drifts hit both alike;
 // medians are reported. The package stays external in both (the runtime is the same code either
 // way; only the transform's cost is measured).
-// Run: node --conditions=fncache-source --import tsx benchmarks/vite-build.ts [rounds=7]
+// Run: npm run build && node --import tsx benchmarks/vite-build.ts [rounds=7]   (SOURCE=1: the source)
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, version } from 'vite'
-import fncache from '../swc-plugin/adapters/vite.js'
+import type viteAdapter from '../swc-plugin/adapters/vite.js'
+
+// The shipped dist/ (after `npm run build`) by default: under tsx, the source pays esbuild's
+// keepNames wrappers per closure, which the build does not have. SOURCE=1: the source instead.
+const adapterPath = process.env.SOURCE === '1' ? '../swc-plugin/adapters/vite.js' : '../dist/esm/swc-plugin/adapters/vite.js'
+const fncache = ((await import(adapterPath)) as { default: typeof viteAdapter }).default
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const DIR = join(ROOT, '.cache/vite-build-bench')

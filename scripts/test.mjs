@@ -6,7 +6,7 @@
 // (at least) one failure.
 // Usage: node scripts/test.mjs [filter-regex]
 import { spawn } from 'node:child_process'
-import { readdirSync, statSync } from 'node:fs'
+import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -24,10 +24,13 @@ const files = []
 
 const RUN_FILE = fileURLToPath(new URL('./test-file.mjs', import.meta.url))
 // A file that hangs (an open handle, a promise that never settles) fails instead of stalling CI.
+// A file may ask for more with a `// test-timeout-ms: N` line (real-tool builds such as Next.js).
 const FILE_TIMEOUT_MS = Number(process.env.FNCACHE_TEST_TIMEOUT_MS ?? 240_000)
 
+const timeoutOf = (file) => Math.max(FILE_TIMEOUT_MS, Number(/^\/\/ test-timeout-ms: (\d+)$/m.exec(readFileSync(file, 'utf8'))?.[1] ?? 0))
 const runFile = (file) => new Promise((resolve) => {
   const started = Date.now()
+  const timeoutMs = timeoutOf(file)
   const child = spawn(process.execPath, ['--conditions=fncache-source', '--import', 'tsx', RUN_FILE, file], {
     env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -38,7 +41,7 @@ const runFile = (file) => new Promise((resolve) => {
   const timer = setTimeout(() => {
     timedOut = true
     child.kill('SIGKILL')
-  }, FILE_TIMEOUT_MS)
+  }, timeoutMs)
   child.stdout.on('data', (d) => { text += d })
   child.stderr.on('data', (d) => { text += d })
   child.on('message', (m) => { counts = m })
@@ -48,7 +51,7 @@ const runFile = (file) => new Promise((resolve) => {
     if (counts !== undefined) Object.assign(r, { passed: counts.passed, failed: counts.failed, skipped: counts.skipped, notices: counts.notices })
     // A file that skips itself (no redis-server outside CI) runs no suite and counts as one skip.
     if (counts !== undefined && counts.suites === 0 && counts.notices.length > 0 && !counts.crashed) r.skipped += 1
-    if (timedOut) r.text += `\n(killed after ${FILE_TIMEOUT_MS} ms: the file did not finish)\n`
+    if (timedOut) r.text += `\n(killed after ${timeoutMs} ms: the file did not finish)\n`
     else if (counts === undefined) r.text += `\n(exited with ${signal ?? `code ${code}`} before reporting its results)\n`
     else if (counts.crashed) r.text += `\n(crashed: ${counts.crashed})\n`
     if (counts === undefined || counts.crashed || timedOut || code !== 0) r.failed = Math.max(1, r.failed)

@@ -3,7 +3,8 @@
 // transform: { '^.+\\.(t|j)sx?$': ['fncache.macro/swc/jest', { ...@swc/jest options, fncache: { ... } }] }
 import { createHash } from 'node:crypto'
 import swcJest from '@swc/jest'
-import { adapterOptions, expand, withInlineMap, type AdapterOptions } from './shared.js'
+import { expand } from '../index.js'
+import { adapterOptions, withInlineMap, type AdapterOptions } from './shared.js'
 
 interface Transformer {
   canInstrument?: boolean

@@ -1,6 +1,6 @@
 // What every adapter shares: which files to look at, and the expanded code with its source map
 // inlined (for tools that only read maps from a `sourceMappingURL` comment, such as swc itself).
-import { expand, type ExpandOptions, type ExpandResult } from '../index.js'
+import type { ExpandOptions, ExpandResult } from '../index.js'
 
 /** Options common to the adapters: the transform's config plus a file filter. */
 export interface AdapterOptions extends Omit<ExpandOptions, 'filename'> {
@@ -10,8 +10,10 @@ export interface AdapterOptions extends Omit<ExpandOptions, 'filename'> {
   exclude?: RegExp
 }
 
-const INCLUDE = /\.[cm]?[jt]sx?$/
-const EXCLUDE = /[\\/]node_modules[\\/]/
+export const INCLUDE = /\.[cm]?[jt]sx?$/
+export const EXCLUDE = /[\\/]node_modules[\\/]/
+/** The same cheap test `expand` runs first, for tools that can filter on content before calling us. */
+export const MENTIONS_MACRO = /['"]fncache\.macro['"]/
 
 /** Splits adapter options into a filter and the transform's options. */
 export function adapterOptions(options: AdapterOptions = {}): { filter: (file: string) => boolean; config: Omit<ExpandOptions, 'filename'> } {
@@ -23,5 +25,3 @@ export function adapterOptions(options: AdapterOptions = {}): { filter: (file: s
 export function withInlineMap(result: ExpandResult): string {
   return `${result.code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(result.map)).toString('base64')}\n`
 }
-
-export { expand }

@@ -1,10 +1,12 @@
-// The webpack loader (fncache.macro/swc/webpack-loader), run by webpack's Node API (mode 'none')
-// before the real swc-loader, on a tiny project; the bundle is then required and checked.
+// webpack, by its Node API (mode 'none') with the real swc-loader on a tiny project: the unplugin
+// adapter's webpack plugin (fncache.webpack()), and the webpack loader that Turbopack rules and
+// fncache.macro/next use (fncache.macro/swc/webpack-loader); each bundle is required and checked.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import webpack from 'webpack'
+import fncache from '../../swc-plugin/adapters/unplugin.js'
 import { CHECK_TS, EXPECTED, ROOT, USERS_TS, project } from './project.js'
 
 const require = createRequire(import.meta.url)
@@ -17,6 +19,25 @@ function run(config: webpack.Configuration): Promise<webpack.Stats> {
     resolve(stats!)
   }))
 }
+
+const SWC = { loader: 'swc-loader', options: { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } } }
+
+const plugin = suite('webpack plugin (unplugin adapter)')
+plugin('bundles a project with swc-loader and fncache.webpack(): the wraps compiled', async () => {
+  const dir = project('webpack-plugin', { 'package.json': '{ "name": "app" }\n', 'src/users.ts': USERS_TS, 'src/main.ts': CHECK_TS })
+  await run({
+    mode: 'none', context: dir, target: 'node', devtool: 'source-map',
+    entry: './src/main.ts',
+    output: { path: join(dir, 'dist'), filename: 'main.cjs', library: { type: 'commonjs2' } },
+    resolve: { extensions: ['.ts', '.js'], extensionAlias: { '.js': ['.ts', '.js'] } },
+    externals: [({ request }, callback) => request?.startsWith('fncache.macro') ? callback(undefined, 'commonjs ' + request) : callback()],
+    module: { rules: [{ test: /\.ts$/, use: [SWC] }] },
+    plugins: [fncache.webpack()],
+  })
+  const m = require(join(dir, 'dist/main.cjs'))
+  assert.equal(await m.check('webpack-plugin'), EXPECTED)
+})
+plugin.run()
 
 const loader = suite('webpack loader')
 loader('bundles a project through [swc-loader, fncache loader]: the wraps compiled', async () => {

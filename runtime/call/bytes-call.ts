@@ -7,6 +7,7 @@ import type { StoredRecord } from '../codec.js'
 import { DEBUG } from '../debug.js'
 import { typeError, warnOnce } from '../errors.js'
 import { G, callEnded, callStarted, invalidatedSince, reportError } from '../global.js'
+import { backendOpEnd, clock, entryWritten, missEnd, missStart } from '../metrics.js'
 import { FAILED, HELD, corruptRecord, drive, failed, isThenable, type Op } from '../persistent.js'
 import { BAD_SIGNATURE, readRecord as decodeStored, writeRecord } from '../record.js'
 import { NONE, type Bound, type FnContext, type Local } from './context.js'
@@ -38,6 +39,7 @@ export function* putFlow(ctx: FnContext, b: Bound, full: string, value: unknown,
   if (bytes.length > G.maxEntrySize) return ctx.tooLarge(bytes.length)
   const ttl = rec.stale === Infinity ? undefined : rec.stale - now
   yield { op: 'set', key: ctx.storageKey(b, logical), bytes, options: { ttl, tags: b.ns === '' ? rec.tags : rec.tags.map((t) => b.ns + t), since } }
+  entryWritten(b.c, bytes.length)
   b.c.sets++
   if (DEBUG) ctx.logLogical('store', logical)
 }
@@ -109,8 +111,10 @@ function* callFlow(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unkn
   const since = G.now()
   try {
     let value: unknown
+    const t0 = missStart(b.c)
     try {
       value = yield { op: 'call' }
+      missEnd(b.c, t0)
     } catch (err) {
       if (rec !== undefined && G.now() < rec.fresh + ctx.cfg.sie) {
         b.c.staleHits++
@@ -146,6 +150,7 @@ export function asyncBytes(ctx: FnContext, b: Bound, self: unknown, args: ArrayL
   if (!b.breaker.allow()) return runBytes(ctx, b, self, args, logical, true, local, FAILED)
   const full = b.ns + logical
   let pending: Promise<Uint8Array | undefined>
+  const t0 = clock.now()
   try {
     pending = b.backend.get(ctx.storageKey(b, logical))
   } catch (e) {
@@ -153,6 +158,7 @@ export function asyncBytes(ctx: FnContext, b: Bound, self: unknown, args: ArrayL
     return runBytes(ctx, b, self, args, logical, true, local, FAILED)
   }
   return pending.then((bytes) => {
+    backendOpEnd(b.c, 'get', t0)
     b.breaker.success()
     if (bytes === undefined) return runBytes(ctx, b, self, args, logical, true, local, null)
     const rec = decodeStored(bytes)
@@ -210,6 +216,7 @@ export function bytesCall(ctx: FnContext, b: Bound, self: unknown, args: ArrayLi
  */
 export function probe(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, local?: Local): unknown {
   const since = G.now()
+  const t0 = missStart(b.c)
   const result = ctx.fn.apply(self, args as unknown[])
   if (!isThenable(result)) {
     throw typeError('E_SYNC_ON_ASYNC_BACKEND', `${ctx.id} is synchronous, but backend "${b.name}" (${b.backend.kind}) has no synchronous access; a sync function cannot wait for it.`,
@@ -219,6 +226,7 @@ export function probe(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<u
   b.c.misses++
   const epoch = callStarted()
   return Promise.resolve(result).then(async (value) => {
+    missEnd(b.c, t0)
     try {
       await drive(putFlow(ctx, b, b.ns + logical, value, args, epoch, since, local), b, false, () => undefined)
     } finally {

@@ -70,7 +70,7 @@ running('--once: one table, the same order, then exit 0', async () => {
   const lines = r.stdout.split('\n')
   assert.match(lines[0]!, /^3 functions, time saved 1\.16s, hit rate /)
   const header = lines.find((l) => l.startsWith('FUNCTION'))!
-  for (const col of ['SAVED', 'HIT RATE', 'P50 MISS', 'P99 MISS', 'ENTRIES', 'BYTES', 'ERRORS']) assert.ok(header.includes(col), col)
+  for (const col of ['SAVED', 'HIT RATE', 'P50 MISS', 'P99 MISS', 'ENTRIES', 'AVG ENTRY', 'ERRORS']) assert.ok(header.includes(col), col)
   const order = lines.filter((l) => l.startsWith('src/app.ts#')).map((l) => l.split(/\s+/)[0])
   assert.equal(order, ['src/app.ts#report', 'src/app.ts#user', 'src/app.ts#price'])
   assert.match(lines.find((l) => l.startsWith('src/app.ts#report'))!, /^src\/app\.ts#report\s+960\.0ms\s+80\.0%\s+8\s+2\s/)

@@ -24,13 +24,6 @@ export type Family =
   | Base & { type: 'counter' | 'gauge'; samples: Sample[] }
   | Base & { type: 'histogram'; samples: HistogramSample[] }
 
-/** The Prometheus names of every family, without the `fncache_` prefix (and without histogram suffixes). */
-export const FAMILY_NAMES = [
-  ...COUNTER_FIELDS.map((f) => `${snake(f)}_total`),
-  'time_saved_seconds_total', 'entries', 'bytes', 'function_entries',
-  'miss_duration_seconds', 'backend_duration_seconds', 'entry_size_bytes',
-] as const
-
 /** The counters grouped per (function, backend) pair (two copies of the runtime may each hold one). */
 function pairs(): Counters[][] {
   const byPair = new Map<string, Counters[]>()

@@ -162,6 +162,7 @@ bad('credentials are sent as a header and never printed; unreachable exits 3', a
 bad('bounded: a server that never answers times out (exit 3); oversize and garbage exit 2; redirects are not followed', async () => {
   const { server, url } = await serve((req, res) => {
     if (req.url === '/slow') return // never answers
+    if (req.url === '/declared') { res.writeHead(200, { 'content-length': String(17 * 1024 * 1024) }); return res.write('fncache_') }
     if (req.url === '/big') {
       res.writeHead(200)
       const chunk = Buffer.alloc(1024 * 1024, 'a')
@@ -176,7 +177,10 @@ bad('bounded: a server that never answers times out (exit 3); oversize and garba
   try {
     let r = await fncache(['top', '--url', `${base}/slow`, '--timeout', '300', '--once'])
     assert.equal([r.code, /no answer within 300 ms/.test(r.stderr)], [3, true], r.stderr)
-    r = await fncache(['top', '--url', `${base}/big`, '--once'])
+    r = await fncache(['top', '--url', `${base}/declared`, '--once'])
+    assert.equal([r.code, /sent 17825792 bytes; top reads at most 16777216/.test(r.stderr)], [2, true], r.stderr)
+    // a generous timeout, so that the size bound is what stops the read even on a loaded machine
+    r = await fncache(['top', '--url', `${base}/big`, '--once', '--timeout', '120000'])
     assert.equal([r.code, /more than 16777216 bytes/.test(r.stderr)], [2, true], r.stderr)
     r = await fncache(['top', '--url', `${base}/garbage`, '--once'])
     assert.equal([r.code, /did not answer Prometheus text: line 1: bad label name/.test(r.stderr)], [2, true], r.stderr)

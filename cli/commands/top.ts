@@ -160,15 +160,18 @@ export function seconds(s: number | null): string {
 
 const count = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1))
 
-export function render(rows: TopRow[]): string {
+/** The table; `perSecond` (live mode) adds SAVED/S: seconds saved per second since the last refresh. */
+export function render(rows: TopRow[], perSecond?: Map<string, number>): string {
   if (rows.length === 0) return '(no cached function has been called yet)'
+  const live = perSecond !== undefined
   return table(
     // Bytes held per function is known only where both entries and record sizes are (tiered);
     // the mean record size written is what byte backends can tell, so that is the column.
-    ['FUNCTION', 'SAVED', 'HIT RATE', 'HITS', 'MISSES', 'P50 MISS', 'P99 MISS', 'ENTRIES', 'AVG ENTRY', 'ERRORS'],
-    rows.map((r) => [r.function, seconds(r.timeSaved), `${(r.hitRate * 100).toFixed(1)}%`, count(r.hits), count(r.misses),
+    ['FUNCTION', 'SAVED', ...(live ? ['SAVED/S'] : []), 'HIT RATE', 'HITS', 'MISSES', 'P50 MISS', 'P99 MISS', 'ENTRIES', 'AVG ENTRY', 'ERRORS'],
+    rows.map((r) => [r.function, seconds(r.timeSaved), ...(live ? [perSecond.has(r.function) ? perSecond.get(r.function)!.toFixed(3) : '-'] : []),
+      `${(r.hitRate * 100).toFixed(1)}%`, count(r.hits), count(r.misses),
       seconds(r.p50), seconds(r.p99), r.entries === null ? '-' : count(r.entries), r.entryBytes === null ? '-' : bytes(Math.round(r.entryBytes)), count(r.errors)]),
-    ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ['left', ...Array<'right'>(live ? 10 : 9).fill('right')],
   )
 }
 
@@ -196,13 +199,21 @@ async function live(o: TopOptions): Promise<number> {
   process.once('SIGTERM', stop)
   if (tty) out.write('\x1b[?1049h\x1b[?25l')
   let last = ''
+  let prev: { at: number; saved: Map<string, number> } | undefined
   let timer: ReturnType<typeof setTimeout> | undefined
   try {
     for (let done = false; !done;) {
       let body: string
       try {
         const rows = await rowsFrom(o)
-        body = `${summary(rows)}\n\n${render(rows)}`
+        const at = Date.now()
+        const saved = new Map(rows.map((r) => [r.function, r.timeSaved]))
+        const perSecond = new Map<string, number>()
+        if (prev !== undefined && at > prev.at) {
+          for (const [fn, v] of saved) if (prev.saved.has(fn)) perSecond.set(fn, Math.max(0, v - prev.saved.get(fn)!) / ((at - prev.at) / 1000))
+        }
+        prev = { at, saved }
+        body = `${summary(rows)}\n\n${render(rows, perSecond)}`
         last = body
       } catch (e) {
         body = `${(e as Error).message.replace(/^\[E_[A-Z_]+\] /, '')} (retrying)\n\n${last}`

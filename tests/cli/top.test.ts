@@ -110,6 +110,7 @@ tmuxSuite('starts, draws the table, refreshes, quits on q with exit 0', async ()
     const rows = screen().split('\n')
     assert.match(rows[0]!, /^fncache top {2}http:\/\/127\.0\.0\.1:\d+\/metrics {2}every 0\.3s {2}\d\d:\d\d:\d\d {2}\(q: quit\)/)
     assert.equal(rows.filter((l) => l.startsWith('src/app.ts#')).map((l) => l.split(/\s+/)[0]), ['src/app.ts#report', 'src/app.ts#user', 'src/app.ts#price'])
+    assert.match(rows.find((l) => l.startsWith('FUNCTION'))!, /^FUNCTION\s+SAVED\s+SAVED\/S\s+HIT RATE/, 'live mode adds seconds saved per second')
     const clock = rows[0]!.match(/\d\d:\d\d:\d\d/)![0]
     await until('the view refreshes', () => (screen().split('\n')[0]!.match(/\d\d:\d\d:\d\d/)?.[0] ?? clock) !== clock)
     tmux('send-keys', '-t', session, 'q')

@@ -3,7 +3,7 @@
 // `fncache top --url http://127.0.0.1:<port>/metrics` reads), POST /invalidate/<tag> invalidates.
 //   PORT=3000 node server.js
 import { createServer, type Server } from 'node:http'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -44,7 +44,8 @@ export function createService(): Server {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  useDisk()
+  const dir = useDisk()
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => { rmSync(dir, { recursive: true, force: true }); process.exit(0) })
   const server = createService()
   server.listen(Number(process.env.PORT ?? 3000), '127.0.0.1', () => {
     const { port } = server.address() as { port: number }

@@ -15,6 +15,7 @@ Commands
   clear --yes               remove every entry
   ids <files|dirs|globs>    the cached functions the transform finds, with id and version
   ids <...> --diff old.json which functions a deploy starts afresh (--exit-code: exit 6 if any)
+  top --url URL | --port N  live table of a running process's functions by time saved (--once, --json)
 
 Cache (stats, ls, invalidate, clear)
   --dir <path>              a file backend directory (file({ dir }))
@@ -111,6 +112,7 @@ function parse(argv: string[]): { command: string | undefined; options: Options;
 export async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json')
   try {
+    if (argv[0] === 'top') return await (await import('./commands/top.js')).top(argv.slice(1)) // own options: fncache top --help
     const { command, options, positionals, help } = parse(argv)
     if (help || command === 'help' || command === undefined) {
       process.stdout.write(HELP + '\n')

@@ -9,6 +9,7 @@ import { G, isValueBackend, type ErrorContext } from './global.js'
 import { nearest } from './nearest.js'
 import { Signer, type SignOptions } from './sign.js'
 import { checkMaxKeyLength } from './hash.js'
+import { applyInspect, checkInspect, type InspectOptions } from './inspect/option.js'
 
 /** Options of {@link configure}. Every field is optional; fields left out keep their value. */
 export interface ConfigureOptions {
@@ -51,9 +52,16 @@ export interface ConfigureOptions {
    * @default 512
    */
   maxKeyLength?: number
+  /**
+   * Serves this process's metrics over HTTP for `fncache top` and Prometheus: `GET /metrics`
+   * (text exposition) and `GET /metrics.json`, on 127.0.0.1 unless told otherwise. Node only;
+   * started in the background (a port in use is reported through onError). `null` stops it.
+   * See SECURITY.md. @default off
+   */
+  inspect?: InspectOptions | null
 }
 
-const KNOWN = ['namespace', 'ttl', 'backends', 'onError', 'now', 'sign', 'maxEntrySize', 'maxKeyLength']
+const KNOWN = ['namespace', 'ttl', 'backends', 'onError', 'now', 'sign', 'maxEntrySize', 'maxKeyLength', 'inspect']
 
 function checkBackend(name: string, b: unknown): Backend {
   if (b === null || typeof b !== 'object') {
@@ -75,7 +83,7 @@ export function configure(options: ConfigureOptions): void {
       throw typeError('E_OPTION', `configure() has no option "${name}"${hint ? `; did you mean "${hint}"?` : `; valid options are ${KNOWN.join(', ')}.`}`)
     }
   }
-  const { namespace, ttl, backends, onError, now, sign, maxEntrySize, maxKeyLength } = options
+  const { namespace, ttl, backends, onError, now, sign, maxEntrySize, maxKeyLength, inspect } = options
   if (namespace !== undefined && typeof namespace !== 'string') throw typeError('E_OPTION', `configure(): namespace must be a string; received ${describe(namespace)}.`)
   let ttlMs: number | undefined
   if (ttl !== undefined) {
@@ -89,6 +97,7 @@ export function configure(options: ConfigureOptions): void {
     throw typeError('E_OPTION', `configure(): maxEntrySize must be a positive integer number of bytes or Infinity; received ${describe(maxEntrySize)}.`, 'configure({ maxEntrySize: 1024 * 1024 })')
   }
   if (maxKeyLength !== undefined) checkMaxKeyLength(maxKeyLength)
+  const endpoint = inspect === undefined ? undefined : checkInspect(inspect)
   let next: Map<string, Backend> | undefined
   if (backends !== undefined) {
     if (backends === null || typeof backends !== 'object') throw typeError('E_OPTION', `configure(): backends must be an object of named backends; received ${describe(backends)}.`)
@@ -114,6 +123,7 @@ export function configure(options: ConfigureOptions): void {
     }
     G.backends = next
   }
+  if (endpoint !== undefined) applyInspect(endpoint)
   G.gen++
 }
 

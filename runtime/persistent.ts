@@ -6,7 +6,7 @@
 import type { Backend, Lease, SetOptions } from './backends/backend.js'
 import { reportError } from './global.js'
 import { warnOnce } from './errors.js'
-import type { Counters } from './metrics.js'
+import { backendOpEnd, clock, type Counters } from './metrics.js'
 import type { Breaker } from './breaker.js'
 
 export type Op =
@@ -48,6 +48,7 @@ function perform(t: Target, op: Exclude<Op, { op: 'call' }>, sync: boolean): unk
   if (op.op === 'sleep') return new Promise((resolve) => setTimeout(resolve, op.ms))
   if (!t.breaker.allow()) return op.op === 'get' ? FAILED : undefined
   const b = t.backend
+  const t0 = clock.now()
   try {
     const r = op.op === 'get' ? (sync ? b.getSync!(op.key) : b.get(op.key))
       : op.op === 'set' ? (sync ? b.setSync!(op.key, op.bytes, op.options) : b.set(op.key, op.bytes, op.options))
@@ -55,8 +56,9 @@ function perform(t: Target, op: Exclude<Op, { op: 'call' }>, sync: boolean): unk
       : op.op === 'acquire' ? b.acquire!(op.key, op.leaseMs).then((lease) => lease ?? HELD)
       : op.lease.release()
     if (isThenable(r)) {
-      return Promise.resolve(r).then((v) => { t.breaker.success(); return v }, (e) => failed(t, op.op, e))
+      return Promise.resolve(r).then((v) => { backendOpEnd(t.c, op.op, t0); t.breaker.success(); return v }, (e) => failed(t, op.op, e))
     }
+    backendOpEnd(t.c, op.op, t0)
     t.breaker.success()
     return r
   } catch (e) {

@@ -1,5 +1,6 @@
-// A small load generator: rounds of requests for popular products (skewed ids), reading /metrics
-// after each round to print the hit rate as the cache warms up.
+// A small load generator: rounds of requests for popular products (skewed ids; every fourth also
+// asks for the product's reviews), reading /metrics after each round to print the hit rate as the
+// cache warms up.
 //   node load.js http://localhost:3000
 import { fileURLToPath } from 'node:url'
 
@@ -20,10 +21,13 @@ export async function load(base: string, rounds = 5, perRound = 80, log = consol
     const started = Date.now()
     const ids = Array.from({ length: perRound }, () => 1 + Math.floor(random() ** 2 * 60)) // skewed: low ids are popular
     for (let i = 0; i < ids.length; i += 8) {
-      await Promise.all(ids.slice(i, i + 8).map(async (id) => {
-        const res = await fetch(`${base}/products/${id}`)
-        if (!res.ok) throw new Error(`GET /products/${id}: ${res.status}`)
-        await res.json()
+      await Promise.all(ids.slice(i, i + 8).map(async (id, j) => {
+        const paths = (i + j) % 4 === 0 ? [`/products/${id}`, `/products/${id}/reviews`] : [`/products/${id}`]
+        for (const path of paths) {
+          const res = await fetch(base + path)
+          if (!res.ok) throw new Error(`GET ${path}: ${res.status}`)
+          await res.json()
+        }
       }))
     }
     const m = hitRate(await (await fetch(`${base}/metrics`)).text())

@@ -1,19 +1,31 @@
-// A node:http service: GET /products/<id> goes through the cached loader, GET /metrics serves
-// fncache's counters in the Prometheus text format, POST /invalidate/<tag> invalidates.
+// A node:http service: GET /products/<id> and /products/<id>/reviews go through the cached
+// loaders, GET /metrics serves fncache's metrics in the Prometheus text format (what
+// `fncache top --url http://127.0.0.1:<port>/metrics` reads), POST /invalidate/<tag> invalidates.
 //   PORT=3000 node server.js
 import { createServer, type Server } from 'node:http'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { invalidateTags, metrics } from 'fncache.macro'
-import { loadProduct } from './catalog.js'
+import { configure, invalidateTags, metrics } from 'fncache.macro'
+import { file } from 'fncache.macro/file'
+import { loadProduct, loadReviews } from './catalog.js'
+
+/** Registers the file backend of the reviews under `dir` (a fresh temporary directory by default). */
+export function useDisk(dir = mkdtempSync(join(tmpdir(), 'fncache-http-service-'))): string {
+  configure({ backends: { disk: file({ dir }) } })
+  return dir
+}
 
 export function createService(): Server {
   return createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost')
-      const product = /^\/products\/(\d+)$/.exec(url.pathname)
+      const product = /^\/products\/(\d+)(\/reviews)?$/.exec(url.pathname)
       if (req.method === 'GET' && product) {
         res.setHeader('content-type', 'application/json')
-        res.end(JSON.stringify(await loadProduct(Number(product[1]))))
+        const id = Number(product[1])
+        res.end(JSON.stringify(product[2] ? await loadReviews(id) : await loadProduct(id)))
       } else if (req.method === 'GET' && url.pathname === '/metrics') {
         res.setHeader('content-type', 'text/plain; version=0.0.4; charset=utf-8')
         res.end(metrics.prometheus())
@@ -32,6 +44,11 @@ export function createService(): Server {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const port = Number(process.env.PORT ?? 3000)
-  createService().listen(port, () => console.log(`listening on http://localhost:${port} (GET /products/<id>, GET /metrics)`))
+  const dir = useDisk()
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => { rmSync(dir, { recursive: true, force: true }); process.exit(0) })
+  const server = createService()
+  server.listen(Number(process.env.PORT ?? 3000), '127.0.0.1', () => {
+    const { port } = server.address() as { port: number }
+    console.log(`listening on http://127.0.0.1:${port} (GET /products/<id>, GET /products/<id>/reviews, GET /metrics)`)
+  })
 }

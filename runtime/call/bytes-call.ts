@@ -7,6 +7,7 @@ import type { StoredRecord } from '../codec.js'
 import { DEBUG } from '../debug.js'
 import { typeError, warnOnce } from '../errors.js'
 import { G, callEnded, callStarted, invalidatedSince, reportError } from '../global.js'
+import { backendOpEnd, clock, entryWritten, missEnd, missStart } from '../metrics.js'
 import { FAILED, HELD, corruptRecord, drive, failed, isThenable, type Op } from '../persistent.js'
 import { BAD_SIGNATURE, maxRecordBytes, readRecord as decodeStored, writeRecord } from '../record.js'
 import { NONE, type Bound, type FnContext, type Local, type Note } from './context.js'
@@ -45,6 +46,7 @@ export function* putFlow(ctx: FnContext, b: Bound, full: string, value: unknown,
   }
   // The local tier keeps only what the shared tier accepted, unless an invalidation here came in between.
   if (local !== undefined && (epoch === G.epoch || !invalidatedSince(epoch, logical, tags))) local.put(value, fresh, rec.tags)
+  entryWritten(b.c, bytes.length)
   b.c.sets++
   if (DEBUG) ctx.logLogical('store', logical)
 }
@@ -116,8 +118,10 @@ function* callFlow(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unkn
   const since = G.now()
   try {
     let value: unknown
+    const t0 = missStart(b.c)
     try {
       value = yield { op: 'call' }
+      missEnd(b.c, t0)
     } catch (err) {
       if (rec !== undefined && G.now() < rec.fresh + ctx.cfg.sie) {
         b.c.staleHits++
@@ -153,6 +157,7 @@ export function asyncBytes(ctx: FnContext, b: Bound, self: unknown, args: ArrayL
   if (!b.breaker.allow()) return runBytes(ctx, b, self, args, logical, true, local, FAILED, note)
   const full = b.ns + logical
   let pending: Promise<Uint8Array | undefined>
+  const t0 = clock.now()
   try {
     pending = b.backend.get(ctx.storageKey(b, logical))
   } catch (e) {
@@ -160,6 +165,7 @@ export function asyncBytes(ctx: FnContext, b: Bound, self: unknown, args: ArrayL
     return runBytes(ctx, b, self, args, logical, true, local, FAILED, note)
   }
   return pending.then((bytes) => {
+    backendOpEnd(b.c, 'get', t0)
     b.breaker.success()
     if (bytes === undefined) return runBytes(ctx, b, self, args, logical, true, local, null, note)
     const rec = decodeStored(bytes)
@@ -218,6 +224,7 @@ export function bytesCall(ctx: FnContext, b: Bound, self: unknown, args: ArrayLi
  */
 export function probe(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, local?: Local): unknown {
   const since = G.now()
+  const t0 = missStart(b.c)
   const result = ctx.fn.apply(self, args as unknown[])
   if (!isThenable(result)) {
     throw typeError('E_SYNC_ON_ASYNC_BACKEND', `${ctx.id} is synchronous, but backend "${b.name}" (${b.backend.kind}) has no synchronous access; a sync function cannot wait for it.`,
@@ -227,6 +234,7 @@ export function probe(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<u
   b.c.misses++
   const epoch = callStarted()
   return Promise.resolve(result).then(async (value) => {
+    missEnd(b.c, t0)
     try {
       await drive(putFlow(ctx, b, b.ns + logical, value, args, epoch, since, local), b, false, () => undefined)
     } finally {

@@ -107,6 +107,7 @@ export class FnContext {
     const l1 = tier ? backend.l1 : isValueBackend(backend) ? backend : null
     const mem = l1 === null ? null : engineOf(l1)
     const store = mem !== null ? mem.store(id, this.prefix, c) : null
+    c.store = store // per-function entries for metrics()
     if (store !== null) {
       if (store.version !== cfg.version && store.size > 0) mem!.clearStore(store)
       store.version = cfg.version

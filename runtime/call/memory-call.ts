@@ -6,6 +6,7 @@ import { estimateSize } from '../backends/size.js'
 import { DEBUG } from '../debug.js'
 import { warnOnce } from '../errors.js'
 import { G, callEnded, callStarted, invalidatedSince, reportError } from '../global.js'
+import { missEnd, missStart } from '../metrics.js'
 import { drive, isThenable } from '../persistent.js'
 import { asyncBytes, probe, putFlow } from './bytes-call.js'
 import { NONE, type Bound, type FnContext, type Local, type Note } from './context.js'
@@ -52,6 +53,7 @@ export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<
   // Only shared tiers need the start time (to refuse a write an invalidation overtook).
   const since = put === null ? 0 : G.now()
   let result: unknown
+  const t0 = missStart(b.c)
   try {
     result = ctx.fn.apply(self, args as unknown[])
   } catch (err) {
@@ -63,6 +65,7 @@ export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<
     throw err
   }
   if (!isThenable(result)) {
+    missEnd(b.c, t0)
     try {
       if (put === null) putMemory(ctx, b, key, kind, result, args, epoch)
       else put(result, epoch, since, note)
@@ -75,6 +78,7 @@ export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<
   const ik = share ? inflightKey(ctx, key, kind) : null
   const p = Promise.resolve(result).then(
     async (value) => {
+      missEnd(b.c, t0)
       if (put === null) putMemory(ctx, b, key, kind, value, args, epoch)
       else await put(value, epoch, since, note)
       return value

@@ -1,13 +1,20 @@
-// registerOpenTelemetry(): fncache's counters as OpenTelemetry observable instruments through
-// `@opentelemetry/api` (an optional peer, imported only when no meter is passed in). Values are
-// observed at collection time; attributes are the function id and the backend, never keys.
+// registerOpenTelemetry(): fncache's metrics as OpenTelemetry instruments through
+// `@opentelemetry/api` (an optional peer, imported only when no meter is passed in). Counters and
+// gauges are observed at collection time; histograms (the API has no asynchronous histogram) are
+// recorded as each observation is made, while registered. Attributes are the function id, the
+// backend and the operation, never keys.
 
-import { COUNTER_FIELDS, DESCRIPTIONS, counterSeries, entrySeries, snake } from './series.js'
+import { BOUNDS, families, type Family } from '../families.js'
+import { observers, type Counters, type Observer } from '../metrics.js'
 
 /** The part of an OpenTelemetry `Meter` used here (structural, so no type import is needed). */
 export interface OtelMeter {
   createObservableCounter(name: string, options?: { description?: string; unit?: string }): OtelObservable
   createObservableGauge(name: string, options?: { description?: string; unit?: string }): OtelObservable
+  createHistogram(name: string, options?: { description?: string; unit?: string; advice?: { explicitBucketBoundaries?: number[] } }): OtelHistogram
+}
+interface OtelHistogram {
+  record(value: number, attributes?: Record<string, string>): void
 }
 interface OtelObservable {
   addCallback(cb: (result: { observe(value: number, attributes?: Record<string, string>): void }) => void): void
@@ -25,11 +32,28 @@ export interface OpenTelemetryOptions {
   prefix?: string
 }
 
+/** Every registration's observer; `observers.current` fans out to them while any is attached. */
+const attached = new Set<Observer>()
+function updateObservers(): void {
+  const list = [...attached]
+  // A throwing SDK must not turn a measurement into a caller's failure.
+  const each = (f: (o: Observer) => void) => { for (const o of list) try { f(o) } catch { /* dropped */ } }
+  observers.current = list.length === 0 ? null : {
+    miss: (c, us) => each((o) => o.miss(c, us)),
+    backendOp: (c, op, us) => each((o) => o.backendOp(c, op, us)),
+    entry: (c, bytes) => each((o) => o.entry(c, bytes)),
+  }
+}
+
 /**
  * Publishes fncache's metrics as OpenTelemetry instruments: an observable counter per field of
- * `metrics()` (`fncache.hits`, `fncache.stale_hits`, ...) with the attributes `function` and
- * `backend`, and the observable gauge `fncache.entries` with `backend`. Resolves with a function
- * that detaches the callbacks. Rejects with `E_MISSING_PEER` when no meter is given and
+ * `metrics()` (`fncache.hits`, `fncache.stale_hits`, ..., unit `{call}`) and `fncache.time_saved`
+ * (unit `s`) with the attributes `function` and `backend`; the observable gauges
+ * `fncache.entries`, `fncache.bytes` (`backend`) and `fncache.function.entries`; and the
+ * histograms `fncache.miss.duration` (s; `function`, `backend`), `fncache.backend.duration` (s;
+ * `backend`, `op`) and `fncache.entry.size` (By), with fncache's fixed bucket bounds as advice.
+ * Histograms see the observations made after registration. Resolves with a function that
+ * detaches everything. Rejects with `E_MISSING_PEER` when no meter is given and
  * `@opentelemetry/api` is not installed.
  */
 export async function registerOpenTelemetry(options: OpenTelemetryOptions = {}): Promise<() => void> {
@@ -45,19 +69,33 @@ export async function registerOpenTelemetry(options: OpenTelemetryOptions = {}):
   }
   const prefix = options.prefix ?? 'fncache.'
   const detach: (() => void)[] = []
-  for (const field of COUNTER_FIELDS) {
-    const counter = meter.createObservableCounter(`${prefix}${snake(field)}`, { description: DESCRIPTIONS[field], unit: '{call}' })
-    const cb: Parameters<OtelObservable['addCallback']>[0] = (result) => {
-      for (const s of counterSeries(field)) result.observe(s.value, { function: s.function, backend: s.backend })
+  const histograms = new Map<string, OtelHistogram>()
+  for (const f of families()) {
+    const opts = { description: f.help, unit: f.unit }
+    if (f.type === 'histogram') {
+      const explicitBucketBoundaries = [...(f.unit === 's' ? BOUNDS.latency : BOUNDS.size)]
+      histograms.set(f.name, meter.createHistogram(prefix + f.otel, { ...opts, advice: { explicitBucketBoundaries } }))
+      continue
     }
-    counter.addCallback(cb)
-    detach.push(() => counter.removeCallback(cb))
+    const inst = f.type === 'counter' ? meter.createObservableCounter(prefix + f.otel, opts) : meter.createObservableGauge(prefix + f.otel, opts)
+    const cb: Parameters<OtelObservable['addCallback']>[0] = (result) => {
+      const now = families(f.name)[0] as Family & { type: 'counter' | 'gauge' }
+      for (const s of now.samples) result.observe(s.value, s.labels)
+    }
+    inst.addCallback(cb)
+    detach.push(() => inst.removeCallback(cb))
   }
-  const gauge = meter.createObservableGauge(`${prefix}entries`, { description: 'Entries held by a backend.', unit: '{entry}' })
-  const cb: Parameters<OtelObservable['addCallback']>[0] = (result) => {
-    for (const s of entrySeries()) result.observe(s.value, { backend: s.backend })
+  const pair = (c: Counters) => ({ function: c.fnId, backend: c.backend })
+  const miss = histograms.get('miss_duration_seconds')!
+  const op = histograms.get('backend_duration_seconds')!
+  const size = histograms.get('entry_size_bytes')!
+  const observer: Observer = {
+    miss: (c, us) => miss.record(us / 1e6, pair(c)),
+    backendOp: (c, o, us) => op.record(us / 1e6, { backend: c.backend, op: o }),
+    entry: (c, bytes) => size.record(bytes, pair(c)),
   }
-  gauge.addCallback(cb)
-  detach.push(() => gauge.removeCallback(cb))
+  attached.add(observer)
+  updateObservers()
+  detach.push(() => { attached.delete(observer); updateObservers() })
   return () => { for (const d of detach) d() }
 }

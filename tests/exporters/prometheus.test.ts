@@ -7,6 +7,7 @@ import { Registry, Counter } from 'prom-client'
 import { cached, configure, memory, metrics } from '../../runtime/index.js'
 import { registerPrometheus } from 'fncache.macro/exporters'
 import { fresh } from '../helpers/runtime.js'
+import { parseReference, requireParser } from '../helpers/prom-parse.js'
 
 type Family = { name: string; type: string; metrics: { value: string; labels?: Record<string, string> }[] }
 const families = (text: string) => new Map((parsePrometheus(text) as Family[]).map((f) => [f.name, f]))
@@ -95,6 +96,36 @@ scrape('lives beside the app\'s own prom-client metrics; OpenMetrics format; unr
   remove()
   assert.not.match(await registry.metrics(), /fncache_/)
   assert.throws(() => registerPrometheus(Object.assign(new Registry(), { registerMetric() { throw new Error('dup') } })), /dup/)
+})
+
+const python = requireParser('tests/exporters/prometheus.test.ts')
+
+scrape('histograms and time saved: prom-client renders what metrics.prometheus() renders (reference parser)', async () => {
+  if (python === undefined) return
+  let t = 0
+  metrics.setClock(() => t)
+  try {
+    const registry = new Registry()
+    registerPrometheus(registry)
+    const f = cached((n: number) => { t += 3; return n }, { id: 'src/h.ts#three' })
+    f(1); f(1); f(2); f(2); f(2)
+    const ours = parseReference(python, metrics.prometheus())
+    const theirs = parseReference(python, await registry.metrics())
+    const series = (fams: typeof ours, name: string) => fams.get(name)!.samples.filter((x) => x.labels.function === 'src/h.ts#three')
+    for (const name of ['fncache_miss_duration_seconds', 'fncache_time_saved_seconds', 'fncache_hits']) {
+      assert.equal(series(theirs, name), series(ours, name), name)
+    }
+    assert.is(ours.get('fncache_miss_duration_seconds')!.type, 'histogram')
+    assert.is(ours.get('fncache_time_saved_seconds')!.type, 'counter')
+    const miss = series(ours, 'fncache_miss_duration_seconds')
+    const bucket = (le: string) => miss.find((x) => x.name.endsWith('_bucket') && x.labels.le === le)!.value
+    assert.equal([bucket('0.002048'), bucket('0.004096'), bucket('+Inf')], [0, 2, 2])
+    assert.is(miss.filter((x) => x.name.endsWith('_bucket')).length, 27)
+    assert.is(miss.find((x) => x.name.endsWith('_sum'))!.value, 0.006)
+    assert.is(series(ours, 'fncache_time_saved_seconds')[0]!.value, 0.009, 'three hits x 3 ms')
+  } finally {
+    metrics.setClock()
+  }
 })
 
 scrape('a broken backend does not break a scrape', async () => {

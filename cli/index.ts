@@ -122,9 +122,12 @@ export async function main(argv: string[]): Promise<number> {
     if (run === undefined) throw usage(`unknown command ${JSON.stringify(command)}; commands are ${Object.keys(COMMANDS).join(', ')}.`, 'fncache --help')
     return await run(createContext(options, positionals))
   } catch (e) {
+    const code = (e as { code?: string })?.code
+    // An option error from the runtime or a backend (E_OPTION...) is a bad argument: usage, not a bug.
+    const exit = typeof code === 'string' && code.startsWith('E_OPTION') ? EXIT.USAGE
+      : e instanceof Error && !(e instanceof TypeError) ? EXIT.FAILED : EXIT.INTERNAL
     const err = e instanceof CliError ? e
-      : new CliError((e as { code?: string })?.code && /^E_[A-Z_]+$/.test((e as { code: string }).code) ? (e as { code: string }).code : 'E_FAILED',
-        ((e as Error)?.message ?? String(e)).replace(/^\[E_[A-Z_]+\] /, ''), e instanceof Error && !(e instanceof TypeError) ? EXIT.FAILED : EXIT.INTERNAL)
+      : new CliError(code && /^E_[A-Z_]+$/.test(code) ? code : 'E_FAILED', ((e as Error)?.message ?? String(e)).replace(/^\[E_[A-Z_]+\] /, ''), exit)
     // Redacted whatever the source: a library's message may quote a URL with its password.
     const message = redact(err.message)
     if (json) process.stdout.write(JSON.stringify({ error: { code: err.code, message, exitCode: err.exitCode } }) + '\n')

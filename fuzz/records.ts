@@ -41,6 +41,12 @@ export interface FuzzReport {
   slowestMs: number
   /** The kind and case number of the slowest call. */
   slowest: string
+  /**
+   * The costliest record to decode, in ms: the 5 slowest decodes of the run timed again 5 times
+   * each, the least of each kept (scheduler and GC noise removed), the greatest of those reported.
+   */
+  slowestDecodeMs: number
+  slowestDecode: string
   failures: Failure[]
 }
 
@@ -159,6 +165,7 @@ async function run(target: Target, options: FuzzOptions): Promise<FuzzReport> {
   let served = 0
   let slowest = 0
   let slowestCase = ''
+  const slowDecodes: { ms: number; bytes: Uint8Array; sk: string; full: string; what: string }[] = []
   const started = Date.now()
   const replay = options.replay
   const total = replay === undefined ? options.cases : replay.length
@@ -186,7 +193,14 @@ async function run(target: Target, options: FuzzOptions): Promise<FuzzReport> {
       kind = replay[n]!.kind ?? 'replay'
       stored = new Uint8Array(Buffer.from(replay[n]!.bytes, 'hex'))
     }
+    const d0 = performance.now()
     const want = special ? NOT_SERVED : expected(target.unframe(sk, stored), full)
+    const dms = performance.now() - d0
+    if (!special && (slowDecodes.length < 5 || dms > slowDecodes[4]!.ms)) {
+      slowDecodes.push({ ms: dms, bytes: stored, sk, full, what: `${kind} case ${i} (${stored.length} bytes)` })
+      slowDecodes.sort((a, b) => b.ms - a.ms)
+      slowDecodes.length = Math.min(5, slowDecodes.length)
+    }
     const fail = (problem: string, e?: unknown) => failures.push({
       target: target.name, seed: options.seed, case: i, kind, problem, bytes: hex(stored),
       ...(e instanceof Error ? { stack: e.stack } : {}),
@@ -223,7 +237,21 @@ async function run(target: Target, options: FuzzOptions): Promise<FuzzReport> {
     if ((n + 1) % 1000 === 0) options.onProgress?.(n + 1)
   }
   await target.close()
-  return { target: target.name, cases: total, ms: Date.now() - started, served, slowestMs: Math.round(slowest * 10) / 10, slowest: slowestCase, failures }
+  let slowestDecodeMs = 0
+  let slowestDecode = ''
+  for (const c of slowDecodes) {
+    let best = Infinity
+    for (let k = 0; k < 5; k++) {
+      const t0 = performance.now()
+      expected(target.unframe(c.sk, c.bytes), c.full)
+      best = Math.min(best, performance.now() - t0)
+    }
+    if (best > slowestDecodeMs) { slowestDecodeMs = best; slowestDecode = c.what }
+  }
+  return {
+    target: target.name, cases: total, ms: Date.now() - started, served, slowestMs: Math.round(slowest * 10) / 10, slowest: slowestCase,
+    slowestDecodeMs: Math.round(slowestDecodeMs * 100) / 100, slowestDecode, failures,
+  }
 }
 
 /** A synchronous function on a file backend with no in-memory copies: every call reads the file. */

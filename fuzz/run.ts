@@ -81,7 +81,8 @@ for (const t of targets) {
   const r = await runChild(t)
   if (!r.ok) failed = true
   const rep = r.report
-  console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${t}${rep ? `: ${rep.cases} cases in ${(rep.ms / 1000).toFixed(1)} s, slowest ${rep.slowestMs} ms${rep.slowest ? ` (${rep.slowest})` : ''}` +
+  console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${t}${rep ? `: ${rep.cases} cases in ${(rep.ms / 1000).toFixed(1)} s, slowest call ${rep.slowestMs} ms${rep.slowest ? ` (${rep.slowest})` : ''}` +
+    (rep.slowestDecode ? `, slowest decode ${rep.slowestDecodeMs} ms (${rep.slowestDecode}, least of 5 re-runs)` : '') +
     (rep.served !== undefined ? `, ${rep.served} crafted records served` : `, babel ${JSON.stringify(rep.babel)}, swc ${JSON.stringify(rep.swc)}`) : ''}${r.note ? ` ${r.note}` : ''}`)
   for (const f of rep?.failures ?? []) console.log(JSON.stringify(f, null, 2))
 }

@@ -4,6 +4,7 @@
 
 import { DEFAULT_MAX_RECORD_BYTES, decodeRecord, encodeRecord, type StoredRecord } from './codec.js'
 import { G } from './global.js'
+import { boundKey } from './hash.js'
 import { unseal } from './sign.js'
 
 /** A record whose signature did not verify (or that is unsigned while signing is on). */
@@ -21,9 +22,13 @@ export function maxRecordBytes(): number {
   return G.maxEntrySize === Infinity ? DEFAULT_MAX_RECORD_BYTES : G.maxEntrySize
 }
 
-/** The bytes to store, or undefined when the value cannot be encoded. */
+/**
+ * The bytes to store, or undefined when the value cannot be encoded. A logical key longer than
+ * `maxKeyLength` is stored bounded like the storage key (readable head + 128-bit hash of the whole
+ * key), so a 10 MB argument does not make a 10 MB record; {@link keyMatches} compares it on read.
+ */
 export function writeRecord(rec: StoredRecord): Uint8Array | undefined {
-  const bytes = encodeRecord(rec)
+  const bytes = encodeRecord(rec.key.length > G.maxKeyLength ? { ...rec, key: boundKey(rec.key, G.maxKeyLength) } : rec)
   if (bytes === undefined) return undefined
   return G.signer === null ? bytes : G.signer.seal(bytes)
 }
@@ -38,4 +43,9 @@ export function readRecord(bytes: Uint8Array): StoredRecord | undefined | typeof
   if (G.signer === null) return decodeRecord(unseal(bytes), max)
   const inner = G.signer.open(bytes)
   return inner === undefined ? BAD_SIGNATURE : decodeRecord(inner, max)
+}
+
+/** Whether a record's stored key names the logical key `full` (whole, or bounded by writeRecord). */
+export function keyMatches(stored: string, full: string): boolean {
+  return stored === full || (full.length > G.maxKeyLength && stored.length === G.maxKeyLength && stored === boundKey(full, G.maxKeyLength))
 }

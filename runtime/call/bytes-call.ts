@@ -9,7 +9,7 @@ import { typeError, warnOnce } from '../errors.js'
 import { G, callEnded, callStarted, invalidatedSince, reportError } from '../global.js'
 import { backendOpEnd, clock, entryWritten, missEnd, missStart } from '../metrics.js'
 import { FAILED, HELD, corruptRecord, drive, failed, isThenable, type Op } from '../persistent.js'
-import { BAD_SIGNATURE, maxRecordBytes, readRecord as decodeStored, writeRecord } from '../record.js'
+import { BAD_SIGNATURE, keyMatches, maxRecordBytes, readRecord as decodeStored, writeRecord } from '../record.js'
 import { NONE, type Bound, type FnContext, type Local, type Note } from './context.js'
 
 /** Distributed stampede protection, on backends that offer acquire() without `lock` settings: lease and wait. */
@@ -55,7 +55,7 @@ export function* putFlow(ctx: FnContext, b: Bound, full: string, value: unknown,
 export function ownRecord(ctx: FnContext, b: Bound, sk: string, full: string, bytes: Uint8Array): StoredRecord | undefined {
   const rec = decodeStored(bytes)
   if (rec === undefined || rec === BAD_SIGNATURE) corruptRecord(b, sk, rec === BAD_SIGNATURE)
-  else if (rec.key === full && rec.version === ctx.cfg.version) return rec
+  else if (keyMatches(rec.key, full) && rec.version === ctx.cfg.version) return rec
   return undefined
 }
 
@@ -169,7 +169,7 @@ export function asyncBytes(ctx: FnContext, b: Bound, self: unknown, args: ArrayL
     b.breaker.success()
     if (bytes === undefined) return runBytes(ctx, b, self, args, logical, true, local, null, note)
     const rec = decodeStored(bytes)
-    if (rec !== undefined && rec !== BAD_SIGNATURE && rec.key === full && rec.version === ctx.cfg.version && rec.fresh > G.now()) {
+    if (rec !== undefined && rec !== BAD_SIGNATURE && keyMatches(rec.key, full) && rec.version === ctx.cfg.version && rec.fresh > G.now()) {
       b.c.hits++
       if (DEBUG) ctx.logLogical('hit', logical)
       local?.put(rec.value, rec.fresh, rec.tags)

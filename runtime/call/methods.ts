@@ -5,7 +5,7 @@ import { DEBUG } from '../debug.js'
 import { typeError, warnOnce } from '../errors.js'
 import { G, logInvalidation, reportError } from '../global.js'
 import { drive } from '../persistent.js'
-import { BAD_SIGNATURE, readRecord as decodeStored } from '../record.js'
+import { BAD_SIGNATURE, keyMatches, readRecord as decodeStored } from '../record.js'
 import type { CachedMethods } from '../types.js'
 import { runBytes } from './bytes-call.js'
 import { NONE, type AnyFn, type FnContext } from './context.js'
@@ -68,7 +68,7 @@ export function methodsOf(ctx: FnContext, wrapper: AnyFn): Omit<CachedMethods<un
     const r = drive((function* () {
       const bytes = (yield { op: 'get', key: ctx.storageKey(b, logical) }) as Uint8Array | undefined
       const rec = bytes === undefined ? undefined : decodeStored(bytes)
-      return rec !== undefined && rec !== BAD_SIGNATURE && rec.key === full && rec.version === ctx.cfg.version && rec.fresh > G.now() ? rec.value : undefined
+      return rec !== undefined && rec !== BAD_SIGNATURE && keyMatches(rec.key, full) && rec.version === ctx.cfg.version && rec.fresh > G.now() ? rec.value : undefined
     })(), b, b.sync && !ctx.returnsPromise, () => undefined)
     return ctx.returnsPromise ? Promise.resolve(r) : r
   }

@@ -310,7 +310,7 @@ export class FileBackend implements SyncBackend {
       this.#stampTags(tags, options)
       const work = claimTags(this.#c, tags)
       let n = 0
-      for (const [rel, ino] of work.lines) n += removeIfSame(this.#c, rel, ino, work.shards)
+      for (const [rel, ino] of work.lines) n += removeIfSame(this.#c, rel, ino, work)
       return finishTags(this.#c, work, n)
     })
   }
@@ -324,7 +324,7 @@ export class FileBackend implements SyncBackend {
     let n = 0
     let t0 = performance.now()
     for (const [rel, ino] of work.lines) {
-      n += this.#guard('invalidate tags', () => removeIfSame(this.#c, rel, ino, work.shards))
+      n += this.#guard('invalidate tags', () => removeIfSame(this.#c, rel, ino, work))
       // Yield every ~5 ms: 1,000 entries take ~20 ms, and other callers should not wait for all of it.
       if (performance.now() - t0 > 5) {
         await new Promise((r) => setImmediate(r))

@@ -93,7 +93,7 @@ export class Sweeper {
     const sizes: number[] = []
     for (const gh of yield* this.#list(layout.groups)) {
       // Only names of the layout's shape; a link or file planted as a group is removed (checkGroup).
-      if (!isHash(gh)) continue
+      if (!isHash(gh)) { this.#c.counts.corrupt++; continue } // not ours: counted, left alone
       const dir = join(layout.groups, gh)
       if (checkGroup(this.#c, dir) !== 'dir') continue
       for (const name of yield* this.#list(dir)) {

@@ -13,6 +13,8 @@ export interface TagWork {
   lines: Map<string, number>
   claimed: string[]
   shards: Set<number>
+  /** Group directories checked by this invalidation (one lstat pair per group, not per entry). */
+  groups: Map<string, boolean>
 }
 
 export function claimTags(c: Ctx, tags: readonly string[]): TagWork {
@@ -26,17 +28,19 @@ export function claimTags(c: Ctx, tags: readonly string[]): TagWork {
     // An entry rewritten with the tag is listed once per inode: whichever is current goes.
     for (const l of got.lines) lines.set(l.rel + ' ' + l.ino, l.ino)
   }
-  return { lines, claimed, shards: new Set() }
+  return { lines, claimed, shards: new Set(), groups: new Map() }
 }
 
 /** Removes the entry at `<gh>/<kh>` if it is still the file written with the tag (same inode). */
-export function removeIfSame(c: Ctx, relIno: string, ino: number, shards: Set<number>): number {
+export function removeIfSame(c: Ctx, relIno: string, ino: number, work: Pick<TagWork, 'shards' | 'groups'>): number {
   const gh = relIno.slice(0, 32)
   const kh = relIno.slice(33, 65)
   // Bumped even when the entry is already gone: a concurrent invalidation may have removed it
   // without bumping yet, and this one must not resolve while readers could still serve it.
-  shards.add(shardOf(kh))
-  if (checkGroup(c, join(c.layout.groups, gh)) !== 'dir') return 0
+  work.shards.add(shardOf(kh))
+  let ok = work.groups.get(gh)
+  if (ok === undefined) work.groups.set(gh, (ok = checkGroup(c, join(c.layout.groups, gh)) === 'dir'))
+  if (!ok) return 0
   const path = entryPath(c, gh, kh)
   let st
   try { st = c.fs.lstatSync(path) } catch (e) { if (isMissing(e)) return 0; throw e }

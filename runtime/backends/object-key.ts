@@ -26,10 +26,19 @@ export const MAX_SHAPES = 1024
 const MAX_SHAPE_CHARS = 256
 
 const OBJECT_PROTO = Object.prototype
-/** Shapes by their property names joined with `,` in the order met (both orders of one set share a Shape). */
-const byText = new Map<string, Shape>()
-/** Shapes by sorted names, for the decoder. */
-const bySorted = new Map<string, Shape>()
+
+interface Registry {
+  /** Shapes by their property names in the order met (both orders of one set share a Shape). */
+  byText: Map<string, Shape>
+  /** Shapes by sorted names, for the decoder. */
+  bySorted: Map<string, Shape>
+}
+// One registry per process, shared by every copy of the package (as MISS is, through Symbol.for):
+// stores are shared through the GlobalCache, and a key made by one copy must find, and invalidate,
+// an entry stored by another, which compares shapes by identity.
+const REGISTRY = Symbol.for('fncache.macro/object-key-shapes')
+const registry: Registry = ((globalThis as Record<symbol, Registry | undefined>)[REGISTRY] ??= { byText: new Map(), bySorted: new Map() })
+const { byText, bySorted } = registry
 /** The last shape met, with the names in the order met: most calls of a function repeat it. */
 let lastNames: readonly string[] = []
 let lastShape: Shape | undefined

@@ -14,6 +14,9 @@
 // odd counters from the addition count; we simply halve the count, which only shifts the next
 // halving by a few percent.
 //
+// Caffeine 3 groups a key's four counters in one 64-byte block (one cache line). Tried here: in an
+// interleaved A/B it was 5–50 % slower than this layout (capacity 10,000 and 200,000), so not kept.
+//
 // Hand-written rather than a dependency: no npm package ships a typed-array count-min sketch with
 // 4-bit counters and halving, and the policy needs it allocation-free on the hit path.
 

@@ -23,6 +23,15 @@ key('a flat plain object of primitives: [shape, values in sorted name order]', (
   for (const o of [{ a: 'x' }, { a: true, b: null, c: undefined, d: 12n, e: NaN, f: Infinity }]) assert.ok(objectKey(o), JSON.stringify(Object.keys(o)))
 })
 
+key('two copies of the package share shapes (a key made by one finds an entry stored by the other)', async () => {
+  const copy = await import('../../runtime/backends/object-key.js?second-copy') as typeof import('../../runtime/backends/object-key.js')
+  assert.is.not(copy.objectKey, objectKey, 'a second module instance')
+  assert.is(copy.objectKey({ id: 3, page: 4 })![0], objectKey({ page: 4, id: 3 })![0])
+  assert.is(copy.knownShape(['shared_only_by_copy']), undefined)
+  copy.objectKey({ shared_only_by_copy: 1 })
+  assert.is(knownShape(['shared_only_by_copy']), copy.knownShape(['shared_only_by_copy']))
+})
+
 key('leaves to the encoder what a shape cannot hold exactly', () => {
   const tooMany = Object.fromEntries(Array.from({ length: MAX_SHAPE_KEYS + 1 }, (_, i) => ['k' + i, i]))
   const cases: [string, object][] = [

@@ -1,4 +1,4 @@
-// Scenario 11: what a memory-only app pays to ship and to start. Each contender is a tiny app that
+// Scenario 12: what a memory-only app pays to ship and to start. Each contender is a tiny app that
 // caches one function on its library's in-memory store; esbuild bundles it like a client build
 // (--bundle --minify --platform=browser), and the table gives minified and gzip bytes. A second
 // table times a cold `await import()` of each app's bundle (platform node, unminified) in fresh
@@ -86,7 +86,7 @@ function coldImport(file: string): number {
 }
 
 const scenario: Scenario = {
-  id: '11',
+  id: '12',
   title: 'bundle size and cold start',
   async run() {
     const dir = mkdtempSync(join(tmpdir(), 'fncache-size-'))
@@ -134,9 +134,9 @@ const scenario: Scenario = {
       startRows.push({ name, reference: name === 'lru-cache', ops: ms, ratio: ms / lru, extra: { 'ms (median)': +ms.toFixed(2), 'min ms': +Math.min(...ts).toFixed(2) } })
     }
     return [
-      { id: '11a', title: 'bundle of a memory-only app (esbuild --bundle --minify --platform=browser; lower is better)', unit: 'bytes', reference: 'lru-cache', rows: sizeRows,
+      { id: '12a', title: 'bundle of a memory-only app (esbuild --bundle --minify --platform=browser; lower is better)', unit: 'bytes', reference: 'lru-cache', rows: sizeRows,
         notes: ['ratio = gzip bytes / lru-cache gzip bytes (lower is better); target for fncache (memory): <= 10 KB gzip'] },
-      { id: '11b', title: `cold import() of each app's bundle in a fresh node process (median of ${RUNS}; lower is better)`, unit: 'ms', reference: 'lru-cache', rows: startRows,
+      { id: '12b', title: `cold import() of each app's bundle in a fresh node process (median of ${RUNS}; lower is better)`, unit: 'ms', reference: 'lru-cache', rows: startRows,
         notes: ['ratio = ms / lru-cache ms (lower is better); target for fncache (memory): <= 2x'] },
     ]
   },

@@ -154,8 +154,35 @@ export class RedisBackend implements Backend {
 
   get(key: string): Promise<Uint8Array | undefined> {
     if (this.#closed) return Promise.reject(this.#closedError('get'))
+    // The first read of a tick leaves at once (a sequential hit waits for nothing); the reads after
+    // it in the same tick are gathered into one MGET: one command to parse and one reply instead of
+    // many, which is what lets 64 hits in flight beat a hand-written loop of GETs. A Cluster keeps
+    // one GET per key (MGET needs every key in one slot).
+    if (this.#cork && this.#tick !== 0) return this.#gather(this.#vp + key)
     this.#batch()
     return this.client.getBuffer(this.#vp + key).then(this.#decode, this.#fail)
+  }
+
+  #gets: { keys: string[]; settle: ((v: Buffer | null | Error) => void)[] } | undefined
+  #gather(k: string): Promise<Uint8Array | undefined> {
+    let g = this.#gets
+    if (g === undefined) {
+      g = this.#gets = { keys: [], settle: [] }
+      process.nextTick(this.#flushGets)
+    }
+    const { keys, settle } = g
+    return new Promise<Buffer | null | Error>((resolve) => { keys.push(k); settle.push(resolve) })
+      .then((v) => (v instanceof Error ? this.#fail(v) : this.#decode(v)))
+  }
+  readonly #flushGets = () => {
+    const g = this.#gets!
+    this.#gets = undefined
+    const { keys, settle } = g
+    const sent = keys.length === 1 ? this.client.getBuffer(keys[0]).then((v) => [v]) : this.client.mgetBuffer(keys)
+    sent.then((vs) => { for (let i = 0; i < settle.length; i++) settle[i](vs[i] ?? null) }, (e: unknown) => {
+      const err = e instanceof Error ? e : new Error(String(e))
+      for (const s of settle) s(err)
+    })
   }
 
   async set(key: string, value: Uint8Array, options?: SetOptions): Promise<boolean> {

@@ -89,32 +89,53 @@ if (redisOrSkip('redis backend')) {
     await l.close()
   })
 
-  options('commands of one tick leave in one write: the first at once, the rest corked until the tick ends', async () => {
+  options('reads of one tick: the first leaves at once, the rest as one MGET; other commands are corked until the tick ends', async () => {
     const b = redis({ url: server.url, namespace: ns() })
-    await b.get('warm')
+    for (let i = 0; i < 64; i += 2) await b.set('k' + i, bytes('v' + i))
     const stream = (b.client as Redis).stream
     let corks = 0
-    let writes = 0
+    const sent: string[] = []
     const cork = stream.cork.bind(stream)
-    const write = stream.write.bind(stream)
     stream.cork = () => { corks++; cork() }
-    stream.write = ((...a: Parameters<typeof write>) => { writes++; return write(...a) }) as typeof write
+    const send = b.client.sendCommand.bind(b.client)
+    b.client.sendCommand = ((cmd: { name: string; args: unknown[] }) => { sent.push(`${cmd.name} ${cmd.args.length}`); return send(cmd as never) }) as typeof b.client.sendCommand
     const all = Promise.all(Array.from({ length: 64 }, (_, i) => b.get('k' + i)))
+    assert.equal(sent, ['get 1'], 'the first read leaves at once, the others wait for the end of the tick')
+    const got = await all
+    assert.equal(sent, ['get 1', 'mget 63'])
+    // Each caller gets its own key's value, in order; absent keys stay absent.
+    assert.equal(got.map((v) => (v === undefined ? null : text(v))), Array.from({ length: 64 }, (_, i) => (i % 2 ? null : 'v' + i)))
+    sent.length = 0
+    for (let i = 0; i < 5; i++) await b.get('k0')
+    assert.equal(sent, Array(5).fill('get 1'), 'sequential reads are one GET each, never gathered')
+    // Writes of one tick are corked after the first and leave together when the tick ends.
+    const writes = Promise.all(Array.from({ length: 8 }, (_, i) => b.set('w' + i, bytes('x'))))
     assert.is(corks, 1)
     assert.is(stream.writableCorked, 1, 'still corked within the tick')
-    await all
+    await writes
     assert.is(stream.writableCorked, 0)
-    assert.is(writes, 64)
-    corks = 0
-    for (let i = 0; i < 5; i++) await b.get('k')
-    assert.is(corks, 0, 'sequential commands are never corked')
     const plain = redis({ url: server.url, namespace: ns(), autoPipelining: false })
     await plain.get('x')
     const s2 = (plain.client as Redis).stream
+    let plainSent = 0
+    const send2 = plain.client.sendCommand.bind(plain.client)
+    plain.client.sendCommand = ((cmd: never) => { plainSent++; return send2(cmd) }) as typeof plain.client.sendCommand
     await Promise.all([plain.get('a'), plain.get('b')])
     assert.is(s2.writableCorked, 0)
+    assert.is(plainSent, 2, 'autoPipelining: false sends one GET per read')
     await b.close()
     await plain.close()
+  })
+
+  options('a failed MGET rejects every read it carried and counts each as a backend error', async () => {
+    const b = redis({ url: server.url, namespace: ns() })
+    await b.get('warm')
+    const before = b.stats().errors ?? 0
+    b.client.mgetBuffer = (() => Promise.reject(new Error('boom'))) as never
+    const results = await Promise.allSettled([b.get('a'), b.get('b'), b.get('c')])
+    assert.equal(results.map((r) => r.status), ['fulfilled', 'rejected', 'rejected'])
+    assert.is((b.stats().errors ?? 0) - before, 2)
+    await b.close()
   })
 
   options('AUTH and the database come from the URL', async () => {

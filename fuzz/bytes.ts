@@ -3,7 +3,8 @@
 // byte mutations (flip, set, cut, insert, duplicate, splice). Shared by fuzz/records.ts (the
 // 100,000-case runs) and tests/hardening (the fast seed sets).
 
-import { Encoder, Tag } from 'cbor-x'
+import { Encoder } from 'cbor-x/encode'
+import { Tag } from 'cbor-x/decode' // the runtime's own entries (see runtime/codec.ts)
 
 /** mulberry32: small, fast, and the same sequence on every machine for one seed. */
 export function prng(seed: number): Rng {

@@ -2,7 +2,11 @@
 // them back without ever throwing or trusting the bytes: foreign, corrupt or crafted input is
 // `undefined`, never a half-record or a polluted prototype. The memory backend does not use it.
 
-import { Encoder, Tag } from 'cbor-x'
+// The plain-JS entries: under Node, 'cbor-x' itself also loads cbor-extract, a native string
+// extractor that crashes Bun and is one more parser of untrusted bytes; every record is small enough
+// that the JS decoder costs nothing measurable here.
+import { Encoder } from 'cbor-x/encode'
+import { Tag } from 'cbor-x/decode'
 import { SCAN_LIMITS, scanRecord } from './cbor-scan.js'
 
 /** One cached result as stored by a persistent backend. */

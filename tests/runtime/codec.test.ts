@@ -1,7 +1,8 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import fc from 'fast-check'
-import { Encoder, Tag } from 'cbor-x'
+import { Encoder } from 'cbor-x/encode'
+import { Tag } from 'cbor-x/decode' // the runtime's own entries (see runtime/codec.ts)
 import { encodeRecord, decodeRecord, isEncodable, type StoredRecord } from '../../runtime/codec.js'
 
 const FORMAT_TAG = 0x666e6301

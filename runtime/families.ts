@@ -87,6 +87,11 @@ export function families(only?: string): Family[] {
     help: 'Entries of a function, where the backend keeps them per function (memory, tiered L1).',
     samples: ps.filter((list) => list[0]!.store !== null).map((list) => ({ labels: pairLabels(list), value: sum(list, (c) => c.store?.size ?? 0) })),
   }))
+  add('function_bytes', () => ({
+    name: 'function_bytes', otel: 'function.bytes', unit: 'By', type: 'gauge',
+    help: 'Estimated bytes of a function\'s entries, where the backend sizes them per function (memory with maxBytes).',
+    samples: ps.filter((list) => list[0]!.store?.engine.sized === true).map((list) => ({ labels: pairLabels(list), value: sum(list, (c) => c.store?.bytes ?? 0) })),
+  }))
   add('miss_duration_seconds', () => ({
     name: 'miss_duration_seconds', otel: 'miss.duration', unit: 's', type: 'histogram',
     help: 'Run time of the function on misses (every miss, or one in 16 for functions faster than 20 µs on average).',

@@ -50,7 +50,7 @@ export class Counters {
   /** 0: time every miss; SAMPLE_EVERY - 1: time one in SAMPLE_EVERY. */
   missMask = 0
   /** The function's entries on this backend, when the backend keeps them per function (memory, tiered L1). */
-  store: { readonly size: number } | null = null
+  store: { readonly size: number; readonly bytes: number; readonly engine: { readonly sized: boolean } } | null = null
   constructor(readonly fnId: string, readonly backend: string) {}
 }
 
@@ -141,11 +141,16 @@ export interface MetricsFigures extends FunctionStats {
   entrySize: Distribution
   /** Entries held, where the backend can tell (memory and tiered L1: per function; backends: their own stats()). */
   entries?: number
+  /**
+   * Estimated bytes held, in bytes, where the backend can tell: per function on a memory backend
+   * with `maxBytes` (its size estimate, see README); per backend from its own stats().
+   */
+  bytes?: number
 }
 
 export interface MetricsSnapshot extends MetricsFigures {
   functions: Record<string, MetricsFigures>
-  backends: Record<string, MetricsFigures & { bytes?: number }>
+  backends: Record<string, MetricsFigures>
 }
 
 export function emptyStats(): FunctionStats {

@@ -11,6 +11,7 @@ class Sum {
   readonly stats = emptyStats()
   saved = 0
   entries: number | undefined
+  bytes: number | undefined
   readonly miss = new Histogram(LATENCY)
   readonly get = new Histogram(LATENCY)
   readonly set = new Histogram(LATENCY)
@@ -24,6 +25,7 @@ class Sum {
     this.set.add(c.setLatency)
     this.size.add(c.entrySize)
     if (c.store !== null) this.entries = (this.entries ?? 0) + c.store.size
+    if (c.store !== null && c.store.engine.sized) this.bytes = (this.bytes ?? 0) + c.store.bytes
   }
 
   figures(): MetricsFigures {
@@ -32,6 +34,7 @@ class Sum {
       missLatency: distribution(this.miss), getLatency: distribution(this.get), setLatency: distribution(this.set), entrySize: distribution(this.size),
     }
     if (this.entries !== undefined) f.entries = this.entries
+    if (this.bytes !== undefined) f.bytes = this.bytes
     return f
   }
 }
@@ -54,7 +57,9 @@ function snapshot(): MetricsSnapshot {
   for (const [name, b] of G.backends) {
     const s = backends.get(name) ?? new Sum()
     const out: MetricsSnapshot['backends'][string] = s.figures()
-    delete out.entries // a backend's own count (below) covers every function, not only those called since start
+    // A backend's own count (below) covers every function, not only those called since start.
+    delete out.entries
+    delete out.bytes
     try {
       const own = b.stats()
       if (own.entries !== undefined) out.entries = own.entries
@@ -69,6 +74,7 @@ function snapshot(): MetricsSnapshot {
   for (const [id, s] of functions) byFunction[id] = s.figures()
   const t = total.figures()
   delete t.entries
+  delete t.bytes
   return { ...t, functions: byFunction, backends: byBackend }
 }
 

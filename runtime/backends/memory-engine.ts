@@ -51,6 +51,8 @@ export class MemoryEngine {
   #tags: (readonly string[] | undefined)[] | null = null
   #tagIndex = new Map<string, Set<Slot>>()
   #sizes: Float64Array | null = null
+  /** Whether entries are sized (a `maxBytes` bound is set): then each store knows its bytes too. */
+  readonly sized: boolean
   #bytes = 0
   #stores: MemoryStore[] = []
   #byId = new Map<string, MemoryStore>()
@@ -65,6 +67,7 @@ export class MemoryEngine {
     this.#now = settings.now
     this.#sizeOf = settings.sizeOf
     if (settings.maxBytes !== Infinity) this.#sizes = new Float64Array(0)
+    this.sized = this.#sizes !== null
     this.#policy = createPolicy(settings.policy, 1)
     this.#hashes = this.#policy.wantsHash === true
     this.#grow()
@@ -148,6 +151,7 @@ export class MemoryEngine {
     if (tags !== undefined && tags.length > 0) this.#tag(slot, tags)
     if (this.#sizes !== null) {
       this.#bytes += size - this.#sizes[slot]!
+      store.bytes += size - this.#sizes[slot]!
       this.#sizes[slot] = size
       while (this.#bytes > this.maxBytes) {
         const freed = this.#evictOne(slot)
@@ -323,10 +327,12 @@ export class MemoryEngine {
   /** Deletes the entry's data and map key; the policy must already have let go of the slot. */
   #unlink(slot: Slot): void {
     const owner = this.#owner[slot]!
-    this.#stores[owner >>> 2]!.deleteSlot(this.#keys[slot], (owner & 3) as KeyKind)
+    const store = this.#stores[owner >>> 2]!
+    store.deleteSlot(this.#keys[slot], (owner & 3) as KeyKind)
     if (this.#tags !== null && this.#tags[slot] !== undefined) this.#untag(slot)
     if (this.#sizes !== null) {
       this.#bytes -= this.#sizes[slot]!
+      store.bytes -= this.#sizes[slot]!
       this.#sizes[slot] = 0
     }
     this.#keys[slot] = undefined

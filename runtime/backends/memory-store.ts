@@ -33,6 +33,8 @@ export class MemoryStore {
   /** Object keys `[shape, v1, …]`: shape first, then one level per value. */
   readonly objects: Trie = new Map()
   #pathEntries = 0
+  /** Estimated bytes of this store's entries; kept by the engine only when it sizes entries (`maxBytes`). */
+  bytes = 0
   /** Milliseconds an entry is kept after it stops being fresh (stale-while-revalidate / -if-error). */
   window = 0
   version = ''

@@ -38,3 +38,6 @@ function cached(fnOrMacroCall: AnyFn | MacroCall, options?: CacheOptions): unkno
 ;(cached as unknown as { options: { configName: string } }).options = { configName: 'fncache' }
 
 export default cached
+// The named import is the same macro (compiled alike); uncompiled, the same warning wrapper. A
+// local export wins over the runtime's `cached` from `export *`.
+export { cached }

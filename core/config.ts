@@ -6,7 +6,7 @@ import { RUNTIME_IMPORT } from './runtime-ids.js'
 import type { MacroConfig } from './types.js'
 
 /** The config keys, documented in docs/babel.md. */
-export const CONFIG_KEYS = ['root', 'namespace', 'ttl', 'version', 'runtimeImport'] as const
+export const CONFIG_KEYS = ['root', 'scope', 'namespace', 'ttl', 'version', 'runtimeImport'] as const
 
 const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? JSON.stringify(v) : typeof v)
 
@@ -17,11 +17,15 @@ export function normaliseConfig(raw: unknown): MacroConfig {
   if (typeof raw !== 'object' || Array.isArray(raw)) throw errors.configType('fncache', 'an object', kind(raw))
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     switch (key) {
-      case 'root': case 'namespace': case 'runtimeImport':
+      case 'root': case 'scope': case 'namespace': case 'runtimeImport': {
         if (value === undefined) break
         if (typeof value !== 'string' || value === '') throw errors.configType(key, 'a non-empty string', kind(value))
-        config[key] = value
+        // `namespace` is the deprecated name of `scope` (docs/architecture.md: three namespaces).
+        const field = key === 'namespace' ? 'scope' : key
+        if (field === 'scope' && config.scope !== undefined) throw errors.configType(key, "one of 'scope' and its deprecated name 'namespace'", 'both', `"scope": ${JSON.stringify(value)}`)
+        config[field] = value
         break
+      }
       case 'ttl': {
         if (value === undefined) break
         const ms = typeof value === 'number' || typeof value === 'string' ? parseDuration(value) : null

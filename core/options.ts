@@ -70,8 +70,9 @@ function literal(spec: OptionSpec, value: Exclude<ValueSite, { kind: 'other' | '
     case 'duration': case 'finite-duration': {
       if (value.kind !== 'number' && value.kind !== 'string') throw errors.wrongType(option, spec.expects, describe(value), value.loc)
       const ms = parseDuration(value.value)
+      // A stale window that never ends is never refreshed in time (the runtime refuses it too).
       if (ms === null || (spec.kind === 'finite-duration' && ms === Infinity)) throw errors.badDuration(option, describe(value), value.loc)
-      // `ttl: Infinity` is "no expiry", which the runtime spells 0, so a plan stays JSON.
+      // `ttl: Infinity` is "no expiry", which the runtime spells 0 (and a plan stays JSON).
       return ms === Infinity ? 0 : ms
     }
     case 'string': case 'name':

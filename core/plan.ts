@@ -38,7 +38,7 @@ export function planCall(site: CallSite, config: MacroConfig, module: ModuleCont
     rest,
     helpers: ['wrap'],
   }
-  if (config.namespace !== undefined) plan.namespace = config.namespace
+  if (config.scope !== undefined) plan.namespace = config.scope
   const ttl = options.ttl ?? config.ttl
   if (ttl !== undefined) plan.ttl = ttl
   if (options.staleWhileRevalidate !== undefined) plan.staleWhileRevalidate = options.staleWhileRevalidate

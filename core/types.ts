@@ -127,8 +127,13 @@ export interface MacroConfig {
    * @default the nearest directory above the file that holds a package.json
    */
   root?: string
-  /** Emitted as every wrap's `namespace`: prefixes storage keys and tags in shared backends. @default none (configure()'s) */
-  namespace?: string
+  /**
+   * The app scope of this build's functions: emitted into every wrap (its `namespace` option), it
+   * overrides `configure({ namespace })` and prefixes their storage keys and tags in shared
+   * backends. Written `scope`, or `namespace` (deprecated name). Not the Redis key prefix
+   * (`redis({ namespace })`). @default none (configure()'s)
+   */
+  scope?: string
   /** Default ttl of wraps that set none, in milliseconds (written as ms or `'5m'`). @default none (configure()'s, else no expiry) */
   ttl?: number
   /**

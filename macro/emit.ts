@@ -3,7 +3,7 @@
 // becomes the file's one runtime import. Mechanical: every decision was made by planCall.
 import type { NodePath, types as BabelTypes } from '@babel/core'
 import type * as t from '@babel/types'
-import { importGroups, isMacroImport, mergeTarget, printOptions, PLACEHOLDERS, type ExistingImport, type ImportPlan, type Plan } from '../core/index.js'
+import { importGroups, isMacroImport, uniqueName, mergeTarget, printOptions, PLACEHOLDERS, type ExistingImport, type ImportPlan, type Plan } from '../core/index.js'
 import type { Analyzed } from './analyze.js'
 
 type Babel = typeof import('@babel/core')
@@ -20,7 +20,7 @@ export interface EmitInput {
 export function emit({ babel, program, decl, calls, imports }: EmitInput): void {
   const T: typeof BabelTypes = babel.types
   const locals: Record<string, string> = {}
-  for (const helper of imports.helpers) locals[helper] = program.scope.generateUid(helper)
+  for (const helper of imports.helpers) locals[helper] = uid(program.scope, helper)
 
   for (const { analyzed, plan } of calls) emitCall(babel, T, analyzed, plan, locals)
 
@@ -59,6 +59,15 @@ export function emit({ babel, program, decl, calls, imports }: EmitInput): void 
   program.scope.crawl()
 }
 
+/** core's uniqueName over what Babel's scope knows is used, registered as Babel registers its own uids. */
+function uid(scope: NodePath['scope'], name: string): string {
+  const id = uniqueName(name, (n) => scope.hasLabel(n) || scope.hasBinding(n) || scope.hasGlobal(n) || scope.hasReference(n))
+  const program = scope.getProgramParent() as unknown as { references: Record<string, boolean>; uids: Record<string, boolean> }
+  program.references[id] = true
+  program.uids[id] = true
+  return id
+}
+
 function describeImport(d: NodePath<t.ImportDeclaration>): ExistingImport {
   return {
     source: d.node.source.value,
@@ -94,7 +103,7 @@ function emitCall(babel: Babel, T: typeof BabelTypes, a: Analyzed, plan: Plan, l
     fn.id = null
     for (const r of a.selfRefs) (r.node as t.Identifier).name = self.to
   } else {
-    const temp = call.scope.generateUidIdentifier(self.name)
+    const temp = T.identifier(uid(call.scope, self.name))
     call.scope.push({ id: T.cloneNode(temp) })
     for (const r of a.selfRefs) (r.node as t.Identifier).name = temp.name
     call.replaceWith(T.assignmentExpression('=', temp, call.node))

@@ -5,7 +5,7 @@
 import { describe, typeError } from './errors.js'
 import { parseDuration, DURATION_HINT } from './duration.js'
 import { paramIndex, readParams } from '../shared/params.js'
-import { COMPILED_OPTIONS, OPTION_NAMES, OPTIONS } from '../shared/options.js'
+import { COMPILED_OPTIONS, OPTION_NAMES, optionSpec, type OptionName } from '../shared/options.js'
 import { compileTags, unresolvedTemplate, type TagsFn } from './tags.js'
 import { nearest } from './nearest.js'
 
@@ -41,14 +41,27 @@ export interface FnConfig {
 }
 
 const KNOWN: readonly string[] = [...OPTION_NAMES, ...COMPILED_OPTIONS]
-const EXPECTS: Record<string, string> = Object.fromEntries(OPTIONS.map((o) => [o.name, o.expects]))
 
-
-function duration(fnId: string, name: string, value: unknown): number | undefined {
+/** A user option's value checked against its kind in the option table; undefined when not given. */
+function userOption(fnId: string, name: Exclude<OptionName, 'tags' | 'key'>, value: unknown): unknown {
   if (value === undefined) return undefined
-  const ms = parseDuration(value)
-  if (ms === undefined) throw typeError('E_OPTION', `${fnId}: option ${name} must be ${DURATION_HINT}; received ${describe(value)}.`)
-  return ms
+  const spec = optionSpec(name)!
+  const bad = (expects: string) => typeError('E_OPTION', `${fnId}: option ${name} must be ${expects}; received ${describe(value)}.`)
+  switch (spec.kind) {
+    case 'duration': case 'finite-duration': {
+      const ms = parseDuration(value)
+      if (ms === undefined) throw bad(DURATION_HINT)
+      if (ms === Infinity && spec.kind === 'finite-duration') {
+        throw typeError('E_OPTION', `${fnId}: option ${name} must be finite; an entry that is stale forever is never refreshed in time.`)
+      }
+      return ms
+    }
+    case 'string': if (typeof value !== 'string') throw bad(spec.expects); return value
+    case 'name': if (typeof value !== 'string' || value === '') throw bad('a non-empty string'); return value
+    case 'boolean': if (typeof value !== 'boolean') throw bad(spec.expects); return value
+    case 'function': if (typeof value !== 'function') throw bad(spec.expects); return value
+  }
+  return value
 }
 
 /** Validates `options` for the function `fn`; throws a TypeError naming the function and the option. */
@@ -71,11 +84,11 @@ export function normalizeOptions(fn: Function, options: Record<string, unknown> 
     }
   }
   const str = (name: string, v: unknown) => {
-    if (v !== undefined && typeof v !== 'string') throw typeError('E_OPTION', `${id}: option ${name} must be ${EXPECTS[name] ?? 'a string'}; received ${describe(v)}.`)
+    if (v !== undefined && typeof v !== 'string') throw typeError('E_OPTION', `${id}: option ${name} must be a string; received ${describe(v)}.`)
     return v as string | undefined
   }
   const bool = (name: string, v: unknown) => {
-    if (v !== undefined && typeof v !== 'boolean') throw typeError('E_OPTION', `${id}: option ${name} must be ${EXPECTS[name] ?? 'true or false'}; received ${describe(v)}.`)
+    if (v !== undefined && typeof v !== 'boolean') throw typeError('E_OPTION', `${id}: option ${name} must be true or false; received ${describe(v)}.`)
     return v as boolean | undefined
   }
   const func = <T>(name: string, v: unknown) => {
@@ -148,21 +161,22 @@ export function normalizeOptions(fn: Function, options: Record<string, unknown> 
     else tags = compileTags(id, list, names, rest)
   }
 
-  const ttl = duration(id, 'ttl', o.ttl)
+  // The user's options, each checked by its kind in the option table; then what compiled code adds.
+  const user = <T>(name: Exclude<OptionName, 'tags' | 'key'>) => userOption(id, name, o[name]) as T | undefined
   const cfg: FnConfig = {
     id,
-    version: str('version', o.version) ?? '',
-    ttl,
-    swr: duration(id, 'staleWhileRevalidate', o.staleWhileRevalidate) ?? 0,
-    sie: duration(id, 'staleIfError', o.staleIfError) ?? 0,
+    version: user<string>('version') ?? '',
+    ttl: user<number>('ttl'),
+    swr: user<number>('staleWhileRevalidate') ?? 0,
+    sie: user<number>('staleIfError') ?? 0,
     tags,
     tagsFromArgs: tags !== null && typeof o.tags !== 'function',
-    prefix: str('prefix', o.prefix) ?? id + ':',
+    prefix: user<string>('prefix') ?? id + ':',
     keyIdx,
     keyFn,
-    backend: str('backend', o.backend) ?? 'default',
-    dedupe: bool('dedupe', o.dedupe) ?? true,
-    cacheIf: func('cacheIf', o.cacheIf),
+    backend: user<string>('backend') ?? 'default',
+    dedupe: user<boolean>('dedupe') ?? true,
+    cacheIf: user<FnConfig['cacheIf']>('cacheIf') ?? null,
     params,
     rest,
     keyOf: func('keyOf', o.keyOf),
@@ -172,8 +186,5 @@ export function normalizeOptions(fn: Function, options: Record<string, unknown> 
     uncached: uncached === null ? null : { reason: uncached, idFromName: o.id === undefined },
   }
   if (cfg.uncached !== null) cfg.keyIdx = null
-  if (cfg.swr === Infinity || cfg.sie === Infinity) {
-    throw typeError('E_OPTION', `${id}: staleWhileRevalidate and staleIfError must be finite; an entry that is stale forever is never refreshed in time.`)
-  }
   return cfg
 }

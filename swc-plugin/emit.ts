@@ -4,18 +4,16 @@
 // Mechanical, like macro/emit.ts: every decision was made by planCall.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import MagicString from 'magic-string'
-import { importGroups, isMacroImport, mergeTarget, printOptions, PLACEHOLDER_PATTERN, type ExistingImport, type ImportPlan, type Plan } from '../core/index.js'
+import { importGroups, isMacroImport, uniqueName, mergeTarget, printOptions, PLACEHOLDER_PATTERN, type ExistingImport, type ImportPlan, type Plan } from '../core/index.js'
 import type { Analyzed, ModuleAnalysis, ValueRange } from './analyze.js'
 import type { Spans } from './spans.js'
 
-/** Babel's `scope.generateUid(name)`: `_name`, `_name2`, ... not used anywhere in the file. */
+/** core's uniqueName over every name the file declares or references; a name given out is taken. */
 function uidFactory(taken: Set<string>) {
   return (name: string): string => {
-    const base = name.replace(/^_+/, '').replace(/\d+$/, '') || 'ref'
-    for (let i = 1; ; i++) {
-      const id = `_${base}${i > 1 ? i : ''}`
-      if (!taken.has(id)) { taken.add(id); return id }
-    }
+    const id = uniqueName(name, (n) => taken.has(n))
+    taken.add(id)
+    return id
   }
 }
 

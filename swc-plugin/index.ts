@@ -21,6 +21,8 @@ export interface ExpandOptions extends Partial<Omit<MacroConfig, 'version'>> {
   cwd?: string
   /** Config `version`: `'function'` (default), `'module'`, or a build id string. */
   version?: string
+  /** @deprecated the old name of `scope`. */
+  namespace?: string
   /** Set to `false` to skip reading the `fncache` key of babel-plugin-macros' config files. */
   configFile?: false
 }

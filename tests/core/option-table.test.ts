@@ -78,8 +78,7 @@ sides('every option rejects an object of the wrong kind, on both sides, naming t
 })
 sides('ttl: Infinity is a literal at build time; a stale window of Infinity is refused on both sides', () => {
   const infinity: ValueSite = { kind: 'number', value: Infinity, loc }
-  // Planned as 0, the runtime's "no expiry", so the plan stays JSON.
-  assert.is(normaliseOptions('cached', site('ttl', infinity)).ttl, 0)
+  assert.is(normaliseOptions('cached', site('ttl', infinity)).ttl, 0, 'Infinity is no expiry, spelled 0 as the runtime does')
   assert.throws(() => normaliseOptions('cached', site('staleWhileRevalidate', infinity)), /E_DURATION/)
   assert.throws(() => cached((id: string) => id, { staleWhileRevalidate: Infinity }), /finite/)
 })

@@ -60,7 +60,12 @@ config('defaults', () => {
 })
 config('reads every key', () => {
   assert.equal(normaliseConfig({ root: 'pkg', namespace: 'app', ttl: '1m', version: 'module', runtimeImport: './rt.js' }),
-    { root: 'pkg', namespace: 'app', ttl: 60_000, version: 'module', runtimeImport: './rt.js' })
+    { root: 'pkg', scope: 'app', ttl: 60_000, version: 'module', runtimeImport: './rt.js' })
+  assert.equal(normaliseConfig({ scope: 'app' }), normaliseConfig({ namespace: 'app' }), 'namespace is the deprecated name of scope')
+  try { normaliseConfig({ scope: 'a', namespace: 'b' }); assert.unreachable() } catch (e) {
+    assert.is((e as TransformError).code, 'E_CONFIG')
+    assert.match((e as Error).message, 'both')
+  }
   assert.equal(normaliseConfig({ version: 'build-7' }).version, { build: 'build-7' })
 })
 config('is strict: an unknown key is an error naming it and the nearest key', () => {

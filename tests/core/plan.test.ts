@@ -122,8 +122,8 @@ calls('self references: drop the name, rename to the binding, or go through a te
   assert.equal(self('f', { kind: 'variable', name: 'fib' }, true), { name: 'f', strategy: 'temp' })
   assert.equal(self('f', { kind: 'default' }), { name: 'f', strategy: 'temp' })
 })
-calls('config namespace and default ttl reach the plan; the call ttl wins', () => {
-  const config = { ...CONFIG, namespace: 'app', ttl: 1000 }
+calls('config scope and default ttl reach the plan; the call ttl wins', () => {
+  const config = { ...CONFIG, scope: 'app', ttl: 1000 }
   assert.equal([plan(site(fnSite([])), config).namespace, plan(site(fnSite([])), config).ttl], ['app', 1000])
   assert.is(plan(site(fnSite([]), [prop('ttl', lit(0))]), config).ttl, 0)
 })

@@ -26,6 +26,9 @@ ids('the helpers are exported by the internal subpath, and by no public entry', 
 ids('the root entry is the runtime plus tiered and the macro default', () => {
   assert.equal(sorted(Object.keys(root)), sorted([...Object.keys(runtime), 'tiered', 'default']))
   assert.is(root.tiered.name, 'tiered')
+  // One `cached`: the named import is the default one (the macro, or uncompiled the warning wrapper).
+  assert.is(root.cached, root.default)
+  assert.is.not(root.cached, runtime.cached)
 })
 ids('package.json maps the import paths emitted code uses', () => {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))

@@ -93,7 +93,9 @@ export class RedisBus implements Bus {
     // A subscriber waits for messages indefinitely: no command timeout, keep reconnecting.
     const sub = (this.#sub = this.client.isCluster
       ? (this.client as Cluster).duplicate()
-      : (this.client as import('ioredis').Redis).duplicate({ commandTimeout: undefined, enableAutoPipelining: false, lazyConnect: false }))
+      // The offline queue on: the first SUBSCRIBE is issued before the new connection is up
+      // (a client made with enableOfflineQueue: false, as the CLI's, would fail it).
+      : (this.client as import('ioredis').Redis).duplicate({ commandTimeout: undefined, enableAutoPipelining: false, lazyConnect: false, enableOfflineQueue: true }))
     sub.on('error', () => {})
     sub.on('message', (channel: string, text: string) => {
       if (channel === this.#ackChannel) {

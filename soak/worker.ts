@@ -80,10 +80,11 @@ const samples: string[] = []
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)]!
 
 async function step(): Promise<void> {
-  const b = pick(BACKENDS)
+  // Roles of the 2-reader / 1-writer run: readers only read, the writer only invalidates shared backends.
+  const b = ROLE === 'writer' ? pick(BACKENDS.filter((x) => x !== 'mem')) : pick(BACKENDS)
   const tag = pick(TAGS)
   const k = Math.floor(Math.random() * 60)
-  const roll = Math.random()
+  const roll = ROLE === 'reader' ? 0 : ROLE === 'writer' ? 0.9 + Math.random() * 0.04 : Math.random()
   if (roll < 0.85) {
     const R = await resolved(b, tag)
     const v = await fns[b](tag, k)

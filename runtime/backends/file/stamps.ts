@@ -89,12 +89,18 @@ export class Stamps {
     }
   }
 
+  /** The last parse of the prefix file, reused while the file is unchanged (every write reads it). */
+  #parsed: { sig: string; lines: { at: number; prefix: string }[] } | undefined
+
   /** The prefix stamps; a file too large to read whole is one stamp of everything, now (refuses every write: safe). */
   #prefixLines(): { at: number; prefix: string }[] {
     let text: string
+    let sig: string
     try {
       const st = this.fs.statSync(this.#prefixes)
       if (st.size > PREFIX_MAX_READ) return [{ at: Infinity, prefix: '' }]
+      sig = `${st.ino}:${st.size}:${st.mtimeMs}`
+      if (this.#parsed?.sig === sig) return this.#parsed.lines
       text = this.fs.readFileSync(this.#prefixes, 'utf8')
     } catch (e) {
       if (isMissing(e)) return []
@@ -109,6 +115,8 @@ export class Stamps {
       try { prefix = JSON.parse(line.slice(sp + 1)) } catch { continue } // a torn line: its invalidation never resolved
       if (Number.isFinite(at) && typeof prefix === 'string') out.push({ at, prefix })
     }
+    // Only a parse of the whole file (its size as stated) is reused: an append in between changes the size.
+    if (Buffer.byteLength(text) === Number(sig.split(':')[1])) this.#parsed = { sig, lines: out }
     return out
   }
 

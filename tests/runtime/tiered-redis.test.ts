@@ -2,13 +2,15 @@
 // instances with their own L1 and bus, as another process has):
 // - an invalidation resolves only after every other L1 has dropped the entries (acknowledged bus);
 // - a computation whose L2 write was refused (another process invalidated meanwhile) is not kept
-//   in this process's L1 either.
+//   in this process's L1 either;
+// - (plain Redis) a `lock: true` waiter whose holder was overtaken by an invalidation computes afresh.
 
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { memory } from '../../runtime/backends/memory.js'
 import { redis, tiered, type TieredBackend } from '../../runtime/backends/redis/index.js'
 import { cached, configure } from '../../runtime/index.js'
+import { writeRecord } from '../../runtime/record.js'
 import { fresh } from '../helpers/runtime.js'
 import { redisOrSkip, startRedis } from '../helpers/redis-server.js'
 
@@ -78,6 +80,37 @@ if (redisOrSkip('tiered over redis')) {
     assert.is(s.n, 2)
     assert.is(await f('1'), '1=v2', 'served from L1: the fresh value, never the refused one')
     assert.is(s.n, 2)
+  })
+
+  test('lock: true: a waiter whose holder (another process) was overtaken by a key invalidation computes afresh', async () => {
+    const clock = fresh()
+    const ns = `lock${n++}`
+    const here = redis({ url: server.url, namespace: ns, lock: { leaseMs: 5_000, waitMs: 5_000 } })
+    const there = redis({ url: server.url, namespace: ns, lock: true })
+    configure({ backends: { l: here } })
+    let runs = 0
+    const f = cached(async (id: string) => { runs++; return `${id}=v2` }, { id: 'locked', backend: 'l' })
+    const sk = f.key('1')
+    // The other process holds the lease and computes v1 from before the invalidation.
+    const lease = await there.acquire!(sk, 5_000)
+    assert.ok(lease)
+    const since = clock.now()
+    const waiting = f('1')
+    await new Promise((r) => setTimeout(r, 50))
+    assert.is(runs, 0, 'this process waits for the holder')
+    // The update, then the key's invalidation (another process: a stamped delete).
+    clock.advance(1)
+    await there.delete(sk, { at: clock.now() })
+    clock.advance(1)
+    const old = writeRecord({ key: sk, version: '', created: since, fresh: Infinity, stale: Infinity, tags: [], value: '1=v1' })!
+    assert.is(await there.set(sk, old, { since }), false, 'the holder\'s late write is refused')
+    await lease!.release()
+    assert.is(await waiting, '1=v2', 'the waiter computes afresh instead of serving v1')
+    assert.is(runs, 1)
+    assert.is(await f('1'), '1=v2')
+    assert.is(runs, 1)
+    await here.close()
+    await there.close()
   })
 
   test.run()

@@ -39,6 +39,8 @@ export interface GlobalCache {
   epoch: number
   inflight: number
   log: LogEntry[]
+  /** Calls in flight by the epoch they started in, so the log can be pruned under steady load. Optional for older copies. */
+  live?: Map<number, number>
   /**
    * Functions with calls in flight (shared by dedupe): each invalidation detaches the calls it
    * covers. Optional because an older copy of the package may have created this object.
@@ -142,11 +144,26 @@ export function invalidatedSince(epoch: number, logicalKey: string, tags: readon
 
 export function callStarted(): number {
   G.inflight++
+  const live = (G.live ??= new Map())
+  live.set(G.epoch, (live.get(G.epoch) ?? 0) + 1)
   return G.epoch
 }
 
-export function callEnded(): void {
-  if (--G.inflight === 0 && G.log.length > 0) G.log.length = 0
+export function callEnded(epoch: number): void {
+  const live = G.live
+  if (live !== undefined) {
+    const n = (live.get(epoch) ?? 1) - 1
+    if (n <= 0) live.delete(epoch)
+    else live.set(epoch, n)
+  }
+  if (--G.inflight === 0) {
+    if (G.log.length > 0) G.log.length = 0
+  } else if (G.log.length > 64 && live !== undefined && live.size > 0) {
+    // Calls overlap without pause (a busy server): keep only what calls still in flight can need.
+    let oldest = Infinity
+    for (const e of live.keys()) if (e < oldest) oldest = e
+    if (G.log[0]!.epoch <= oldest) G.log = G.log.filter((e) => e.epoch > oldest)
+  }
 }
 
 /** Reports a cache-side failure once per operation and backend, through onError or a warning. */

@@ -1,7 +1,10 @@
-// `npm run soak`: 4 processes for 60 s over one shared file directory and one Redis (plus a
-// memory backend each), then a summary. Fails on any error, any value served after its tag's
-// invalidation resolved, or heap growth of 10% or more after warm-up. Options: --seconds N,
-// --procs N, --heap-limit PERCENT. tests/hardening/soak.test.ts runs a 10 s version.
+// `npm run soak`: 4 processes for 60 s over one shared file directory, one Redis and a tiered
+// memory-over-Redis backend (plus a memory backend each), and one more process that invalidates
+// through the CLI; then a summary per backend. Fails on any error, any value served after its
+// tag's invalidation resolved (stored before it, or written late), or heap growth of 10% or more
+// after warm-up. Options: --seconds N, --procs N, --heap-limit PERCENT, --no-cli, --read-write
+// (2 readers and 1 writer instead: the stale-read check; `npm run soak -- --read-write --seconds 20`).
+// tests/hardening/soak.test.ts runs a 10 s version.
 
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -10,7 +13,14 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startRedis } from '../tests/helpers/redis-server.js'
 
-export interface SoakOptions { seconds: number; procs: number; heapLimit: number }
+export interface SoakOptions {
+  seconds: number
+  procs: number
+  heapLimit: number
+  cli?: boolean
+  /** 2 readers and 1 writer (instead of `procs` mixed processes and the CLI): the stale-read check. */
+  readWrite?: boolean
+}
 export interface SoakResult { ok: boolean; problems: string[]; workers: any[]; summary: string }
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url))
@@ -19,9 +29,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const server = await startRedis()
   const dir = mkdtempSync(join(tmpdir(), 'fncache-soak-'))
   try {
-    const workers = await Promise.all(Array.from({ length: o.procs }, (_, i) => new Promise<any>((resolve) => {
+    const roles = o.readWrite ? ['reader', 'reader', 'writer'] : [...Array.from({ length: o.procs }, () => 'app'), ...(o.cli === false ? [] : ['cli'])]
+    const workers = await Promise.all(roles.map((role, i) => new Promise<any>((resolve) => {
       const child = spawn(process.execPath, ['--expose-gc', '--conditions=fncache-source', '--import', 'tsx', WORKER], {
-        env: { ...process.env, SOAK_ID: String(i), SOAK_MS: String(o.seconds * 1000), SOAK_DIR: dir, REDIS_URL: server.url },
+        env: { ...process.env, SOAK_ID: String(i), SOAK_ROLE: role, SOAK_MS: String(o.seconds * 1000), SOAK_DIR: dir, REDIS_URL: server.url },
         stdio: ['ignore', 'pipe', 'pipe'],
       })
       let out = ''
@@ -40,15 +51,19 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       if (w.crashed) { problems.push(`worker ${w.id} crashed: ${w.crashed}`); continue }
       if (w.thrown > 0 || w.errors.length > 0) problems.push(`worker ${w.id}: ${w.thrown} calls threw; errors: ${w.errors.join(' / ')}`)
       if (w.violations > 0) problems.push(`worker ${w.id}: ${w.violations} values served after their tag's invalidation resolved: ${w.samples.join(' / ')}`)
-      if (w.growth * 100 >= o.heapLimit) problems.push(`worker ${w.id}: heap grew ${(w.growth * 100).toFixed(1)}% after warm-up (limit ${o.heapLimit}%)`)
+      if (w.overlaps > 0) problems.push(`worker ${w.id}: ${w.overlaps} late writes served after their tag's invalidation resolved`)
+      if (w.role === 'app' && w.growth * 100 >= o.heapLimit) problems.push(`worker ${w.id}: heap grew ${(w.growth * 100).toFixed(1)}% after warm-up (limit ${o.heapLimit}%)`)
     }
     const ok = workers.filter((w) => !w.crashed)
     const sum = (k: string) => ok.reduce((n, w) => n + w[k], 0)
+    const per = (b: string, k: string) => ok.reduce((n, w) => n + (w.per?.[b]?.[k] ?? 0), 0)
     const summary = [
-      `soak: ${o.procs} processes x ${o.seconds} s over memory, file and Redis`,
+      `soak: ${o.readWrite ? '2 readers + 1 writer' : `${o.procs} processes${o.cli === false ? '' : ' + 1 CLI process'}`} x ${o.seconds} s over memory, file, Redis and tiered (memory L1 over Redis)`,
       `  operations ${sum('ops')} (reads ${sum('reads')}, tag invalidations ${sum('invalidations')}); hits ${sum('hits')}, misses ${sum('misses')}, evictions ${sum('evictions')}`,
-      `  errors ${ok.reduce((n, w) => n + w.thrown + w.errors.length, 0)}; values served after their tag's invalidation resolved: ${sum('violations')}; late writes of computations in flight during an invalidation (refused by tag stamps; expected 0): ${sum('overlaps')} (file ${sum('overlapsDisk')}, Redis ${sum('overlapsShared')})`,
-      `  heap growth after warm-up: ${ok.map((w) => `${(w.growth * 100).toFixed(1)}% (${(w.heapBase / 1e6).toFixed(1)} -> ${(w.heapEnd / 1e6).toFixed(1)} MB)`).join(', ')}`,
+      `  CLI tag invalidations ${sum('cliInvalidations')}; errors ${ok.reduce((n, w) => n + w.thrown + w.errors.length, 0)}`,
+      `  values served after their tag's invalidation resolved (stored before it / late writes of computations in flight during it), per backend:`,
+      ...['mem', 'disk', 'shared', 'tier'].map((b) => `    ${({ mem: 'memory', disk: 'file', shared: 'Redis', tier: 'tiered' } as Record<string, string>)[b]!.padEnd(7)} ${per(b, 'stale')} of ${per(b, 'reads')} reads (${per(b, 'bug')} / ${per(b, 'late')})`),
+      `  heap growth after warm-up: ${ok.filter((w) => w.role === 'app').map((w) => `${(w.growth * 100).toFixed(1)}% (${(w.heapBase / 1e6).toFixed(1)} -> ${(w.heapEnd / 1e6).toFixed(1)} MB)`).join(', ')}`,
       problems.length ? `FAIL\n  ${problems.join('\n  ')}` : 'ok',
     ].join('\n')
     return { ok: problems.length === 0, problems, workers, summary }
@@ -63,7 +78,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const i = process.argv.indexOf(`--${name}`)
     return i >= 0 ? Number(process.argv[i + 1]) : dflt
   }
-  const r = await runSoak({ seconds: arg('seconds', 60), procs: arg('procs', 4), heapLimit: arg('heap-limit', 10) })
+  const r = await runSoak({ seconds: arg('seconds', 60), procs: arg('procs', 4), heapLimit: arg('heap-limit', 10), cli: !process.argv.includes('--no-cli'), readWrite: process.argv.includes('--read-write') })
   console.log(r.summary)
   process.exitCode = r.ok ? 0 : 1
 }

@@ -46,7 +46,7 @@ export interface Lease {
 
 /** What changed: storage keys written or deleted, tags or prefixes invalidated, or everything. */
 export type BusPayload =
-  | { op: 'delete'; keys: string[] }
+  | { op: 'delete'; keys: string[]; /** true for an invalidation (not a write's notice) */ invalidate?: boolean }
   | { op: 'tags'; tags: string[] }
   | { op: 'prefix'; prefixes: string[] }
   | { op: 'clear' }
@@ -56,7 +56,10 @@ export type BusMessage = { origin: string } & BusPayload
 
 /** A broadcast channel shared by every process using one backend (Redis pub/sub). */
 export interface Bus {
-  /** Sends to every subscriber, this process's included (receivers skip their own `origin`). */
+  /**
+   * Sends to every subscriber, this process's included (receivers skip their own `origin`);
+   * resolves once every receiver has applied it, where the bus can know (Redis: acknowledgements).
+   */
   publish(message: BusMessage): Promise<void>
   /** Starts delivery to `onMessage`; resolves once subscribed. */
   subscribe(onMessage: (message: BusMessage) => void): Promise<void>

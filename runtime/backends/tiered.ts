@@ -6,7 +6,7 @@
 import type { Backend, BackendStats, Bus, BusMessage, BusPayload, InvalidateOptions, Lease, SetOptions } from './backend.js'
 import { engineOf, type MemoryBackend } from './memory.js'
 import { describe, typeError, warnOnce } from '../errors.js'
-import { isValueBackend, namespaces } from '../global.js'
+import { isValueBackend, logInvalidation, namespaces } from '../global.js'
 
 /** Options of {@link tiered}. */
 export interface TieredOptions {
@@ -77,15 +77,33 @@ export class TieredBackend implements Backend {
     return [...out]
   }
 
-  /** Applies another process's change to this process's L1. */
+  /**
+   * Applies another process's change to this process's L1. An invalidation also detaches the
+   * calls in flight here that it covers, and keeps their results out of L1 (the epoch log).
+   */
   #apply(m: BusMessage): void {
     if (m.origin === this.origin) return
     this.#received++
     switch (m.op) {
-      case 'delete': for (const k of this.#strip(m.keys)) engineOf(this.l1).deleteLogical(k); break
-      case 'tags': this.l1.invalidateTagsSync(this.#strip(m.tags)); break
-      case 'prefix': this.l1.invalidatePrefixSync(this.#strip(m.prefixes)); break
-      case 'clear': this.l1.clearSync(); break
+      case 'delete': {
+        const keys = this.#strip(m.keys)
+        if (m.invalidate === true) logInvalidation({ keys })
+        for (const k of keys) engineOf(this.l1).deleteLogical(k)
+        break
+      }
+      case 'tags': {
+        const tags = this.#strip(m.tags)
+        logInvalidation({ tags })
+        this.l1.invalidateTagsSync(tags)
+        break
+      }
+      case 'prefix': {
+        const prefixes = this.#strip(m.prefixes)
+        logInvalidation({ prefixes })
+        this.l1.invalidatePrefixSync(prefixes)
+        break
+      }
+      case 'clear': logInvalidation({}); this.l1.clearSync(); break
     }
   }
 
@@ -111,7 +129,7 @@ export class TieredBackend implements Backend {
   async delete(key: string, options?: InvalidateOptions): Promise<boolean> {
     for (const k of this.#strip([key])) engineOf(this.l1).deleteLogical(k)
     const removed = await this.l2.delete(key, options)
-    await this.#publish({ op: 'delete', keys: [key] })
+    await this.#publish({ op: 'delete', keys: [key], invalidate: true })
     return removed
   }
 

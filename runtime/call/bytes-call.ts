@@ -136,7 +136,7 @@ function* callFlow(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unkn
     }
     return value
   } finally {
-    callEnded()
+    callEnded(epoch)
     if (lease !== undefined) yield { op: 'release', lease }
   }
 }
@@ -238,11 +238,11 @@ export function probe(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<u
     try {
       await drive(putFlow(ctx, b, b.ns + logical, value, args, epoch, since, local), b, false, () => undefined)
     } finally {
-      callEnded()
+      callEnded(epoch)
     }
     return value
   }, (err) => {
-    callEnded()
+    callEnded(epoch)
     throw err
   })
 }

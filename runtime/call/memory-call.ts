@@ -57,7 +57,7 @@ export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<
   try {
     result = ctx.fn.apply(self, args as unknown[])
   } catch (err) {
-    callEnded()
+    callEnded(epoch)
     if (staleValue !== NONE && G.now() < staleUntil) {
       b.c.staleHits++
       return staleValue
@@ -70,7 +70,7 @@ export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<
       if (put === null) putMemory(ctx, b, key, kind, result, args, epoch)
       else put(result, epoch, since, note)
     } finally {
-      callEnded()
+      callEnded(epoch)
     }
     return result
   }
@@ -93,7 +93,7 @@ export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<
   )
   const done = () => {
     if (ik !== null) ctx.land(ik, p)
-    callEnded()
+    callEnded(epoch)
   }
   p.then(done, done)
   if (ctx.cfg.dedupe && ik !== null) ctx.fly(ik, p, args, note)

@@ -92,10 +92,19 @@ export class Stamps {
     }
   }
 
+  /** The last parse of the prefix file, reused while the file is unchanged (every write reads it). */
+  #parsed: { sig: string; lines: { at: number; prefix: string }[] } | undefined
+
   /** The prefix stamps; a file too large to read whole is one stamp of everything, now (refuses every write: safe). */
   #prefixLines(): { at: number; prefix: string }[] {
     let text: string
+    let sig: string
     try {
+      // lstat: a planted link or special file is never followed (it reads as "everything, now").
+      const st = this.fs.lstatSync(this.#prefixes)
+      if (!st.isFile() || st.size > PREFIX_MAX_READ) return [{ at: Infinity, prefix: '' }]
+      sig = `${st.ino}:${st.size}:${st.mtimeMs}`
+      if (this.#parsed?.sig === sig) return this.#parsed.lines
       const b = readRegular(this.fs, this.#prefixes, PREFIX_MAX_READ)
       if (b === FOREIGN) return [{ at: Infinity, prefix: '' }]
       if (b === undefined) return []
@@ -113,6 +122,8 @@ export class Stamps {
       try { prefix = JSON.parse(line.slice(sp + 1)) } catch { continue } // a torn line: its invalidation never resolved
       if (Number.isFinite(at) && typeof prefix === 'string') out.push({ at, prefix })
     }
+    // Only a parse of the whole file (its size as stated) is reused: an append in between changes the size.
+    if (Buffer.byteLength(text) === Number(sig.split(':')[1])) this.#parsed = { sig, lines: out }
     return out
   }
 

@@ -15,7 +15,7 @@ export async function invalidate(ctx: Context): Promise<number> {
   // An empty prefix matches every key (an unset shell variable in --prefix "$P" gives one): as
   // destructive as clear, so it needs the same confirmation.
   if (o.prefix.some((p) => p === '') && !o.yes) {
-    throw usage(`--prefix '' matches every entry${o.scope ? ` of the scope ${JSON.stringify(o.scope)}` : ''}; confirm with --yes, or use clear to remove everything.`, 'fncache clear --dir .cache/fn --yes')
+    throw usage(`--prefix '' matches every entry${o.scope.length > 0 ? ` of the scope${o.scope.length > 1 ? 's' : ''} ${o.scope.map((s) => JSON.stringify(s)).join(', ')}` : ''}; confirm with --yes, or use clear to remove everything.`, 'fncache clear --dir .cache/fn --yes')
   }
   const tags = scoped(o, o.tag)
   const prefixes = scoped(o, o.prefix)

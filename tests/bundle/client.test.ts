@@ -118,7 +118,7 @@ import('fncache.macro').then((esm) => {
   const r = spawnSync(process.execPath, [join(BASE, 'check.cjs')], { cwd: BASE, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } })
   assert.is(r.status, 0, r.stderr)
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!)
-  assert.match(out.code, /from ["']fncache.macro\/runtime["']/)
+  assert.match(out.code, /from ["']fncache.macro\/runtime\/internal["']/)
   assert.match(out.code, /id: ["']src\/f.js#f["']/)
   assert.is(out.esmIsMacro, null)
   assert.is(out.esmWraps, 'function')

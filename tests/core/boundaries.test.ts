@@ -20,7 +20,7 @@ const ALLOWED: Record<Folder, { folders: Folder[]; packages: RegExp | null }> = 
   core: { folders: ['core', 'shared'], packages: /^(node:|@babel\/code-frame$)/ },
   runtime: { folders: ['runtime', 'shared'], packages: /^(?!@babel\/|@swc\/|babel-plugin-macros$|magic-string$|cosmiconfig$)/ },
   macro: { folders: ['macro', 'core', 'shared'], packages: /^(@babel\/|babel-plugin-macros$|node:)/ },
-  'swc-plugin': { folders: ['swc-plugin', 'core', 'shared'], packages: /^(@swc\/|magic-string$|cosmiconfig$|node:|vite$|rollup$|webpack$|jest$|@jest\/)/ },
+  'swc-plugin': { folders: ['swc-plugin', 'core', 'shared'], packages: /^(@swc\/|magic-string$|cosmiconfig$|node:|vite$|rollup$|webpack$|jest$|@jest\/|unplugin$)/ },
 }
 
 /** Every forbidden import in `text` of the file at `path` (relative to the root, POSIX). */

@@ -8,6 +8,7 @@ import { warnOnce } from './runtime/errors.js'
 import { enableHint } from './runtime/uncompiled.js'
 
 export * from './runtime/index.js'
+export { tiered, type TieredOptions } from './runtime/backends/tiered.js'
 
 type AnyFn = (...args: any[]) => any
 
@@ -35,3 +36,6 @@ export default function cached<F extends AnyFn>(fn: F, options?: CacheOptions<Pa
   warnUncompiled()
   return runtimeCached(fn, options)
 }
+
+// One `cached` (as in index.ts): the named import is the default one, which warns when uncompiled.
+export { cached }

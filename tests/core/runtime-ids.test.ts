@@ -8,6 +8,7 @@ import { HELPERS, HELPERS_IMPORT, RUNTIME_EXPORTS, RUNTIME_IMPORT } from '../../
 import * as runtime from '../../runtime/index.js'
 import * as internal from '../../runtime/internal.js'
 import * as root from '../../index.js'
+import * as browser from '../../browser.js'
 
 const sorted = (list: Iterable<string>) => [...list].sort()
 const ids = suite('runtime ids')
@@ -29,6 +30,11 @@ ids('the root entry is the runtime plus tiered and the macro default', () => {
   // One `cached`: the named import is the default one (the macro, or uncompiled the warning wrapper).
   assert.is(root.cached, root.default)
   assert.is.not(root.cached, runtime.cached)
+})
+ids('the ESM / bundler root (browser.ts) offers the same names as the CommonJS root', () => {
+  assert.equal(sorted(Object.keys(browser)), sorted(Object.keys(root)))
+  assert.is(browser.tiered, root.tiered)
+  assert.is(browser.cached, browser.default)
 })
 ids('package.json maps the import paths emitted code uses', () => {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))

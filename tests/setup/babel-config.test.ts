@@ -42,7 +42,7 @@ const configs = suite('Babel config samples in an ESM project')
 
 configs('babel.config.json', () => {
   const out = compileIn('json', 'babel.config.json', sample('`babel.config.json` works in every project', 'json'))
-  assert.match(out.code!, /from "fncache\.macro\/runtime"/)
+  assert.match(out.code!, /from "fncache\.macro\/runtime\/internal"/)
   assert.match(out.code!, /id: "src\/users\.ts#getUser"/)
   assert.match(out.code!, /namespace: "my-app"/)
 })
@@ -51,7 +51,7 @@ configs('babel.config.cjs (module.exports in a "type": "module" project)', () =>
   const config = sample('`babel.config.cjs` to use `module.exports`', 'js')
   assert.match(config, 'module.exports')
   const out = compileIn('cjs', 'babel.config.cjs', config)
-  assert.match(out.code!, /from "fncache\.macro\/runtime"/)
+  assert.match(out.code!, /from "fncache\.macro\/runtime\/internal"/)
   assert.match(out.code!, /id: "src\/users\.ts#getUser"/)
 })
 

@@ -27,7 +27,8 @@ rmSync(work, { recursive: true, force: true })
 // with tsx) transpiles file by file in a second; without it, tsc does the same more slowly.
 let t0 = Date.now()
 const sources = []
-for (const top of ['index.ts', 'browser.ts', 'shared', 'core', 'macro', 'runtime', 'swc-plugin', 'cli']) {
+// What a build compiles: tsconfig.json's "include" (one list for the build, the examples and the tests).
+for (const top of JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')).include) {
   ;(function walk(p) {
     if (statSync(p).isDirectory()) for (const n of readdirSync(p)) walk(join(p, n))
     else if (p.endsWith('.ts') && !p.endsWith('.d.ts')) sources.push(p)

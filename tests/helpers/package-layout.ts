@@ -4,7 +4,7 @@
 // transpiles file by file in a second, where three tsc runs take a minute on a loaded machine;
 // the module graph is the same. The folder sits under the repository's .cache/ (gitignored), so
 // the package's own dependencies resolve from the repository's node_modules.
-import { cpSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { cpSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -14,8 +14,8 @@ import { finishBuild } from '../../scripts/build-finish.mjs'
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '')
 const require = createRequire(import.meta.url)
 
-/** The folders and files a build compiles (tsconfig.json "include"). */
-const SOURCES = ['index.ts', 'browser.ts', 'shared', 'core', 'macro', 'runtime', 'swc-plugin', 'cli']
+/** The folders and files a build compiles: tsconfig.json's "include", so none is ever left out. */
+const SOURCES: string[] = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')).include
 
 /** Creates `<dir>/node_modules/fncache.macro` (replacing it) and returns its path. */
 export function layOutPackage(dir: string): string {

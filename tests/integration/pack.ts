@@ -16,7 +16,8 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/
 /** This process's folder: a link to the installed copy, and the apps (test files run in parallel). */
 export const BASE = join(ROOT, `.cache/integration/run-${process.pid}`)
 if (process.env.KEEP !== '1') process.on('exit', () => rmSync(BASE, { recursive: true, force: true }))
-const SOURCES = ['index.ts', 'core', 'macro', 'runtime', 'swc-plugin', 'cli']
+/** What a build compiles: tsconfig.json's "include", so a new source folder is never left out. */
+const SOURCES: string[] = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8')).include
 
 function walk(path: string, out: string[]): string[] {
   if (statSync(path).isDirectory()) for (const name of readdirSync(path)) walk(join(path, name), out)

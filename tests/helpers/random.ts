@@ -9,3 +9,25 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }
+
+/** `n` keys in 0 … keys-1, key k drawn with probability ∝ 1 / (k+1)^s (CDF + binary search). */
+export function zipfTrace(n: number, keys: number, s: number, seed: number): Uint32Array {
+  const cdf = new Float64Array(keys)
+  let sum = 0
+  for (let k = 0; k < keys; k++) cdf[k] = sum += 1 / Math.pow(k + 1, s)
+  for (let k = 0; k < keys; k++) cdf[k] /= sum
+  const random = mulberry32(seed)
+  const trace = new Uint32Array(n)
+  for (let i = 0; i < n; i++) {
+    const u = random()
+    let lo = 0
+    let hi = keys - 1
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (cdf[mid] < u) lo = mid + 1
+      else hi = mid
+    }
+    trace[i] = lo
+  }
+  return trace
+}

@@ -10,7 +10,7 @@ import {
 import { arrayType, tinyLfuState } from '../../../runtime/eviction/expose.js'
 import type { EvictionPolicy, Slot } from '../../../runtime/eviction/policy.js'
 import { engineOf, memory } from '../../../runtime/backends/memory.js'
-import { mulberry32 } from '../../helpers/random.js'
+import { mulberry32, zipfTrace } from '../../helpers/random.js'
 
 const s = (n: number) => n as Slot
 /** Key hashes for tests: distinct per key and well spread (the sketch re-spreads anyway). */
@@ -237,26 +237,6 @@ sketch.run()
 
 // ---
 
-function zipfTrace(n: number, keys: number, exponent: number, seed: number): Uint32Array {
-  const cdf = new Float64Array(keys)
-  let sum = 0
-  for (let k = 0; k < keys; k++) cdf[k] = sum += 1 / Math.pow(k + 1, exponent)
-  for (let k = 0; k < keys; k++) cdf[k] /= sum
-  const random = mulberry32(seed)
-  const trace = new Uint32Array(n)
-  for (let i = 0; i < n; i++) {
-    const u = random()
-    let lo = 0
-    let hi = keys - 1
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (cdf[mid] < u) lo = mid + 1
-      else hi = mid
-    }
-    trace[i] = lo
-  }
-  return trace
-}
 
 function hitRatio(policy: EvictionPolicy, capacity: number, trace: Uint32Array): number {
   const slotOf = new Map<number, number>()

@@ -4,30 +4,9 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { LfuPolicy, LruPolicy } from '../../../runtime/eviction/index.js'
 import type { EvictionPolicy, Slot } from '../../../runtime/eviction/policy.js'
-import { mulberry32 } from '../../helpers/random.js'
+import { zipfTrace } from '../../helpers/random.js'
 
 
-/** `n` keys in 0 … keys-1, key k drawn with probability ∝ 1 / (k+1)^s (CDF + binary search). */
-function zipfTrace(n: number, keys: number, s: number, seed: number): Uint32Array {
-  const cdf = new Float64Array(keys)
-  let sum = 0
-  for (let k = 0; k < keys; k++) cdf[k] = sum += 1 / Math.pow(k + 1, s)
-  for (let k = 0; k < keys; k++) cdf[k] /= sum
-  const random = mulberry32(seed)
-  const trace = new Uint32Array(n)
-  for (let i = 0; i < n; i++) {
-    const u = random()
-    let lo = 0
-    let hi = keys - 1
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (cdf[mid] < u) lo = mid + 1
-      else hi = mid
-    }
-    trace[i] = lo
-  }
-  return trace
-}
 
 /** Replays `trace` through a store of `capacity` slots (insert on miss, evict when full). */
 function hitRatio(policy: EvictionPolicy, capacity: number, trace: Uint32Array, keys: number): number {

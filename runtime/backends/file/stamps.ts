@@ -172,14 +172,21 @@ export class Stamps {
     for (let pause = 0.2; waiting.length > 0 && Date.now() < deadline; pause = Math.min(5, pause * 2)) {
       waiting = waiting.filter((n) => {
         const path = join(this.#pending, n)
+        let st
         try {
-          this.fs.statSync(path)
+          st = this.fs.lstatSync(path)
         } catch (e) {
           if (isMissing(e)) return false
           throw e
         }
+        // Only a mark this layout writes is waited for: a regular file named `<pid>.<n>`, owned by
+        // this user, younger than one drain. Anything else planted here (a link, a FIFO, another
+        // user's file, a mark of pid 1 left for ever) is no write in progress and must not stall
+        // every invalidation: it is removed (the name itself, never followed).
         const pid = Number(n.slice(0, n.indexOf('.')))
-        if (Number.isInteger(pid) && pid > 0 && !alive(pid)) {
+        const uid = process.getuid?.()
+        const ours = st.isFile() && /^\d+\.\d+$/.test(n) && (uid === undefined || st.uid === uid)
+        if (!ours || Date.now() - st.mtimeMs > DRAIN_MAX_MS || (pid > 0 && !alive(pid))) {
           unlinkIfPresent(this.fs, path)
           return false
         }

@@ -63,7 +63,7 @@ if (redisOrSkip('redis backend')) {
     await own.set('a', bytes('1'))
     await own.close()
     assert.is(own.client.status, 'end')
-    const mine = new Redis(server.url, { commandTimeout: 1000 })
+    const mine = new Redis(server.url, { commandTimeout: 10_000 })
     const shared = redis({ client: mine, namespace: ns() })
     await shared.set('a', bytes('1'))
     await shared.close()

@@ -50,8 +50,8 @@ if (hasRedis) {
   cleanups.push(async () => { for (const c of clients) await c.quit().catch(() => {}); await cluster.stop() })
   makers.push(['redis cluster', async () => {
     const namespace = `cst${n++}`
-    const ca = new Cluster(cluster.startup, { redisOptions: { commandTimeout: 2000 } })
-    const cb = new Cluster(cluster.startup, { redisOptions: { commandTimeout: 2000 } })
+    const ca = new Cluster(cluster.startup, { redisOptions: { commandTimeout: 10_000 } })
+    const cb = new Cluster(cluster.startup, { redisOptions: { commandTimeout: 10_000 } })
     clients.push(ca, cb)
     return { a: redis({ client: ca, namespace }), b: redis({ client: cb, namespace }), close: async () => {} }
   }])

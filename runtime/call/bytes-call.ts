@@ -102,6 +102,18 @@ function* callFlow(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unkn
       const got = yield { op: 'acquire', key: sk, leaseMs }
       if (got !== HELD) {
         lease = got as Lease | undefined
+        // Read again once the lease is ours: the holder before us may have written its result and
+        // released between our miss (or last re-read) and this acquire. Computing then would run
+        // the function twice, which the lease exists to prevent.
+        if (lease !== undefined) {
+          const theirs = yield* readRecord(ctx, b, sk, full)
+          if (theirs !== undefined && theirs !== FAILED && theirs.fresh > G.now()) {
+            yield { op: 'release', lease }
+            b.c.dedupedCalls++
+            local?.put(theirs.value, theirs.fresh, theirs.tags)
+            return theirs.value
+          }
+        }
         break
       }
       if (G.now() >= deadline) break

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { file } from '../../runtime/backends/file/index.js'
 import { fncache } from './run.js'
-import { calls, fill } from './fill.js'
+import { calls, checkUserTimes, fill, seconds, USER_TTL_MS } from './fill.js'
 
 const dirs: string[] = []
 process.on('exit', () => { for (const d of dirs) rmSync(d, { recursive: true, force: true }) })
@@ -74,21 +74,35 @@ cli('stats: entries, bytes and a row per function id', async ({ dir }) => {
   assert.equal(byFile.groups.map((g: any) => g.file).sort(), ['src/posts.ts', 'src/users.ts'])
 })
 
-cli('ls: keys with age, TTL left and size; --prefix narrows; --json has the numbers', async ({ dir }) => {
-  const r = await fncache(['ls', '--dir', dir])
-  assert.is(r.code, 0)
-  assert.match(r.stdout, /^KEY\s+AGE\s+TTL\s+SIZE\s+VERSION$/m)
-  assert.match(r.stdout, /^src\/users\.ts#getUser:"1"\s+\d+s\s+[34]m\d\ds\s+\d+ B/m)
-  assert.match(r.stdout, /^src\/posts\.ts#getPost:1\s+\d+s\s+-\s/m) // no ttl: "-"
+cli('ls: keys with age, TTL left and size; --prefix narrows; --json has the numbers', async ({ dir, fns }) => {
+  const ran = { from: Date.now(), to: 0 }
   const j = (await fncache(['ls', '--dir', dir, '--prefix', 'src/users.ts#getUser:', '--json'])).json()
+  ran.to = Date.now()
   assert.is(j.total, 5)
+  const created = new Map<string, number>()
   for (const e of j.entries) {
     assert.ok(e.key.startsWith('src/users.ts#getUser:'))
-    assert.ok(e.ageMs >= 0 && e.ageMs < 60_000, String(e.ageMs))
-    assert.ok(e.ttlMs > 240_000 && e.ttlMs <= 300_000, String(e.ttlMs))
+    created.set(e.key, e.created)
+    // Bounded by clock readings around the fill and the ls, not by a guess at how long they take.
+    assert.is(checkUserTimes(e, fns.filled, ran), undefined)
     assert.ok(e.size > 0)
     assert.ok(e.tags.includes('users'))
   }
+  const from = Date.now()
+  const r = await fncache(['ls', '--dir', dir])
+  const to = Date.now()
+  assert.is(r.code, 0)
+  assert.match(r.stdout, /^KEY\s+AGE\s+TTL\s+SIZE\s+VERSION$/m)
+  // The AGE and TTL columns are the stored times seen at the CLI's clock reading, which lies in
+  // [from, to]: each column is checked against the range that window allows, in whole seconds.
+  const row = /^src\/users\.ts#getUser:"1"\s+(\S+)\s+(\S+)\s+\d+ B/m.exec(r.stdout)
+  assert.ok(row, r.stdout)
+  const c = created.get('src/users.ts#getUser:"1"')!
+  const age = seconds(row![1]!)
+  const ttl = seconds(row![2]!)
+  assert.ok(age >= Math.floor((from - c) / 1000) && age <= Math.floor((to - c) / 1000), `age ${row![1]} for ${from - c}..${to - c} ms`)
+  assert.ok(ttl >= Math.floor((USER_TTL_MS - (to - c)) / 1000) && ttl <= Math.floor((USER_TTL_MS - (from - c)) / 1000), `ttl ${row![2]} for ${from - c}..${to - c} ms`)
+  assert.match(r.stdout, /^src\/posts\.ts#getPost:1\s+(\d+[hms])+\s+-\s/m) // no ttl: "-"
   const limited = await fncache(['ls', '--dir', dir, '--limit', '2'])
   assert.match(limited.stdout, /\.\.\. 6 more/)
 })

@@ -10,7 +10,14 @@ const TSX = import.meta.resolve('tsx')
 
 export interface Run { code: number; stdout: string; stderr: string; ms: number; json<T = any>(): T }
 
-export function fncache(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Run> {
+/**
+ * Past this the child is killed (SIGKILL; code -1) so a hung CLI fails its test with its output
+ * instead of holding the file until the runner's 240 s kill. Generous: tsx start-up alone takes
+ * seconds on a loaded 2-core machine.
+ */
+export const CLI_DEADLINE_MS = 120_000
+
+export function fncache(args: string[], options: { cwd?: string; env?: Record<string, string>; deadlineMs?: number } = {}): Promise<Run> {
   const started = Date.now()
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--conditions=fncache-source', '--import', TSX, ENTRY, ...args], {
@@ -20,14 +27,19 @@ export function fncache(args: string[], options: { cwd?: string; env?: Record<st
     })
     let stdout = ''
     let stderr = ''
+    const deadlineMs = options.deadlineMs ?? CLI_DEADLINE_MS
+    const timer = setTimeout(() => {
+      stderr += `\n(test helper: killed after ${deadlineMs} ms: the CLI did not exit)\n`
+      child.kill('SIGKILL')
+    }, deadlineMs)
     child.stdout.on('data', (d) => { stdout += d })
     child.stderr.on('data', (d) => { stderr += d })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({
+    child.on('error', (e) => { clearTimeout(timer); reject(e) })
+    child.on('close', (code) => { clearTimeout(timer); resolve({
       code: code ?? -1, stdout, stderr, ms: Date.now() - started,
       json() {
         try { return JSON.parse(stdout) } catch { throw new Error(`not JSON (exit ${code}):\n${stdout}\n${stderr}`) }
       },
-    }))
+    }) })
   })
 }

@@ -104,7 +104,7 @@ export class RedisServer {
     this.proc = proc
     live.add(proc)
     proc.once('exit', () => live.delete(proc))
-    await until(`redis-server on port ${this.port}`, 10_000, async () => {
+    await until(`redis-server on port ${this.port}`, 30_000, async () => {
       if (proc.exitCode !== null) throw new Error(`redis-server exited with ${proc.exitCode}`)
       return /^(\+PONG|-NOAUTH)/.test(await rawCommand(this.port, 'PING', 300))
     })
@@ -181,7 +181,7 @@ export async function startCluster(): Promise<RedisCluster> {
   try {
     const r = spawnSync('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8' })
     if (r.status !== 0) throw new Error(`redis-cli --cluster create failed: ${r.stdout}${r.stderr}`)
-    await until('cluster_state:ok on every node', 15_000, async () => {
+    await until('cluster_state:ok on every node', 60_000, async () => {
       const infos = await Promise.all(nodes.map((n) => rawCommand(n.port, 'CLUSTER INFO')))
       return infos.every((i) => i.includes('cluster_state:ok'))
     })

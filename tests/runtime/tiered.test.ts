@@ -97,6 +97,27 @@ lease('four processes missing one key at once compute it once; the others read t
   assert.is(backend.acquired, 1)
 })
 
+lease('a lease taken just after another process stored the result and released serves that result', async () => {
+  const backend = withLeases(bytesBackend({ now: clock.now }), clock.now)
+  configure({ backends: { shared: backend } })
+  const computed: string[] = []
+  const process = (name: string) => wrap(async (k: string) => { computed.push(name); return `${name}:${k}` },
+    { id: 'raced', compiled: true, async: true, params: ['k'], backend: 'shared' })
+  const A = process('A')
+  const B = process('B')
+  // B misses, and before its acquire arrives A runs its whole call (miss, lease, compute, store,
+  // release): the interleaving that load produces between two processes, forced here.
+  const acquire = backend.acquire!
+  let raced = false
+  backend.acquire = async (key, leaseMs) => {
+    if (!raced) { raced = true; assert.is(await A('x'), 'A:x') }
+    return acquire(key, leaseMs)
+  }
+  assert.is(await B('x'), 'A:x', 'B reads what A stored instead of computing it again')
+  assert.equal(computed, ['A'])
+  assert.is(backend.acquired, 2, 'B did take the free lease, then found the result')
+})
+
 lease('a holder that never finishes does not block the others past the lease', async () => {
   const backend = withLeases(bytesBackend({ now: clock.now }), clock.now)
   configure({ backends: { shared: backend } })

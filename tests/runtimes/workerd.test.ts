@@ -17,14 +17,16 @@ const freePort = () => new Promise<number>((resolve, reject) => {
   s.listen(0, '127.0.0.1', () => { const { port } = s.address() as { port: number }; s.close(() => resolve(port)) })
 })
 
-async function fetchRetry(url: string, tries = 100): Promise<unknown> {
-  for (let i = 0; ; i++) {
+/** Retries while the server starts: up to 60 s (workerd's start-up is slow on a loaded machine). */
+async function fetchRetry(url: string, ms = 60_000): Promise<unknown> {
+  const end = Date.now() + ms
+  for (;;) {
     try {
       const res = await fetch(url)
       if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status}: ${await res.text()}`)
       return await res.json()
     } catch (e) {
-      if (i >= tries || (e as Error).message.includes('HTTP')) throw e
+      if (Date.now() > end || (e as Error).message.includes('HTTP')) throw e
       await new Promise((r) => setTimeout(r, 100)) // the server is still starting
     }
   }

@@ -38,7 +38,7 @@ const text = (b: Uint8Array | undefined) => (b === undefined ? undefined : new T
 /** Settles `p` or fails the test: an operation on a closed backend must not hang. */
 function settles<T>(p: Promise<T>, what: string): Promise<{ value?: T; error?: unknown }> {
   let timer: ReturnType<typeof setTimeout>
-  const hung = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not settle within 10 s`)), 10_000) })
+  const hung = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not settle within 30 s`)), 30_000) })
   return Promise.race([p.then((value) => ({ value }), (error) => ({ error })), hung]).finally(() => clearTimeout(timer))
 }
 
@@ -87,9 +87,18 @@ export function backendSuite(name: string, create: () => Promise<Harness> | Harn
   })
 
   s('a record with a ttl is gone once the ttl passes', async ({ h }) => {
-    await h.backend.set('t', bytes('x'), { ttl: 1000 })
-    await h.advance(500)
-    assert.is(text(await h.backend.get('t')), 'x')
+    // On a server's real clock a stall under load can push the read past the ttl: the read is
+    // judged when the time measured since the write began is inside the ttl, else the write is
+    // retried, so a late read neither passes nor fails by chance. (Fake clocks: the first one.)
+    let judged = false
+    for (let attempt = 0; attempt < 5 && !judged; attempt++) {
+      const t0 = performance.now()
+      await h.backend.set('t', bytes('x'), { ttl: 1000 })
+      await h.advance(500)
+      const got = text(await h.backend.get('t'))
+      if (performance.now() - t0 < 1000) { assert.is(got, 'x'); judged = true }
+    }
+    assert.ok(judged, 'five writes in a row were read back only after their ttl: the machine stalled past it each time')
     await h.advance(600)
     assert.is(await h.backend.get('t'), undefined)
   })

@@ -62,9 +62,17 @@ export function emit({ babel, program, decl, calls, imports }: EmitInput): void 
 /** core's uniqueName over what Babel's scope knows is used, registered as Babel registers its own uids. */
 function uid(scope: NodePath['scope'], name: string): string {
   const id = uniqueName(name, (n) => scope.hasLabel(n) || scope.hasBinding(n) || scope.hasGlobal(n) || scope.hasReference(n))
-  const program = scope.getProgramParent() as unknown as { references: Record<string, boolean>; uids: Record<string, boolean> }
-  program.references[id] = true
-  program.uids[id] = true
+  // Babel 8 keeps these in Sets (its `references`/`uids` getters throw); Babel 7 in objects.
+  const program = scope.getProgramParent() as unknown as {
+    referencesSet?: Set<string>; uidsSet?: Set<string>; references: Record<string, boolean>; uids: Record<string, boolean>
+  }
+  if (program.referencesSet !== undefined) {
+    program.referencesSet.add(id)
+    program.uidsSet?.add(id)
+  } else {
+    program.references[id] = true
+    program.uids[id] = true
+  }
   return id
 }
 

@@ -141,9 +141,11 @@ export async function matrix(kind: BackendKind): Promise<void> {
           await held.started
           if (child) assert.is((await child.send({ cmd: 'start', file, id, db: 'v1' })).ok, true)
           h.db = 'v2'
-          const at = Date.now()
           await invalidate(k, get, id, spec, space)
-          // The one assumption: clocks agree; a computation started after the invalidation resolved starts in a later millisecond.
+          // The one assumption: clocks agree. A computation that starts in the very millisecond its
+          // invalidation was stamped may have its write refused (safe, one more computation later), so
+          // b starts in a later millisecond than anything the invalidation stamped.
+          const at = Date.now()
           while (Date.now() <= at) await new Promise((r) => setTimeout(r, 1))
           // Where this process heard of the invalidation, b starts afresh at once; where it could not
           // (the CLI, on file and Redis) it waits for the call in flight, whose write is refused, and

@@ -42,6 +42,12 @@ export interface GlobalCache {
   /** Calls in flight by the epoch they started in, so the log can be pruned under steady load. Optional for older copies. */
   live?: Map<number, number>
   /**
+   * Calls in flight that started in the current epoch: counted here, not in `live`, because a miss
+   * pays for every Map write (most calls start and end within one epoch); an invalidation moves
+   * this count into `live` under the epoch it ends.
+   */
+  liveNow?: number
+  /**
    * Functions with calls in flight (shared by dedupe): each invalidation detaches the calls it
    * covers. Optional because an older copy of the package may have created this object.
    */
@@ -112,6 +118,12 @@ export function isValueBackend(b: Backend): b is import('./backends/memory.js').
  * calls it covers from later callers (they start afresh instead of sharing an older call).
  */
 export function logInvalidation(entry: Coverage): void {
+  const now = G.liveNow ?? 0
+  if (now > 0) {
+    const live = (G.live ??= new Map())
+    live.set(G.epoch, (live.get(G.epoch) ?? 0) + now)
+    G.liveNow = 0
+  }
   G.epoch++
   if (G.inflight > 0) G.log.push({ epoch: G.epoch, ...entry })
   if (G.busy !== undefined && G.busy.size > 0) for (const f of [...G.busy]) f.detach(entry)
@@ -144,25 +156,29 @@ export function invalidatedSince(epoch: number, logicalKey: string, tags: readon
 
 export function callStarted(): number {
   G.inflight++
-  const live = (G.live ??= new Map())
-  live.set(G.epoch, (live.get(G.epoch) ?? 0) + 1)
+  G.liveNow = (G.liveNow ?? 0) + 1
   return G.epoch
 }
 
 export function callEnded(epoch: number): void {
   const live = G.live
-  if (live !== undefined) {
+  if (epoch === G.epoch) G.liveNow = Math.max(0, (G.liveNow ?? 1) - 1)
+  else if (live !== undefined) {
     const n = (live.get(epoch) ?? 1) - 1
     if (n <= 0) live.delete(epoch)
     else live.set(epoch, n)
   }
-  if (--G.inflight === 0) {
+  if (--G.inflight <= 0) {
+    // Nothing in flight: every count starts again from zero (also resyncs after an older copy's calls).
+    G.inflight = 0
+    G.liveNow = 0
+    if (live !== undefined && live.size > 0) live.clear()
     if (G.log.length > 0) G.log.length = 0
-  } else if (G.log.length > 64 && live !== undefined && live.size > 0) {
+  } else if (G.log.length > 64) {
     // Calls overlap without pause (a busy server): keep only what calls still in flight can need.
-    let oldest = Infinity
-    for (const e of live.keys()) if (e < oldest) oldest = e
-    if (G.log[0]!.epoch <= oldest) G.log = G.log.filter((e) => e.epoch > oldest)
+    let oldest = (G.liveNow ?? 0) > 0 ? G.epoch : Infinity
+    if (live !== undefined) for (const e of live.keys()) if (e < oldest) oldest = e
+    if (oldest !== Infinity && G.log[0]!.epoch <= oldest) G.log = G.log.filter((e) => e.epoch > oldest)
   }
 }
 

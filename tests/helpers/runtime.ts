@@ -1,7 +1,7 @@
 // Test helpers for the runtime: a fake clock, a fresh configuration per test, and a counting
 // function factory.
 
-import { configure } from '../../runtime/index.js'
+import { cached, configure } from '../../runtime/index.js'
 import { resetForTests } from '../../runtime/configure.js'
 import { resetWarnings } from '../../runtime/errors.js'
 
@@ -61,4 +61,19 @@ export async function captureWarnings(fn: () => unknown): Promise<{ code?: strin
     process.off('warning', onWarning)
   }
   return seen
+}
+
+/**
+ * A source of truth (`s.db`) and a cached function whose first call is held until `s.release()`:
+ * each call reads `db` when it starts, so a held call returns the value of before an update.
+ */
+export function gated(options: Record<string, unknown>) {
+  const s = { db: 'v1', n: 0, release: () => {} }
+  const get = cached(async (id: string) => {
+    s.n++
+    const v = s.db
+    if (s.n === 1) await new Promise<void>((r) => { s.release = r })
+    return `${id}=${v}`
+  }, options as never) as ((id: string) => Promise<string>) & { invalidate(id: string): Promise<boolean>; clear(): Promise<void>; id: string }
+  return { s, get }
 }

@@ -6,22 +6,10 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { cached, configure, invalidatePrefix, invalidatePrefixSync, invalidateTags, invalidateTagsSync } from '../../runtime/index.js'
 import { bytesBackend } from '../helpers/bytes-backend.js'
-import { fresh } from '../helpers/runtime.js'
+import { fresh, gated } from '../helpers/runtime.js'
 
 const test = suite('in-flight detach')
 test.before.each(() => { fresh() })
-
-/** A source of truth and a function whose first call is held until `release()`. */
-function gated(options: Record<string, unknown>) {
-  const s = { db: 'v1', n: 0, release: () => {} }
-  const get = cached(async (id: string) => {
-    s.n++
-    const v = s.db
-    if (s.n === 1) await new Promise<void>((r) => { s.release = r })
-    return `${id}=${v}`
-  }, options as never)
-  return { s, get }
-}
 
 type Inv = { name: string; opts: Record<string, unknown>; run(get: { invalidate(...a: unknown[]): Promise<unknown>; clear(): Promise<void>; id: string }): Promise<unknown> | unknown }
 

@@ -11,7 +11,7 @@ import { memory } from '../../runtime/backends/memory.js'
 import { redis, tiered, type TieredBackend } from '../../runtime/backends/redis/index.js'
 import { cached, configure } from '../../runtime/index.js'
 import { writeRecord } from '../../runtime/record.js'
-import { fresh } from '../helpers/runtime.js'
+import { fresh, gated } from '../helpers/runtime.js'
 import { redisOrSkip, startRedis } from '../helpers/redis-server.js'
 
 if (redisOrSkip('tiered over redis')) {
@@ -59,13 +59,7 @@ if (redisOrSkip('tiered over redis')) {
     const there = tier(ns)
     await Promise.all([here.ready, there.ready])
     configure({ backends: { t: here } })
-    const s = { db: 'v1', n: 0, release: () => {} }
-    const f = cached(async (id: string) => {
-      s.n++
-      const v = s.db
-      if (s.n === 1) await new Promise<void>((r) => { s.release = r })
-      return `${id}=${v}`
-    }, { id: 'tiered-refused', backend: 't', tags: (_r: string, id: string) => [`user:${id}`] })
+    const { s, get: f } = gated({ id: 'tiered-refused', backend: 't', tags: (_r: string, id: string) => [`user:${id}`] })
     const first = f('1')
     for (let i = 0; i < 500 && s.n === 0; i++) await new Promise((r) => setTimeout(r, 10))
     assert.is(s.n, 1)

@@ -16,7 +16,7 @@ import { file } from '../../../runtime/backends/file/index.js'
 import { redis } from '../../../runtime/backends/redis/index.js'
 import { keySlot } from '../../../runtime/backends/redis/slot.js'
 import { cached, configure } from '../../../runtime/index.js'
-import { fresh } from '../../helpers/runtime.js'
+import { fresh, gated } from '../../helpers/runtime.js'
 import { redisOrSkip, startCluster, startRedis } from '../../helpers/redis-server.js'
 
 const bytes = (s: string) => new TextEncoder().encode(s)
@@ -103,13 +103,7 @@ for (const [name, make] of makers) {
     const { a, b, close } = await make()
     try {
       configure({ backends: { shared: a } })
-      const s = { db: 'v1', n: 0, release: () => {} }
-      const f = cached(async (id: string) => {
-        s.n++
-        const v = s.db
-        if (s.n === 1) await new Promise<void>((r) => { s.release = r })
-        return `${id}=${v}`
-      }, { id: 'joined', backend: 'shared', tags: (_r: string, id: string) => [`user:${id}`] })
+      const { s, get: f } = gated({ id: 'joined', backend: 'shared', tags: (_r: string, id: string) => [`user:${id}`] })
       const first = f('1')
       for (const end = Date.now() + 30_000; s.n === 0 && Date.now() < end;) await new Promise((r) => setTimeout(r, 10))
       assert.is(s.n, 1, 'the computation is running')

@@ -5,3 +5,12 @@
 
 export { wrap } from './wrap.js'
 export { tagPart } from './key.js'
+
+import { wrap } from './wrap.js'
+import { decorator } from './decorator.js'
+import type { CachedDecorator, WrapOptions } from './types.js'
+
+/** The decorator compiled `@cached(...)` becomes: the method wrapped with the planned options. */
+export function method(options: WrapOptions): CachedDecorator {
+  return decorator(options, wrap) as CachedDecorator
+}

@@ -100,7 +100,7 @@ const scenario: Scenario = {
       asyncHit('fncache compiled cached(fn), get(k)', (f) => {
         if (!api) throw new Skip(missing)
         const get = api.wrap(async (k: number) => f(k), { id: fid('getUser'), compiled: true, async: true, params: ['k'] })
-        return (k: number) => get(k)
+        return Object.assign((k: number) => get(k), { stats: () => get.stats() })
       }, { note: 'wrap(fn, planned options), as the macro emits for cached(fn)' }),
       asyncHit('fncache decorated method hit, svc.get(k)', (f) => {
         const method = (api as { method?: (o: object) => (t: object, k: string, d: PropertyDescriptor) => PropertyDescriptor } | undefined)?.method
@@ -110,7 +110,7 @@ const scenario: Scenario = {
         // What TypeScript's experimentalDecorators emit does with the compiled `@method(...)`.
         Object.defineProperty(proto, 'get', method({ id: fid('Svc.prototype.get'), compiled: true, async: true, params: ['k'] })(proto, 'get', Object.getOwnPropertyDescriptor(proto, 'get')!))
         const svc = new Svc()
-        return (k: number) => svc.get(k)
+        return Object.assign((k: number) => svc.get(k), { stats: () => (svc.get as unknown as { stats(): unknown }).stats() })
       }, { note: '@cached() on a class method, as compiled (method(planned options)); one cache shared by instances' }),
     ]
     return [await throughput({

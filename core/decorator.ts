@@ -113,14 +113,14 @@ function optionLoc(site: CallSite, name: string) {
 }
 
 /**
- * The plan fields of the decorator form (the `method` helper, a decorator for both protocols,
- * instead of `wrap`) and of `instanceKey`, which reads the receiver of the call: on `cached(fn)`
- * an arrow function has none (its `this` is the enclosing one), so it is an error there.
+ * The plan fields of the decorator form: the `method` helper (a decorator for both protocols)
+ * instead of `wrap`, and `instanceKey`, which reads the receiver of each call: only a method has
+ * one it can name (an arrow's `this` is the enclosing one; a plain function's, whatever calls it).
  */
 export function decoratorPlan(site: CallSite, instanceKey: boolean): Pick<Plan, 'form' | 'instanceKey'> {
-  const out: Pick<Plan, 'form' | 'instanceKey'> = {}
-  if (site.decorator) out.form = 'decorator'
-  else if (instanceKey && site.fn?.kind === 'arrow') throw errors.instanceKeyArrow(site.callee, optionLoc(site, 'instanceKey'))
-  if (instanceKey) out.instanceKey = { kind: 'passthrough' }
-  return out
+  if (!site.decorator) {
+    if (instanceKey) throw errors.instanceKeyNotMethod(site.callee, optionLoc(site, 'instanceKey'))
+    return {}
+  }
+  return instanceKey ? { form: 'decorator', instanceKey: { kind: 'passthrough' } } : { form: 'decorator' }
 }

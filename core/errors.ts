@@ -119,9 +119,9 @@ export const errors = {
     new TransformError('E_DECORATOR', loc,
       `@${callee} expects a method with a plain name (it names the function id); received a computed name.`,
       `name the method, or give an explicit id: @${callee}({ id: 'users#byKey' })`),
-  instanceKeyArrow: (callee: string, loc: Loc) =>
+  instanceKeyNotMethod: (callee: string, loc: Loc) =>
     new TransformError('E_DECORATOR', loc,
-      `option "instanceKey" expects a method or a function expression (it reads the call's this); received an arrow function, whose this is not the caller's.`,
+      `option "instanceKey" expects a @${callee} method (it keys on the instance the method is called on); received ${callee}(fn), whose function has no instance.`,
       `decorate a method: @${callee}({ instanceKey: (service) => service.tenantId }) async getUser(id: string) { ... }`),
   configUnknownKey: (key: string, known: readonly string[], nearest: string | null) =>
     new TransformError('E_CONFIG', null,

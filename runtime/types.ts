@@ -71,7 +71,8 @@ export interface CacheOptions<Args extends unknown[] = any[], R = any> {
    * Puts instance state in the key: a function of the receiver (`this`) of each call, whose
    * result is keyed in front of the arguments. For `@cached` methods, whose cache is otherwise
    * one per method, shared by every instance (services are singletons); e.g. per tenant:
-   * `instanceKey: (service) => service.tenantId`. Not for arrow functions (no receiver).
+   * `instanceKey: (service) => service.tenantId`. Compiled, for `@cached` methods only (on
+   * `cached(fn)` a build error: a function has no instance to key on).
    * @default none: one cache per method, shared by every instance
    */
   instanceKey?: (instance: any) => unknown

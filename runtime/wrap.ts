@@ -6,7 +6,7 @@
 
 import { MISS, UNSHAPED, type MemoryStore } from './backends/memory.js'
 import { DEBUG } from './debug.js'
-import { warnOnce } from './errors.js'
+import { typeError, warnOnce } from './errors.js'
 import { G } from './global.js'
 import { normalizeOptions, type FnConfig } from './options.js'
 import { FnContext, isDirect, type AnyFn, type CallKey } from './call/context.js'
@@ -18,7 +18,9 @@ import { enableHint, isUnstableId } from './uncompiled.js'
 
 /** Wraps `fn` with options already normalised by the transform (or by {@link cached}). */
 export function wrap<F extends AnyFn>(fn: F, options: WrapOptions): Cached<F> {
-  if (options.instanceKey !== undefined) return instanceKeyed(fn, options, wrap) as Cached<F>
+  // Compiled code passes instanceKey only to method() (runtime/internal.ts), so that a bundle without
+  // @cached methods carries none of runtime/decorator.ts.
+  if (options.instanceKey !== undefined) throw typeError('E_OPTION', `${options.id}: option instanceKey applies to @cached methods, compiled through method().`)
   return build(fn, normalizeOptions(fn, options as unknown as Record<string, unknown>)) as Cached<F>
 }
 

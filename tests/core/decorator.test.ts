@@ -37,12 +37,12 @@ rules('a computed method name needs an explicit id', () => {
   const plan = planCall(method('method', null, [prop('id', lit('users#byKey'))]), CONFIG, MODULE)
   assert.is(plan.id, 'users#byKey')
 })
-rules('instanceKey: passed through on a method and a function expression; an arrow is an error', () => {
+rules('instanceKey: passed through on a method; on cached(fn) an error naming the fix', () => {
   const fn: ValueSiteFn = { kind: 'function', loc: L }
   assert.equal(planCall(method('method', 'getUser', [prop('instanceKey', fn)]), CONFIG, MODULE).instanceKey, { kind: 'passthrough' })
-  const expression = site(fnSite([param('id')], { kind: 'function' }), [prop('instanceKey', fn)])
-  assert.equal(planCall(expression, CONFIG, MODULE).instanceKey, { kind: 'passthrough' })
-  assert.match(code(() => planCall(site(fnSite([param('id')]), [prop('instanceKey', fn)]), CONFIG, MODULE)), /option "instanceKey" expects a method or a function expression/)
+  for (const kind of ['arrow', 'function'] as const) {
+    assert.match(code(() => planCall(site(fnSite([param('id')], { kind }), [prop('instanceKey', fn)]), CONFIG, MODULE)), /option "instanceKey" expects a @cached method.*\n  Try: decorate a method/)
+  }
 })
 type ValueSiteFn = { kind: 'function'; loc: typeof L }
 rules.run()

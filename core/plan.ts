@@ -3,6 +3,7 @@
 import { errors } from './errors.js'
 import { normaliseOptions, type NormalisedOptions } from './options.js'
 import { shortHash } from './identity.js'
+import { checkDecorator, decoratorPlan } from './decorator.js'
 import { paramIndex } from '../shared/params.js'
 import { parseTemplate } from '../shared/template.js'
 import type { CallSite, FunctionSite, KeyEncoding, Loc, MacroConfig, ModuleContext, ParamSite, Plan, TagPart, TagPlan, TypeKind } from './types.js'
@@ -19,6 +20,7 @@ const USAGE: Record<CallSite['usage'], (callee: string) => string> = {
 /** Plans one wrap. Throws TransformError (from the catalog in errors.ts) for anything invalid. */
 export function planCall(site: CallSite, config: MacroConfig, module: ModuleContext): Plan {
   const { callee } = site
+  if (site.decorator) checkDecorator(site)
   if (site.usage !== 'call') throw errors.notCalled(callee, USAGE[site.usage](callee), site.loc)
   if (site.spreadArgLoc) throw errors.spreadArgument(callee, site.spreadArgLoc)
   if (site.argCount > 2) throw errors.tooManyArguments(callee, site.argCount, site.extraArgLoc ?? site.loc)
@@ -36,7 +38,8 @@ export function planCall(site: CallSite, config: MacroConfig, module: ModuleCont
     async: fn.async,
     params,
     rest,
-    helpers: ['wrap'],
+    helpers: [site.decorator ? 'method' : 'wrap'],
+    ...decoratorPlan(site, options.instanceKey !== undefined),
   }
   if (config.scope !== undefined) plan.namespace = config.scope
   const ttl = options.ttl ?? config.ttl

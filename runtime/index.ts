@@ -3,6 +3,7 @@
 // core/runtime-ids.ts lists these value exports for the transform (a test keeps them equal).
 
 export { cached } from './wrap.js'
+export { cacheOf, type MethodKeys } from './decorator.js'
 export { configure, type ConfigureOptions } from './configure.js'
 export { invalidateTags, invalidatePrefix, invalidateTagsSync, invalidatePrefixSync } from './invalidate.js'
 export { metrics, type Metrics } from './report.js'
@@ -13,5 +14,5 @@ export { FncacheError, BackendError, errors } from './errors.js'
 export type { Backend, BackendStats, SetOptions } from './backends/backend.js'
 export type { MetricsSnapshot, MetricsFigures } from './metrics.js'
 export type { Distribution } from './histogram.js'
-export type { CacheOptions, WrapOptions, Cached, CachedMethods, FunctionStats, Duration, Peeked, Refreshed } from './types.js'
+export type { CacheOptions, WrapOptions, Cached, CachedMethods, CachedDecorator, FunctionStats, Duration, Peeked, Refreshed } from './types.js'
 export type { ErrorContext } from './global.js'

@@ -36,7 +36,8 @@ export function emit(code: string, module: any, spans: Spans, analysis: ModuleAn
 
 function emitCall(ms: MagicString, code: string, a: Analyzed, plan: Plan, locals: Record<string, string>, uid: (n: string) => string, inserts: (() => void)[], topVars: string[]): void {
   const text = printOptions(plan, locals)
-  ms.overwrite(a.ref[0], a.ref[1], locals.wrap!)
+  const decorator = plan.form === 'decorator'
+  ms.overwrite(a.ref[0], a.ref[1], locals[decorator ? 'method' : 'wrap']!)
 
   // The options: printed text between the user's values, which stay in place when in order.
   const segments = text.split(PLACEHOLDER_PATTERN) // [text, name, text, name, ..., text]
@@ -53,6 +54,9 @@ function emitCall(ms: MagicString, code: string, a: Analyzed, plan: Plan, locals
   } else {
     const printed = segments.map((s, i) => (i % 2 ? values[(i - 1) / 2]!.prefix + code.slice(...values[(i - 1) / 2]!.range) : s)).join('')
     if (a.optionsArg) ms.overwrite(a.optionsArg[0], a.optionsArg[1], printed)
+    // A bare `@cached` becomes a call; `@cached()` gets the options before its `)`.
+    else if (decorator && a.call === null) inserts.push(() => ms.appendLeft(a.ref[1], `(${printed})`))
+    else if (decorator) { const close = a.call![1] - 1; inserts.push(() => ms.appendLeft(close, printed)) }
     else { const end = a.firstArg![1]; inserts.push(() => ms.appendLeft(end, `, ${printed}`)) }
   }
 

@@ -11,6 +11,9 @@ import { backendOpEnd, clock, entryWritten, missEnd, missStart } from '../metric
 import { FAILED, HELD, corruptRecord, drive, failed, isThenable, type Op } from '../persistent.js'
 import { BAD_SIGNATURE, keyMatches, maxRecordBytes, readRecord as decodeStored, writeRecord } from '../record.js'
 import { NONE, type Bound, type FnContext, type Local, type Note } from './context.js'
+import { dropInvalid, passes } from '../validate.js'
+import { refreshEarly, refreshesEarly } from '../early-refresh.js'
+import { freshFor } from '../empty-ttl.js'
 
 /** Distributed stampede protection, on backends that offer acquire() without `lock` settings: lease and wait. */
 const LEASE_MS = 10_000
@@ -28,7 +31,7 @@ export function* putFlow(ctx: FnContext, b: Bound, full: string, value: unknown,
   const logical = full.slice(b.ns.length)
   if (epoch !== G.epoch && invalidatedSince(epoch, logical, tags)) return
   const now = G.now()
-  const fresh = ctx.freshFrom(b, now)
+  const fresh = ctx.cfg.empty === null ? ctx.freshFrom(b, now) : freshFor(ctx.cfg.empty, b, now, value, ctx.id) // emptyTtl
   const rec: StoredRecord = { key: full, version: ctx.cfg.version, created: now, fresh, stale: fresh + ctx.window, tags: tags ?? [], value }
   const bytes = writeRecord(rec)
   if (bytes === undefined) {
@@ -55,7 +58,11 @@ export function* putFlow(ctx: FnContext, b: Bound, full: string, value: unknown,
 export function ownRecord(ctx: FnContext, b: Bound, sk: string, full: string, bytes: Uint8Array): StoredRecord | undefined {
   const rec = decodeStored(bytes)
   if (rec === undefined || rec === BAD_SIGNATURE) corruptRecord(b, sk, rec === BAD_SIGNATURE)
-  else if (keyMatches(rec.key, full) && rec.version === ctx.cfg.version) return rec
+  else if (keyMatches(rec.key, full) && rec.version === ctx.cfg.version) {
+    // validate: a value that fails is a miss, removed (runtime/validate.ts).
+    if (ctx.cfg.validate !== null && !passes(ctx.cfg.validate, b, rec.value)) dropInvalid(b, sk)
+    else return rec
+  }
   return undefined
 }
 
@@ -80,6 +87,7 @@ function* callFlow(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unkn
       b.c.hits++
       if (DEBUG) ctx.logLogical('hit', logical)
       local?.put(rec.value, rec.fresh, rec.tags)
+      if (ctx.cfg.earlyRefresh !== null) earlyBytes(ctx, b, self, args, logical, rec.fresh, local) // earlyRefresh
       return rec.value
     }
     if (now < rec.fresh + ctx.cfg.swr) {
@@ -144,7 +152,8 @@ function* callFlow(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unkn
     if (reachable) yield* putFlow(ctx, b, full, value, args, epoch, since, local, note)
     else if (local !== undefined && ctx.storable(b, value)) {
       const tags = ctx.tagsFor(b, value, args)
-      if (tags !== NONE) local.put(value, ctx.freshFrom(b, G.now()), tags ?? [])
+      const fresh = ctx.cfg.empty === null ? ctx.freshFrom(b, G.now()) : freshFor(ctx.cfg.empty, b, G.now(), value, ctx.id) // emptyTtl
+      if (tags !== NONE) local.put(value, fresh, tags ?? [])
     }
     return value
   } finally {
@@ -182,15 +191,34 @@ export function asyncBytes(ctx: FnContext, b: Bound, self: unknown, args: ArrayL
     if (bytes === undefined) return runBytes(ctx, b, self, args, logical, true, local, null, note)
     const rec = decodeStored(bytes)
     if (rec !== undefined && rec !== BAD_SIGNATURE && keyMatches(rec.key, full) && rec.version === ctx.cfg.version && rec.fresh > G.now()) {
+      // validate: a value that fails is a miss, removed; the full flow then sees no record (runtime/validate.ts).
+      if (ctx.cfg.validate !== null && !passes(ctx.cfg.validate, b, rec.value)) {
+        dropInvalid(b, ctx.storageKey(b, logical))
+        return runBytes(ctx, b, self, args, logical, true, local, null, note)
+      }
       b.c.hits++
       if (DEBUG) ctx.logLogical('hit', logical)
       local?.put(rec.value, rec.fresh, rec.tags)
+      if (ctx.cfg.earlyRefresh !== null) earlyBytes(ctx, b, self, args, logical, rec.fresh, local) // earlyRefresh
       return rec.value
     }
     return runBytes(ctx, b, self, args, logical, true, local, bytes, note)
   }, (e) => {
     failed(b, 'get', e)
     return runBytes(ctx, b, self, args, logical, true, local, FAILED, note)
+  })
+}
+
+/** earlyRefresh: on a fresh hit, maybe one background refresh of the key (runtime/early-refresh.ts). */
+function earlyBytes(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, expiry: number, local?: Local): void {
+  if (!refreshesEarly(ctx.cfg.earlyRefresh!, b.c, G.now(), expiry)) return
+  const argv = Array.from(args)
+  refreshEarly(logical, {
+    inflight: ctx.inflight, refreshing: ctx.refreshing, fnId: ctx.id, c: b.c,
+    run: () => {
+      const note: Note = { refused: false }
+      return ctx.track(logical, runBytes(ctx, b, self, argv, logical, false, local, undefined, note), argv, note)
+    },
   })
 }
 

@@ -10,6 +10,10 @@ import { missEnd, missStart } from '../metrics.js'
 import { drive, isThenable } from '../persistent.js'
 import { asyncBytes, probe, putFlow } from './bytes-call.js'
 import { NONE, type Bound, type FnContext, type Local, type Note } from './context.js'
+import { passes } from '../validate.js'
+import { refreshEarly, refreshesEarly } from '../early-refresh.js'
+import { ttlFor } from '../empty-ttl.js'
+import type { Slot } from '../eviction/policy.js'
 
 /** Stores a result; `since` is when its computation started (the runtime's clock). */
 export type Put = (value: unknown, epoch: number, since: number, note: Note) => void | Promise<void>
@@ -23,8 +27,9 @@ export function putMemory(ctx: FnContext, b: Bound, key: unknown, kind: KeyKind,
     const size = estimateSize(value, key)
     if (size > G.maxEntrySize) return ctx.tooLarge(size)
   }
+  const ttl = ctx.cfg.empty === null ? b.ttl : ttlFor(ctx.cfg.empty, b.ttl, value, b.c, ctx.id) // emptyTtl
   // The clock is read only for entries that expire: most memory caches have no ttl.
-  if (b.mem!.put(b.store!, key, kind, value, b.ttl > 0 ? b.mem!.now() + b.ttl : Infinity, tags)) {
+  if (b.mem!.put(b.store!, key, kind, value, ttl > 0 ? b.mem!.now() + ttl : Infinity, tags)) {
     b.c.sets++
     if (DEBUG) ctx.log('store', key, kind)
   }
@@ -100,6 +105,39 @@ export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<
   return p
 }
 
+/** Tiered backends also write the shared tier (rare enough for a closure); memory stores directly. */
+function putFor(ctx: FnContext, b: Bound, key: unknown, kind: KeyKind, args: ArrayLike<unknown>): Put | null {
+  return b.tiered
+    ? (value, epoch, since, note) => drive(putFlow(ctx, b, b.ns + ctx.prefix + ctx.encodedOf(key, kind), value, args, epoch, since, localTier(b, key, kind), note),
+      b, false, () => undefined) as Promise<void>
+    : null
+}
+
+/**
+ * A fresh memory hit of a function with `validate: { onMemory: true }` or `earlyRefresh`: the
+ * value, counted as a hit; or NONE when it fails validation (counted `invalid`, removed: a miss).
+ */
+function hitChecks(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, key: unknown, kind: KeyKind, slot: Slot, fresh: number): unknown {
+  const value = b.mem!.valueAt(slot)
+  const v = ctx.cfg.validate
+  if (v !== null && v.onMemory && !passes(v, b, value)) {
+    b.mem!.remove(b.store!, key, kind)
+    return NONE
+  }
+  b.c.hits++
+  b.mem!.read(slot) // marks the entry used, as a fast-path hit does
+  const early = ctx.cfg.earlyRefresh
+  if (early !== null && refreshesEarly(early, b.c, b.mem!.now(), fresh)) {
+    const argv = Array.from(args)
+    const put = putFor(ctx, b, key, kind, argv)
+    refreshEarly(inflightKey(ctx, key, kind), {
+      inflight: ctx.inflight, refreshing: ctx.refreshing, fnId: ctx.id, c: b.c,
+      run: () => invoke(ctx, b, self, argv, key, kind, true, NONE, 0, put),
+    })
+  }
+  return value
+}
+
 /** One background refresh per key; failures are counted and reported, never thrown. */
 function revalidate(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, key: unknown, kind: KeyKind, put: Put | null): void {
   const ik = inflightKey(ctx, key, kind)
@@ -135,17 +173,18 @@ export function memoryCall(ctx: FnContext, b: Bound, self: unknown, args: ArrayL
     fresh = mem.freshOf(slot)
     now = fresh === Infinity ? 0 : mem.now()
     if (fresh === Infinity || fresh > now) {
-      b.c.hits++
-      return ctx.ret(mem.read(slot))
-    }
-    if (fresh + ctx.window > now) stale = mem.valueAt(slot)
+      // Hits reach here only when wrap.ts's fast path is off: validate onMemory, earlyRefresh.
+      const checks = ctx.cfg.validate?.onMemory === true || ctx.cfg.earlyRefresh !== null
+      if (!checks) {
+        b.c.hits++
+        return ctx.ret(mem.read(slot))
+      }
+      const hit = hitChecks(ctx, b, self, args, key, kind, slot, fresh)
+      if (hit !== NONE) return ctx.ret(hit)
+    } else if (fresh + ctx.window > now) stale = mem.valueAt(slot)
     else mem.expire(slot)
   }
-  // Tiered backends also write the shared tier (rare enough for a closure); memory stores directly.
-  const put: Put | null = b.tiered
-    ? (value, epoch, since, note) => drive(putFlow(ctx, b, b.ns + ctx.prefix + ctx.encodedOf(key, kind), value, args, epoch, since, localTier(b, key, kind), note),
-      b, false, () => undefined) as Promise<void>
-    : null
+  const put = putFor(ctx, b, key, kind, args)
   if (stale !== NONE && now < fresh + ctx.cfg.swr) {
     b.c.staleHits++
     if (DEBUG) ctx.log('stale', key, kind)

@@ -10,6 +10,7 @@ import type { CachedMethods } from '../types.js'
 import { runBytes } from './bytes-call.js'
 import { NONE, type AnyFn, type FnContext } from './context.js'
 import { invoke, localTier } from './memory-call.js'
+import { dropInvalid, passes } from '../validate.js'
 
 export function methodsOf(ctx: FnContext, wrapper: AnyFn): Omit<CachedMethods<unknown[], unknown>, 'id'> {
   const { prefix, id } = ctx
@@ -68,7 +69,10 @@ export function methodsOf(ctx: FnContext, wrapper: AnyFn): Omit<CachedMethods<un
     const r = drive((function* () {
       const bytes = (yield { op: 'get', key: ctx.storageKey(b, logical) }) as Uint8Array | undefined
       const rec = bytes === undefined ? undefined : decodeStored(bytes)
-      return rec !== undefined && rec !== BAD_SIGNATURE && keyMatches(rec.key, full) && rec.version === ctx.cfg.version && rec.fresh > G.now() ? rec.value : undefined
+      if (rec === undefined || rec === BAD_SIGNATURE || !keyMatches(rec.key, full) || rec.version !== ctx.cfg.version || !(rec.fresh > G.now())) return undefined
+      // validate: a value that fails is not served, and removed (runtime/validate.ts).
+      if (ctx.cfg.validate !== null && !passes(ctx.cfg.validate, b, rec.value)) return dropInvalid(b, ctx.storageKey(b, logical))
+      return rec.value
     })(), b, b.sync && !ctx.returnsPromise, () => undefined)
     return ctx.returnsPromise ? Promise.resolve(r) : r
   }

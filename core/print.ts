@@ -4,10 +4,12 @@
 import type { ImportPlan, KeyEncoding, Plan, TagPlan } from './types.js'
 
 /** Placeholders in printed options, by option, filled with the user's code as written. */
-export const PLACEHOLDERS = { tags: '%%tags%%', key: '%%key%%', cacheIf: '%%cacheIf%%' } as const
+export const PLACEHOLDERS = {
+  tags: '%%tags%%', key: '%%key%%', cacheIf: '%%cacheIf%%', validate: '%%validate%%', earlyRefresh: '%%earlyRefresh%%', isEmpty: '%%isEmpty%%',
+} as const
 
 /** Splits printed options into `[text, name, text, name, ..., text]` around the placeholders. */
-export const PLACEHOLDER_PATTERN = /%%(tags|key|cacheIf)%%/g
+export const PLACEHOLDER_PATTERN = /%%(tags|key|cacheIf|validate|earlyRefresh|isEmpty)%%/g
 
 /** Local names the emitter chose for the runtime helpers (only those the file's plans use). */
 export type HelperNames = Partial<Record<'wrap' | 'tagPart', string>>
@@ -79,6 +81,11 @@ export function printOptions(plan: Plan, helpers: HelperNames): string {
   if (plan.tags?.kind === 'list') out.push(`tags: ${printTags(plan, plan.tags.tags, plan.tags.arity, helpers.tagPart ?? '_tagPart')}`)
   else if (plan.tags?.kind === 'passthrough') out.push(`tags: ${PLACEHOLDERS.tags}`)
   if (plan.cacheIf) out.push(`cacheIf: ${PLACEHOLDERS.cacheIf}`)
+  if (plan.validate) out.push(`validate: ${PLACEHOLDERS.validate}`)
+  if (typeof plan.earlyRefresh === 'boolean') out.push(`earlyRefresh: ${plan.earlyRefresh}`)
+  else if (plan.earlyRefresh) out.push(`earlyRefresh: ${PLACEHOLDERS.earlyRefresh}`)
+  if (plan.emptyTtl !== undefined) out.push(`emptyTtl: ${plan.emptyTtl}`)
+  if (plan.isEmpty) out.push(`isEmpty: ${PLACEHOLDERS.isEmpty}`)
   return `{ ${out.join(', ')} }`
 }
 

@@ -88,7 +88,7 @@ function emitCall(babel: Babel, T: typeof BabelTypes, a: Analyzed, plan: Plan, l
   const call = a.call! as NodePath<t.CallExpression>
   const text = printOptions(plan, locals)
   const replacements: Record<string, t.Expression> = {}
-  for (const name of ['tags', 'key', 'cacheIf'] as const) {
+  for (const name of Object.keys(PLACEHOLDERS) as (keyof typeof PLACEHOLDERS)[]) {
     if (!text.includes(PLACEHOLDERS[name])) continue
     const prop = a.values.get(name)!.node as t.ObjectProperty | t.ObjectMethod
     replacements[name] = prop.type === 'ObjectMethod'

@@ -76,7 +76,7 @@ export const OPTIONS = [
     summary: 'A Standard Schema or a predicate that a value read back from a backend must pass' },
   { name: 'earlyRefresh', kind: 'early-refresh', expects: 'true, false or { beta }', literal: 'code',
     default: 'false (entries are recomputed when they expire)',
-    summary: 'Refresh a hot entry in the background a little before `ttl` ends (XFetch)' },
+    summary: 'Refresh a hot entry in the background a little before `ttl` ends' },
   { name: 'emptyTtl', kind: 'duration', expects: DURATION, unit: 'milliseconds', literal: 'literal',
     default: 'none (empty results live as long as others)',
     summary: 'How long an empty result is fresh (negative caching)' },

@@ -107,6 +107,7 @@ bytes('async functions on an async byte backend: the one-read hit path validates
   assert.is(now.stats().invalid, 1)
   assert.is(now.stats().hits, 1)
   assert.is(metrics().functions['src/u.ts#u']!.invalid, 1)
+  assert.match(await metrics.prometheus(), /\nfncache_invalid_total\{function="src\/u\.ts#u",backend="bytes"\} 1\n/)
 })
 
 bytes('a check that throws fails the read (counted as invalid and as an error), never the call', () => {

@@ -1,15 +1,17 @@
 // One of the processes of scenario 13: fills its share of the hot keys (so it has timed misses,
 // which XFetch weighs), then reads random hot keys as fast as it can past their shared expiry,
 // sampling its counters. Prints "ready", starts on a line on stdin, ends with one JSON line.
-// Args: dir mode index procs.
+// Args: redisUrl mode index procs.
 import { cached, configure } from '../../../runtime/index.js'
-import { file } from '../../../runtime/backends/file/index.js'
+import { redis } from '../../../runtime/backends/redis/index.js'
 import { AFTER_MS, KEYS, TTL_MS, COST_MS, READERS } from './params.js'
 
-const [dir, mode, index, procs] = process.argv.slice(2)
+const [url, mode, index, procs] = process.argv.slice(2)
 const me = Number(index)
 const n = Number(procs)
-configure({ backends: { disk: file({ dir: dir! }) } })
+// One server, one key prefix per mode: both modes run at once without sharing entries.
+const backend = redis({ url: url!, namespace: `xfetch-${mode}` })
+configure({ backends: { shared: backend } })
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 let computations = 0
@@ -18,7 +20,7 @@ const get = cached(async (id: number) => {
   computations++
   await sleep(COST_MS) // the "database"
   return { id, at: Date.now() }
-}, { id: 'bench#hot', ttl: TTL_MS, backend: 'disk', ...(mode === 'on' ? { earlyRefresh: true } : {}) })
+}, { id: 'bench#hot', ttl: TTL_MS, backend: 'shared', ...(mode === 'on' ? { earlyRefresh: true } : {}) })
 
 const samples: [number, number, number, number][] = []
 const sample = () => { const s = get.stats(); samples.push([Date.now(), s.misses, s.earlyRefreshes, computations]) }
@@ -39,3 +41,4 @@ await Promise.all(Array.from({ length: READERS }, async () => {
 clearInterval(timer)
 sample()
 process.stdout.write(JSON.stringify({ filled, reads, fillMs: filled - began, samples }) + '\n')
+await backend.close()

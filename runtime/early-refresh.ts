@@ -12,7 +12,6 @@
 import { describe, typeError, warnOnce } from './errors.js'
 import { reportError } from './global.js'
 import type { Counters } from './metrics.js'
-import { isThenable } from './persistent.js'
 
 export interface EarlyRefresh {
   readonly beta: number
@@ -53,13 +52,16 @@ export function refreshesEarly(early: EarlyRefresh, c: Counters, now: number, ex
   return now - deltaMs * early.beta * Math.log(early.random()) >= expiry
 }
 
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function'
+
 /** What an early refresh needs from the call path. */
 export interface RefreshJob {
   /** The calls of this function in flight and refreshing, keyed like `key`. */
   readonly inflight: ReadonlyMap<string, unknown>
   readonly refreshing: Set<string>
   readonly fnId: string
-  readonly c: Counters
+  readonly counters: Counters
   /** Recomputes and stores (registering the call in flight, so misses of the key join it). */
   readonly run: () => unknown
 }
@@ -75,13 +77,13 @@ export function refreshEarly(key: string, job: RefreshJob): void {
   const done = () => { job.refreshing.delete(key) }
   const fail = (e: unknown) => {
     done()
-    job.c.errors++
+    job.counters.errors++
     reportError(e, { operation: 'earlyRefresh', functionId: job.fnId }, warnOnce)
   }
   // After the current task: the read that decided this has settled (and left the in-flight map).
   setTimeout(() => {
     if (job.inflight.has(key)) return done()
-    job.c.earlyRefreshes++
+    job.counters.earlyRefreshes++
     try {
       const r = job.run()
       if (isThenable(r)) Promise.resolve(r).then(done, fail)

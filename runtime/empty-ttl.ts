@@ -40,7 +40,7 @@ export function ttlFor(empty: EmptyTtl, ttl: number, value: unknown, c: Counters
 }
 
 /** Fresh-until (the runtime clock's ms; Infinity: no expiry) of `value` stored at `now` by a function bound with `t.ttl`. */
-export function freshFor(empty: EmptyTtl, t: { readonly ttl: number; readonly c: Counters }, now: number, value: unknown, fnId: string): number {
-  const ttl = ttlFor(empty, t.ttl, value, t.c, fnId)
+export function freshFor(empty: EmptyTtl, t: { readonly ttl: number; readonly counters: Counters }, now: number, value: unknown, fnId: string): number {
+  const ttl = ttlFor(empty, t.ttl, value, t.counters, fnId)
   return ttl > 0 ? now + ttl : Infinity
 }

@@ -6,7 +6,15 @@
 
 import { describe, typeError, warnOnce } from './errors.js'
 import { reportError } from './global.js'
-import type { Target } from './persistent.js'
+import type { Backend } from './backends/backend.js'
+import type { Counters } from './metrics.js'
+
+/** What validation needs of the backend binding: its counters, the function, the backend. */
+interface Target {
+  readonly counters: Counters
+  readonly fnId: string
+  readonly backend: Backend
+}
 
 /** The `~standard` part of a Standard Schema (https://standardschema.dev), as far as validation needs it. */
 interface StandardSchemaLike {
@@ -84,15 +92,15 @@ export function passes(validator: Validator, t: Target, value: unknown): boolean
   try {
     ok = validator.check(value)
   } catch (e) {
-    t.c.invalid++
-    t.c.errors++
+    t.counters.invalid++
+    t.counters.errors++
     reportError(e, { operation: 'validate', functionId: t.fnId }, warnOnce)
     return false
   }
   if (ok === true) return true
-  t.c.invalid++
+  t.counters.invalid++
   if (ok === ASYNC) {
-    t.c.errors++
+    t.counters.errors++
     warnOnce('FNCACHE_ASYNC_VALIDATE', t.fnId, `${t.fnId}: option validate answered with a promise. Validation runs synchronously, once per read, ` +
       'so every read is treated as a miss until it is synchronous: use a schema without async refinements, or a predicate that returns a boolean.')
   }

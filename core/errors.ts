@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'E_OPTION_UNKNOWN'
   | 'E_OPTION_NOT_LITERAL'
   | 'E_OPTION_TYPE'
+  | 'E_OPTION_NEEDS'
   | 'E_DURATION'
   | 'E_TAG_PARAM'
   | 'E_KEY_PARAM'
@@ -88,6 +89,10 @@ export const errors = {
     new TransformError('E_OPTION_TYPE', loc,
       `option "${name}" expects ${expected}; received ${received}.`,
       hintFor(name)),
+  optionNeeds: (name: string, needs: string, loc: Loc | null) =>
+    new TransformError('E_OPTION_NEEDS', loc,
+      `option "${name}" expects "${needs}" beside it (it only says which results ${needs} applies to); received no ${needs}.`,
+      `${needs}: '30s', ${hintFor(name) ?? name}`),
   badDuration: (name: string, received: string, loc: Loc | null) =>
     new TransformError('E_DURATION', loc,
       `${name} expects milliseconds or a duration such as '250ms', '30s', '5m', '1h', '1d', '1w'; received ${received}.`,
@@ -138,6 +143,10 @@ function hintFor(name: string): string | undefined {
     case 'tags': return "tags: ['users', 'user:{id}'], or tags: (result, id) => ['user:' + id]"
     case 'key': return "key: ['id'], or key: (id, options) => id"
     case 'cacheIf': return 'cacheIf: (result) => result != null'
+    case 'validate': return 'validate: User (a zod/valibot/arktype schema), or validate: (user) => typeof user?.id === \'string\''
+    case 'earlyRefresh': return 'earlyRefresh: true, or earlyRefresh: { beta: 2 }'
+    case 'emptyTtl': return "emptyTtl: '30s' (or milliseconds: emptyTtl: 30000)"
+    case 'isEmpty': return 'isEmpty: (result) => result.length === 0'
     case 'prefix': return "prefix: 'users:'"
     case 'backend': return "backend: 'shared' (a name registered with configure({ backends }))"
     case 'dedupe': return 'dedupe: false'

@@ -17,7 +17,8 @@ export function parseDuration(value: number | string): number | null {
 }
 
 /** One option as the planner needs it: normalised literals, or a marker for code passed through. */
-export interface NormalisedOptions extends Pick<Plan, 'ttl' | 'staleWhileRevalidate' | 'staleIfError' | 'prefix' | 'backend' | 'dedupe' | 'cacheIf' | 'instanceKey'> {
+export interface NormalisedOptions extends Pick<Plan, 'ttl' | 'staleWhileRevalidate' | 'staleIfError' | 'prefix' | 'backend' | 'dedupe' | 'cacheIf' | 'instanceKey'
+  | 'validate' | 'earlyRefresh' | 'emptyTtl' | 'isEmpty'> {
   version?: string
   id?: string
   /** Tag strings with the location of each (templates are compiled in plan.ts), or a function. */
@@ -82,8 +83,12 @@ function literal(spec: OptionSpec, value: Exclude<ValueSite, { kind: 'other' | '
     case 'boolean':
       if (value.kind !== 'boolean') throw errors.wrongType(option, spec.expects, describe(value), value.loc)
       return value.value
-    case 'function':
+    case 'function': case 'schema-or-function':
       throw errors.wrongType(option, spec.expects, describe(value), value.loc)
+    case 'early-refresh':
+      // `{ beta }` is code (an object literal), checked at run time; a literal must be a boolean.
+      if (value.kind !== 'boolean') throw errors.wrongType(option, spec.expects, describe(value), value.loc)
+      return value.value
     case 'names-or-function': {
       if (value.kind !== 'array') throw errors.wrongType(option, spec.expects, describe(value), value.loc)
       const items = value.items.map((item) => {

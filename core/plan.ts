@@ -77,6 +77,13 @@ export function planCall(site: CallSite, config: MacroConfig, module: ModuleCont
     plan.tags = { kind: 'list', tags, arity }
   }
   if (options.cacheIf) plan.cacheIf = { kind: 'passthrough' }
+  if (options.validate) plan.validate = { kind: 'passthrough' }
+  if (options.earlyRefresh !== undefined) plan.earlyRefresh = options.earlyRefresh
+  if (options.emptyTtl !== undefined) plan.emptyTtl = options.emptyTtl
+  if (options.isEmpty) {
+    if (options.emptyTtl === undefined) throw errors.optionNeeds('isEmpty', 'emptyTtl', optionLoc(site, 'isEmpty'))
+    plan.isEmpty = { kind: 'passthrough' }
+  }
 
   if (fn.name !== null && fn.selfReferences > 0) {
     const b = site.binding
@@ -176,4 +183,12 @@ function encodingOf(param: ParamSite): KeyEncoding {
   if (kinds.size !== 1) return 'any'
   const only = [...kinds][0]!
   return FIXED.includes(only) ? (only as KeyEncoding) : 'any'
+}
+
+/** Where option `name` is written in the call (its key), for errors about it. */
+function optionLoc(site: CallSite, name: string): Loc | null {
+  const o = site.options
+  if (o === null || o.kind !== 'object') return null
+  const p = o.properties.find((q) => q.kind === 'property' && q.name === name)
+  return p === undefined ? o.loc : p.kind === 'property' ? p.keyLoc : p.loc
 }

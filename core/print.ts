@@ -4,10 +4,13 @@
 import type { ImportPlan, KeyEncoding, Plan, TagPlan } from './types.js'
 
 /** Placeholders in printed options, by option, filled with the user's code as written. */
-export const PLACEHOLDERS = { tags: '%%tags%%', key: '%%key%%', cacheIf: '%%cacheIf%%', instanceKey: '%%instanceKey%%' } as const
+export const PLACEHOLDERS = {
+  tags: '%%tags%%', key: '%%key%%', cacheIf: '%%cacheIf%%', instanceKey: '%%instanceKey%%',
+  validate: '%%validate%%', earlyRefresh: '%%earlyRefresh%%', isEmpty: '%%isEmpty%%',
+} as const
 
 /** Splits printed options into `[text, name, text, name, ..., text]` around the placeholders. */
-export const PLACEHOLDER_PATTERN = /%%(tags|key|cacheIf|instanceKey)%%/g
+export const PLACEHOLDER_PATTERN = /%%(tags|key|cacheIf|instanceKey|validate|earlyRefresh|isEmpty)%%/g
 
 /** Local names the emitter chose for the runtime helpers (only those the file's plans use). */
 export type HelperNames = Partial<Record<'wrap' | 'tagPart' | 'method', string>>
@@ -80,6 +83,11 @@ export function printOptions(plan: Plan, helpers: HelperNames): string {
   else if (plan.tags?.kind === 'passthrough') out.push(`tags: ${PLACEHOLDERS.tags}`)
   if (plan.cacheIf) out.push(`cacheIf: ${PLACEHOLDERS.cacheIf}`)
   if (plan.instanceKey) out.push(`instanceKey: ${PLACEHOLDERS.instanceKey}`)
+  if (plan.validate) out.push(`validate: ${PLACEHOLDERS.validate}`)
+  if (typeof plan.earlyRefresh === 'boolean') out.push(`earlyRefresh: ${plan.earlyRefresh}`)
+  else if (plan.earlyRefresh) out.push(`earlyRefresh: ${PLACEHOLDERS.earlyRefresh}`)
+  if (plan.emptyTtl !== undefined) out.push(`emptyTtl: ${plan.emptyTtl}`)
+  if (plan.isEmpty) out.push(`isEmpty: ${PLACEHOLDERS.isEmpty}`)
   return `{ ${out.join(', ')} }`
 }
 

@@ -199,6 +199,14 @@ export interface Plan {
   tags?: { kind: 'list'; tags: TagPlan[]; arity: number } | { kind: 'passthrough' }
   /** `passthrough`: the user's cacheIf, as written. */
   cacheIf?: { kind: 'passthrough' }
+  /** `passthrough`: the user's Standard Schema, predicate or `{ schema, onMemory }`, as written. */
+  validate?: { kind: 'passthrough' }
+  /** A literal boolean, or `passthrough`: the user's `{ beta }` (or other expression), as written. */
+  earlyRefresh?: boolean | { kind: 'passthrough' }
+  /** Milliseconds (`Infinity` spelled 0, like `ttl`). */
+  emptyTtl?: number
+  /** `passthrough`: the user's isEmpty, as written. */
+  isEmpty?: { kind: 'passthrough' }
   /**
    * How a named function expression's calls to its own name go through the cache:
    * `drop-name`: remove the name (the outer binding has the same name); `rename`: drop it and

@@ -87,7 +87,7 @@ function describeImport(d: NodePath<t.ImportDeclaration>): ExistingImport {
 function emitCall(babel: Babel, T: typeof BabelTypes, a: Analyzed, plan: Plan, locals: Record<string, string>): void {
   const text = printOptions(plan, locals)
   const replacements: Record<string, t.Expression> = {}
-  for (const name of ['tags', 'key', 'cacheIf', 'instanceKey'] as const) {
+  for (const name of Object.keys(PLACEHOLDERS) as (keyof typeof PLACEHOLDERS)[]) {
     if (!text.includes(PLACEHOLDERS[name])) continue
     const prop = a.values.get(name)!.node as t.ObjectProperty | t.ObjectMethod
     replacements[name] = prop.type === 'ObjectMethod'

@@ -37,6 +37,8 @@ export class Counters {
   evictions = 0
   expirations = 0
   corrupt = 0
+  invalid = 0
+  earlyRefreshes = 0
   /** The function's own run time on timed misses, in µs. */
   readonly missLatency = new Histogram(LATENCY)
   /** Byte backends: get and set latency, in µs (successful operations only). */
@@ -108,6 +110,7 @@ export function foldSaved(c: Counters): number {
 
 export const COUNTER_FIELDS = [
   'hits', 'misses', 'sets', 'staleHits', 'dedupedCalls', 'errors', 'invalidations', 'evictions', 'expirations', 'corrupt',
+  'invalid', 'earlyRefreshes',
 ] as const
 type Field = (typeof COUNTER_FIELDS)[number]
 
@@ -123,6 +126,8 @@ export const COUNTER_HELP: Record<Field, string> = {
   evictions: 'Entries evicted to respect a bound.',
   expirations: 'Entries dropped because their TTL and stale window passed.',
   corrupt: 'Records that failed to decode and were treated as misses.',
+  invalid: 'Values read back that failed the validate option and were treated as misses.',
+  earlyRefreshes: 'Background refreshes started before expiry by the earlyRefresh option.',
 }
 
 /** `staleHits` -> `stale_hits`, for metric names. */
@@ -154,7 +159,7 @@ export interface MetricsSnapshot extends MetricsFigures {
 }
 
 export function emptyStats(): FunctionStats {
-  return { hits: 0, misses: 0, hitRate: 0, sets: 0, staleHits: 0, dedupedCalls: 0, errors: 0, invalidations: 0, evictions: 0, expirations: 0, corrupt: 0 }
+  return { hits: 0, misses: 0, hitRate: 0, sets: 0, staleHits: 0, dedupedCalls: 0, errors: 0, invalidations: 0, evictions: 0, expirations: 0, corrupt: 0, invalid: 0, earlyRefreshes: 0 }
 }
 
 export function addInto(target: FunctionStats, c: Counters | FunctionStats): void {

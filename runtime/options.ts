@@ -8,6 +8,9 @@ import { paramIndex, readParams } from '../shared/params.js'
 import { COMPILED_OPTIONS, OPTION_NAMES, optionSpec, type OptionName } from '../shared/options.js'
 import { compileTags, unresolvedTemplate, type TagsFn } from './tags.js'
 import { nearest } from './nearest.js'
+import { normalizeValidate, type Validator } from './validate.js'
+import { normalizeEarlyRefresh, type EarlyRefresh } from './early-refresh.js'
+import { normalizeEmptyTtl, type EmptyTtl } from './empty-ttl.js'
 
 export interface FnConfig {
   id: string
@@ -26,6 +29,12 @@ export interface FnConfig {
   backend: string
   dedupe: boolean
   cacheIf: ((result: unknown) => boolean) | null
+  /** The `validate` option (runtime/validate.ts); null: no validation. */
+  validate: Validator | null
+  /** The `earlyRefresh` option (runtime/early-refresh.ts); null: off. */
+  earlyRefresh: EarlyRefresh | null
+  /** `emptyTtl` and `isEmpty` (runtime/empty-ttl.ts); null: empty results are not treated apart. */
+  empty: EmptyTtl | null
   params: (string | null)[] | null
   rest: boolean
   keyOf: ((...args: unknown[]) => string | undefined) | null
@@ -43,7 +52,7 @@ export interface FnConfig {
 const KNOWN: readonly string[] = [...OPTION_NAMES, ...COMPILED_OPTIONS]
 
 /** A user option's value checked against its kind in the option table; undefined when not given. */
-function userOption(fnId: string, name: Exclude<OptionName, 'tags' | 'key'>, value: unknown): unknown {
+function userOption(fnId: string, name: Exclude<OptionName, 'tags' | 'key' | 'validate' | 'earlyRefresh'>, value: unknown): unknown {
   if (value === undefined) return undefined
   const spec = optionSpec(name)!
   const bad = (expects: string) => typeError('E_OPTION', `${fnId}: option ${name} must be ${expects}; received ${describe(value)}.`)
@@ -162,7 +171,7 @@ export function normalizeOptions(fn: Function, options: Record<string, unknown> 
   }
 
   // The user's options, each checked by its kind in the option table; then what compiled code adds.
-  const user = <T>(name: Exclude<OptionName, 'tags' | 'key'>) => userOption(id, name, o[name]) as T | undefined
+  const user = <T>(name: Exclude<OptionName, 'tags' | 'key' | 'validate' | 'earlyRefresh'>) => userOption(id, name, o[name]) as T | undefined
   const cfg: FnConfig = {
     id,
     version: user<string>('version') ?? '',
@@ -177,6 +186,9 @@ export function normalizeOptions(fn: Function, options: Record<string, unknown> 
     backend: user<string>('backend') ?? 'default',
     dedupe: user<boolean>('dedupe') ?? true,
     cacheIf: user<FnConfig['cacheIf']>('cacheIf') ?? null,
+    validate: normalizeValidate(id, o.validate),
+    earlyRefresh: normalizeEarlyRefresh(id, o.earlyRefresh),
+    empty: normalizeEmptyTtl(id, user<number>('emptyTtl'), user<(result: unknown) => boolean>('isEmpty') ?? null),
     params,
     rest,
     keyOf: func('keyOf', o.keyOf),

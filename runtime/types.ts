@@ -76,6 +76,68 @@ export interface CacheOptions<Args extends unknown[] = any[], R = any> {
    * @default none: one cache per method, shared by every instance
    */
   instanceKey?: (instance: any) => unknown
+  /**
+   * A Standard Schema or a predicate that a value read back from a backend must pass: a
+   * {@link https://standardschema.dev Standard Schema} (zod, valibot, arktype...: it passes when
+   * its result has no `issues`), a predicate that returns `true` for a good value, or
+   * `{ schema, onMemory }`. A value that fails is a miss: counted (`invalid` in metrics), removed
+   * from the backend, and recomputed. It only accepts or rejects: the value served is the one read,
+   * not the schema's output.
+   *
+   * It runs once per read from a byte backend (file, Redis, a tiered backend's L2), never on the
+   * memory hit path unless `onMemory: true` (then every memory hit of this function is checked and
+   * takes the slower general path). Validation is synchronous: a schema or predicate that answers
+   * with a promise fails every read (fail closed) and warns once (`FNCACHE_ASYNC_VALIDATE`); a
+   * check that throws fails the read and is reported through `onError`.
+   * @default no validation
+   */
+  validate?: StandardSchemaV1Like<Awaited<R>> | ((value: Awaited<R>) => boolean) | {
+    schema: StandardSchemaV1Like<Awaited<R>> | ((value: Awaited<R>) => boolean)
+    /** Also check values on memory hits (and a tiered backend's L1). @default false */
+    onMemory?: boolean
+  }
+  /**
+   * Refresh a hot entry in the background a little before `ttl` ends (XFetch, Vattani et al.,
+   * VLDB 2015): a read of a fresh entry refreshes it when
+   * `now - missLatency * beta * ln(random()) >= expiry`, where `missLatency` is this process's
+   * mean time to compute the function (milliseconds). The chance rises as expiry nears and with
+   * the function's cost, so processes sharing an entry do not all miss at the instant it expires.
+   * At most one background refresh per key runs, and none while a call of that key is in flight;
+   * each is counted (`earlyRefreshes` in metrics). `true` is `{ beta: 1 }`; a larger `beta`
+   * refreshes earlier. `random` (a function returning a number in [0, 1)) replaces `Math.random`,
+   * for tests. Needs a `ttl`; on a memory backend the function's hits then take the slower general
+   * path (they must read the entry's expiry).
+   * @default false (entries are recomputed when they expire)
+   */
+  earlyRefresh?: boolean | { beta?: number; random?: () => number }
+  /**
+   * How long an empty result is fresh (negative caching): results for which `isEmpty` is true
+   * (by default `null` and `undefined`) are stored with this lifetime instead of `ttl`, so
+   * lookups of absent records do not reach the source each time and a record created later shows
+   * up soon. Milliseconds or a duration string; `0` or `Infinity`: empty results never expire by
+   * age, like `ttl`. To not store empty results at all, use {@link CacheOptions.cacheIf}.
+   * @default none (empty results live as long as others)
+   */
+  emptyTtl?: Duration
+  /**
+   * Which results `emptyTtl` applies to: a result for which this returns `true`. Only with
+   * `emptyTtl`. A throwing `isEmpty` is reported and the result stored with the normal `ttl`.
+   * @default a result that is `null` or `undefined`
+   */
+  isEmpty?: (result: Awaited<R>) => boolean
+}
+
+/**
+ * A {@link https://standardschema.dev Standard Schema} (v1) as `validate` reads it: zod 3.24+,
+ * zod 4, valibot 1, arktype 2 and others implement it. Only `~standard.validate` is called.
+ */
+export interface StandardSchemaV1Like<T = unknown> {
+  readonly '~standard': {
+    readonly version: 1
+    readonly vendor: string
+    readonly validate: (value: unknown) => unknown
+    readonly types?: { readonly input: unknown; readonly output: T } | undefined
+  }
 }
 
 /**
@@ -83,13 +145,14 @@ export interface CacheOptions<Args extends unknown[] = any[], R = any> {
  * time, plus what only the compiler knows. Not a user-facing API.
  * @internal
  */
-export interface WrapOptions extends Omit<CacheOptions, 'ttl' | 'staleWhileRevalidate' | 'staleIfError' | 'key'> {
+export interface WrapOptions extends Omit<CacheOptions, 'ttl' | 'staleWhileRevalidate' | 'staleIfError' | 'key' | 'emptyTtl'> {
   /** The function id, e.g. `src/users.ts#getUser`. */
   id: string
   /** Milliseconds. */
   ttl?: number
   staleWhileRevalidate?: number
   staleIfError?: number
+  emptyTtl?: number
   /** Argument indices forming the key (compiled from names), or a key function. */
   key?: readonly number[] | readonly string[] | ((...args: any[]) => unknown)
   /** The declared parameter names, for messages and name-based options; `null` marks a parameter that cannot be addressed (destructured or rest). */
@@ -124,6 +187,10 @@ export interface FunctionStats {
   expirations: number
   /** Records that failed to decode (corrupt, truncated or foreign), each treated as a miss. */
   corrupt: number
+  /** Values read back that failed the `validate` option, each treated as a miss. */
+  invalid: number
+  /** Background refreshes started by the `earlyRefresh` option. */
+  earlyRefreshes: number
 }
 
 /** What `peek()` returns for a function returning `R`: `Promise<V | undefined>` when `R` is a promise of `V`, else `R | undefined`. */

@@ -106,7 +106,11 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
   }
 
   let wrapper: AnyFn
-  if (keyFn === null && keyIdx === null && (params !== null ? !rest && params.length === 1 : fn.length === 1)) {
+  if (cfg.earlyRefresh !== null || cfg.validate?.onMemory === true) {
+    // Hits that must read the entry's expiry or check its value (runtime/early-refresh.ts,
+    // runtime/validate.ts) take the general path; other functions keep the fast paths below.
+    wrapper = function (this: unknown) { return slow(this, arguments) }
+  } else if (keyFn === null && keyIdx === null && (params !== null ? !rest && params.length === 1 : fn.length === 1)) {
     const strictOne = params === null
     wrapper = function (this: unknown, a: unknown) {
       const bound = ctx.bound

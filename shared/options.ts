@@ -7,9 +7,12 @@
 /**
  * What a value must be. `duration`: milliseconds or a duration string (shared/duration.ts);
  * `finite-duration`: the same without `Infinity`; `string` / `name` (non-empty); `boolean`;
- * `names-or-function`: an array of strings or a function; `function`.
+ * `names-or-function`: an array of strings or a function; `function`; `schema-or-function`: a
+ * Standard Schema, a predicate or `{ schema, onMemory }` (always code); `early-refresh`: a boolean
+ * literal, or `{ beta }` as code.
  */
 export type OptionKind = 'duration' | 'finite-duration' | 'string' | 'name' | 'boolean' | 'names-or-function' | 'function'
+  | 'schema-or-function' | 'early-refresh'
 
 /**
  * Build-time rule for the value as written: `literal` (checked and inlined), `literal-or-code`
@@ -71,6 +74,18 @@ export const OPTIONS = [
   { name: 'instanceKey', kind: 'function', expects: 'a function (instance) => value', literal: 'code',
     default: 'none: one cache per method, shared by every instance',
     summary: 'Puts instance state in the key: a function of the receiver (`this`) of each call' },
+  { name: 'validate', kind: 'schema-or-function', expects: 'a Standard Schema, a predicate (value) => boolean, or { schema, onMemory }', literal: 'code',
+    default: 'no validation',
+    summary: 'A Standard Schema or a predicate that a value read back from a backend must pass' },
+  { name: 'earlyRefresh', kind: 'early-refresh', expects: 'true, false or { beta }', literal: 'code',
+    default: 'false (entries are recomputed when they expire)',
+    summary: 'Refresh a hot entry in the background a little before `ttl` ends' },
+  { name: 'emptyTtl', kind: 'duration', expects: DURATION, unit: 'milliseconds', literal: 'literal',
+    default: 'none (empty results live as long as others)',
+    summary: 'How long an empty result is fresh (negative caching)' },
+  { name: 'isEmpty', kind: 'function', expects: 'a function (result) => boolean', literal: 'code',
+    default: 'a result that is `null` or `undefined`',
+    summary: 'Which results `emptyTtl` applies to' },
 ] as const satisfies readonly OptionSpec[]
 
 export type OptionName = (typeof OPTIONS)[number]['name']

@@ -13,7 +13,8 @@ import { boundKey } from '../hash.js'
 import { backendOpEnd, clock, missEnd, missStart } from '../metrics.js'
 import { BAD_SIGNATURE, keyMatches, readRecord } from '../record.js'
 import { isThenable, type Bound, type BytePath, type FnContext, type Local, type Note, type Put } from './context.js'
-import { FAILED, drive, failed, putFlow, runBytes, type ByteBound, type ByteCall } from './bytes-flow.js'
+import { FAILED, drive, earlyRefreshBytes, failed, putFlow, runBytes, type ByteBound, type ByteCall } from './bytes-flow.js'
+import { dropInvalid, passes } from '../validate.js'
 
 /** The key a byte backend stores a call under: namespace + logical key, bounded by hashing when too long. */
 function storageKey(bound: Bound, logical: string): string {
@@ -62,9 +63,15 @@ function asyncHit(ctx: FnContext, bound: ByteBound, call: ByteCall): unknown {
     if (bytes === undefined) return retry(null)
     const rec = readRecord(bytes)
     if (rec !== undefined && rec !== BAD_SIGNATURE && keyMatches(rec.key, full) && rec.version === ctx.cfg.version && rec.fresh > G.now()) {
+      // validate: a value that fails is a miss, removed; the full flow then sees no record (runtime/validate.ts).
+      if (ctx.cfg.validate !== null && !passes(ctx.cfg.validate, bound, rec.value)) {
+        dropInvalid(bound, key)
+        return retry(null)
+      }
       bound.counters.hits++
       if (DEBUG) ctx.logLogical('hit', logical)
       local?.put(rec.value, rec.fresh, rec.tags)
+      if (ctx.cfg.earlyRefresh !== null) earlyRefreshBytes(ctx, bound, call, rec.fresh) // earlyRefresh
       return rec.value
     }
     return retry(bytes)
@@ -127,7 +134,10 @@ const BYTES: BytePath = {
     return drive((function* () {
       const bytes = (yield { op: 'get', key: storageKey(bound, logical) }) as Uint8Array | undefined
       const rec = bytes === undefined ? undefined : readRecord(bytes)
-      return rec !== undefined && rec !== BAD_SIGNATURE && keyMatches(rec.key, full) && rec.version === ctx.cfg.version && rec.fresh > G.now() ? rec.value : undefined
+      if (rec === undefined || rec === BAD_SIGNATURE || !keyMatches(rec.key, full) || rec.version !== ctx.cfg.version || !(rec.fresh > G.now())) return undefined
+      // validate: a value that fails is not served, and removed (runtime/validate.ts).
+      if (ctx.cfg.validate !== null && !passes(ctx.cfg.validate, bound, rec.value)) return dropInvalid(bound, storageKey(bound, logical))
+      return rec.value
     })(), bound as ByteBound, bound.sync && !ctx.returnsPromise, () => undefined)
   },
 

@@ -13,6 +13,9 @@ import { G, callEnded, callStarted, invalidatedSince, reportError } from '../glo
 import { backendOpEnd, clock, entryWritten, missEnd, missStart } from '../metrics.js'
 import { BAD_SIGNATURE, keyMatches, maxRecordBytes, readRecord, writeRecord } from '../record.js'
 import { NONE, isThenable, type Bound, type FnContext, type Local, type Note } from './context.js'
+import { dropInvalid, passes } from '../validate.js'
+import { refreshEarly, refreshesEarly } from '../early-refresh.js'
+import { freshFor } from '../empty-ttl.js'
 
 /** Distributed stampede protection, on backends that offer acquire() without `lock` settings: lease and wait. */
 const LEASE_MS = 10_000
@@ -169,7 +172,7 @@ export function* putFlow(ctx: FnContext, bound: Bound, write: RecordWrite): Gene
   if (tags === NONE) return
   if (epoch !== G.epoch && invalidatedSince(epoch, logical, tags)) return
   const now = G.now()
-  const fresh = ctx.freshFrom(bound, now)
+  const fresh = ctx.cfg.empty === null ? ctx.freshFrom(bound, now) : freshFor(ctx.cfg.empty, bound, now, value, ctx.id) // emptyTtl
   const rec: StoredRecord = { key: bound.ns + logical, version: ctx.cfg.version, created: now, fresh, stale: fresh + ctx.window, tags: tags ?? [], value }
   const bytes = writeRecord(rec)
   if (bytes === undefined) {
@@ -197,7 +200,11 @@ export function* putFlow(ctx: FnContext, bound: Bound, write: RecordWrite): Gene
 export function ownRecord(ctx: FnContext, bound: Bound, key: string, full: string, bytes: Uint8Array): StoredRecord | undefined {
   const rec = readRecord(bytes)
   if (rec === undefined || rec === BAD_SIGNATURE) corruptRecord(bound, key, rec === BAD_SIGNATURE)
-  else if (keyMatches(rec.key, full) && rec.version === ctx.cfg.version) return rec
+  else if (keyMatches(rec.key, full) && rec.version === ctx.cfg.version) {
+    // validate: a value that fails is a miss, removed (runtime/validate.ts).
+    if (ctx.cfg.validate !== null && !passes(ctx.cfg.validate, bound, rec.value)) dropInvalid(bound, key)
+    else return rec
+  }
   return undefined
 }
 
@@ -223,6 +230,7 @@ function* callFlow(ctx: FnContext, bound: Bound, call: ByteCall): Generator<Op, 
       counters.hits++
       if (DEBUG) ctx.logLogical('hit', logical)
       local?.put(rec.value, rec.fresh, rec.tags)
+      if (ctx.cfg.earlyRefresh !== null) earlyRefreshBytes(ctx, bound as ByteBound, call, rec.fresh) // earlyRefresh
       return rec.value
     }
     if (now < rec.fresh + ctx.cfg.swr) {
@@ -288,7 +296,8 @@ function* callFlow(ctx: FnContext, bound: Bound, call: ByteCall): Generator<Op, 
     if (reachable) yield* putFlow(ctx, bound, { logical, key, value, args: call.args, epoch, since, local, note: call.note })
     else if (local !== undefined && ctx.storable(bound, value)) {
       const tags = ctx.tagsFor(bound, value, call.args)
-      if (tags !== NONE) local.put(value, ctx.freshFrom(bound, G.now()), tags ?? [])
+      const fresh = ctx.cfg.empty === null ? ctx.freshFrom(bound, G.now()) : freshFor(ctx.cfg.empty, bound, G.now(), value, ctx.id) // emptyTtl
+      if (tags !== NONE) local.put(value, fresh, tags ?? [])
     }
     return value
   } finally {
@@ -303,6 +312,19 @@ export function runBytes(ctx: FnContext, bound: ByteBound, call: ByteCall): unkn
   const r = drive(callFlow(ctx, bound, call), bound, bound.sync && !ctx.returnsPromise, () => ctx.fn.apply(self, args as unknown[]))
   if (isThenable(r)) ctx.returnsPromise = true
   return r
+}
+
+/** earlyRefresh: after a fresh hit, maybe one background refresh of the key (runtime/early-refresh.ts). */
+export function earlyRefreshBytes(ctx: FnContext, bound: ByteBound, call: ByteCall, expiry: number): void {
+  if (!refreshesEarly(ctx.cfg.earlyRefresh!, bound.counters, G.now(), expiry)) return
+  const args = Array.from(call.args)
+  refreshEarly(call.logical, {
+    inflight: ctx.inflight, refreshing: ctx.refreshing, fnId: ctx.id, counters: bound.counters,
+    run: () => {
+      const note: Note = { refused: false }
+      return ctx.track(call.logical, runBytes(ctx, bound, { self: call.self, args, logical: call.logical, key: call.key, lookup: false, local: call.local, note }), args, note)
+    },
+  })
 }
 
 /** One background refresh per key, after a stale record was served; failures are counted and reported, never thrown. */

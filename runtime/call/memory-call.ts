@@ -9,6 +9,10 @@ import { warnOnce } from '../errors.js'
 import { G, callEnded, callStarted, invalidatedSince, reportError } from '../global.js'
 import { missEnd, missStart } from '../metrics.js'
 import { NONE, isThenable, type Bound, type CallKey, type FnContext, type Local, type Note, type Put } from './context.js'
+import { passes } from '../validate.js'
+import { refreshEarly, refreshesEarly } from '../early-refresh.js'
+import { ttlFor } from '../empty-ttl.js'
+import type { Slot } from '../eviction/policy.js'
 
 /** How {@link invoke} runs one computation. */
 export interface Invocation {
@@ -37,8 +41,9 @@ function putMemory(ctx: FnContext, bound: Bound, k: CallKey, value: unknown, arg
     if (size > G.maxEntrySize) return ctx.tooLarge(size)
   }
   const mem = bound.mem!
+  const ttl = ctx.cfg.empty === null ? bound.ttl : ttlFor(ctx.cfg.empty, bound.ttl, value, bound.counters, ctx.id) // emptyTtl
   // The clock is read only for entries that expire: most memory caches have no ttl.
-  if (mem.put(bound.store!, k.key, k.kind, value, bound.ttl > 0 ? mem.now() + bound.ttl : Infinity, tags)) {
+  if (mem.put(bound.store!, k.key, k.kind, value, ttl > 0 ? mem.now() + ttl : Infinity, tags)) {
     bound.counters.sets++
     if (DEBUG) ctx.log('store', k)
   }
@@ -131,6 +136,37 @@ function revalidate(ctx: FnContext, bound: Bound, self: unknown, args: ArrayLike
   }, 0)
 }
 
+/** Tiered backends also write the shared tier (rare enough for a closure); memory stores directly. */
+function putFor(ctx: FnContext, bound: Bound, k: CallKey, args: ArrayLike<unknown>): Put | null {
+  return bound.tiered ? bound.bytes!.tieredPut(ctx, bound, ctx.logicalOf(k), args, localTier(bound, k)) : null
+}
+
+/**
+ * A fresh memory hit of a function with `validate: { onMemory: true }` or `earlyRefresh`: the
+ * value, counted as a hit; or NONE when it fails validation (counted `invalid`, removed: a miss).
+ */
+function hitChecks(ctx: FnContext, bound: Bound, self: unknown, args: ArrayLike<unknown>, k: CallKey, slot: Slot, fresh: number): unknown {
+  const mem = bound.mem!
+  const value = mem.valueAt(slot)
+  const v = ctx.cfg.validate
+  if (v !== null && v.onMemory && !passes(v, bound, value)) {
+    mem.remove(bound.store!, k.key, k.kind)
+    return NONE
+  }
+  bound.counters.hits++
+  mem.read(slot) // marks the entry used, as a fast-path hit does
+  const early = ctx.cfg.earlyRefresh
+  if (early !== null && refreshesEarly(early, bound.counters, mem.now(), fresh)) {
+    const argv = Array.from(args)
+    const put = putFor(ctx, bound, k, argv)
+    refreshEarly(ctx.logicalOf(k), {
+      inflight: ctx.inflight, refreshing: ctx.refreshing, fnId: ctx.id, counters: bound.counters,
+      run: () => invoke(ctx, bound, self, argv, k, put === null ? PLAIN : { ...PLAIN, put }),
+    })
+  }
+  return value
+}
+
 export function memoryCall(ctx: FnContext, bound: Bound, self: unknown, args: ArrayLike<unknown>): unknown {
   const k = ctx.computeKey(args)
   const mem = bound.mem!
@@ -143,14 +179,17 @@ export function memoryCall(ctx: FnContext, bound: Bound, self: unknown, args: Ar
     fresh = mem.freshOf(slot)
     now = fresh === Infinity ? 0 : mem.now()
     if (fresh === Infinity || fresh > now) {
-      counters.hits++
-      return ctx.ret(mem.read(slot))
-    }
-    if (fresh + ctx.window > now) stale = mem.valueAt(slot)
+      // Hits reach here only when wrap.ts's fast path is off: validate onMemory, earlyRefresh.
+      if (ctx.cfg.validate?.onMemory !== true && ctx.cfg.earlyRefresh === null) {
+        counters.hits++
+        return ctx.ret(mem.read(slot))
+      }
+      const hit = hitChecks(ctx, bound, self, args, k, slot, fresh)
+      if (hit !== NONE) return ctx.ret(hit)
+    } else if (fresh + ctx.window > now) stale = mem.valueAt(slot)
     else mem.expire(slot)
   }
-  // Tiered backends also write the shared tier (rare enough for a closure); memory stores directly.
-  const put: Put | null = bound.tiered ? bound.bytes!.tieredPut(ctx, bound, ctx.logicalOf(k), args, localTier(bound, k)) : null
+  const put = putFor(ctx, bound, k, args)
   if (stale !== NONE && now < fresh + ctx.cfg.swr) {
     counters.staleHits++
     if (DEBUG) ctx.log('stale', k)

@@ -15,6 +15,7 @@ catalog('every message reads "[E_CODE] expected; received." with an optional Try
     errors.tagParam('u:{x}', 'x', '"x", which is not a parameter', ['id'], L), errors.keyParam('x', 'r', ['id'], L),
     errors.unknownImport('metric', ['metrics'], 'metrics', L), errors.duplicateId('a#b', L),
     errors.configUnknownKey('roots', ['root'], 'root'), errors.configType('ttl', 'a duration', '"x"'),
+    errors.optionNeeds('isEmpty', 'emptyTtl', L),
   ]
   for (const e of all) {
     assert.instance(e, TransformError)

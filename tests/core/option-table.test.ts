@@ -57,23 +57,29 @@ const GOOD: Record<string, ValueSite> = {
   boolean: { kind: 'boolean', value: false, loc },
   'names-or-function': { kind: 'array', items: [{ kind: 'string', value: 'id', loc }], loc },
   function: { kind: 'function', loc },
+  'schema-or-function': { kind: 'other', nodeType: 'Identifier', loc },
+  'early-refresh': { kind: 'boolean', value: true, loc },
 }
 const RUNTIME_GOOD: Record<string, unknown> = {
   duration: '5m', 'finite-duration': 250, string: 'p:', name: 'x', boolean: false, 'names-or-function': ['id'], function: () => true,
+  'schema-or-function': (v: unknown) => v !== undefined, 'early-refresh': true,
 }
+/** Options that only work beside another: what each needs to be accepted alone. */
+const BESIDE: Record<string, Record<string, unknown>> = { isEmpty: { emptyTtl: 1000 } }
 
 const sides = suite('build time and run time accept and reject by the table')
 sides('every option accepts a value of its kind, on both sides', () => {
   for (const spec of OPTIONS) {
     normaliseOptions('cached', site(spec.name, GOOD[spec.kind]!))
-    cached((id: string) => id, { [spec.name]: RUNTIME_GOOD[spec.kind] })
+    cached((id: string) => id, { ...BESIDE[spec.name], [spec.name]: RUNTIME_GOOD[spec.kind] })
   }
 })
 sides('every option rejects an object of the wrong kind, on both sides, naming the option', () => {
   for (const spec of OPTIONS) {
-    const wrong: ValueSite = spec.kind === 'boolean' ? { kind: 'number', value: 1, loc } : { kind: 'boolean', value: true, loc }
+    const numberIsWrong = spec.kind === 'boolean' || spec.kind === 'early-refresh'
+    const wrong: ValueSite = numberIsWrong ? { kind: 'number', value: 1, loc } : { kind: 'boolean', value: true, loc }
     assert.throws(() => normaliseOptions('cached', site(spec.name, wrong)), (e: unknown) => e instanceof TransformError && e.message.includes(spec.name), spec.name)
-    assert.throws(() => cached((id: string) => id, { [spec.name]: spec.kind === 'boolean' ? 1 : true } as never), (e: unknown) => (e as Error).message.includes(spec.name), spec.name)
+    assert.throws(() => cached((id: string) => id, { ...BESIDE[spec.name], [spec.name]: numberIsWrong ? 1 : true } as never), (e: unknown) => (e as Error).message.includes(spec.name), spec.name)
   }
 })
 sides('ttl: Infinity is a literal at build time; a stale window of Infinity is refused on both sides', () => {

@@ -28,11 +28,11 @@ export function emit({ babel, program, decl, calls, imports }: EmitInput): void 
   // Every new reference to a helper: the wrap calls' callees, and helper calls in printed options (`_tagPart(id)`).
   const helperRefs: NodePath[] = []
   const helperNames = new Set(Object.values(locals))
-  const built = buildOptions(babel, T, calls, locals)
+  const { nodes, texts } = buildOptions(babel, T, calls, locals)
   for (const [i, { analyzed, plan }] of calls.entries()) {
-    const options = emitCall(T, analyzed, plan, built[i]!, locals)
+    const options = emitCall(T, analyzed, plan, nodes[i]!, locals)
     helperRefs.push(analyzed.ref)
-    options.traverse({ Identifier(p) { if (helperNames.has(p.node.name) && p.isReferencedIdentifier()) helperRefs.push(p) } })
+    if ([...helperNames].some((name) => texts[i]!.includes(name))) options.traverse(HELPER_REFS, { names: helperNames, out: helperRefs })
   }
 
   if (!decl && imports.helpers.length) {
@@ -132,13 +132,20 @@ function describeImport(d: NodePath<t.ImportDeclaration>): ExistingImport {
   }
 }
 
+/** Collects references to helper locals (one visitor object: Babel prepares a visitor once per object). */
+const HELPER_REFS = {
+  Identifier(p: NodePath<t.Identifier>, state: { names: Set<string>; out: NodePath[] }) {
+    if (state.names.has(p.node.name) && p.isReferencedIdentifier()) state.out.push(p)
+  },
+}
+
 /**
  * Every call's printed options as Babel nodes, user functions put back through placeholders: one
  * template for the whole file (numbered placeholders), as a template per call paid its parse and
  * its stack capture each time.
  */
-function buildOptions(babel: Babel, T: typeof BabelTypes, calls: { analyzed: Analyzed; plan: Plan }[], locals: Record<string, string>): t.Expression[] {
-  if (calls.length === 0) return []
+function buildOptions(babel: Babel, T: typeof BabelTypes, calls: { analyzed: Analyzed; plan: Plan }[], locals: Record<string, string>): { nodes: t.Expression[]; texts: string[] } {
+  if (calls.length === 0) return { nodes: [], texts: [] }
   const replacements: Record<string, t.Expression> = {}
   const texts = calls.map(({ analyzed: a, plan }, i) => printOptions(plan, locals).replace(PLACEHOLDER_PATTERN, (_, name: 'tags' | 'key' | 'cacheIf') => {
     const prop = a.values.get(name)!.node as t.ObjectProperty | t.ObjectMethod
@@ -148,7 +155,7 @@ function buildOptions(babel: Babel, T: typeof BabelTypes, calls: { analyzed: Ana
     return `%%${name}_${i}%%`
   }))
   const list = babel.template.expression(`[${texts.join(',\n')}]`, { syntacticPlaceholders: true })(replacements) as t.ArrayExpression
-  return list.elements as t.Expression[]
+  return { nodes: list.elements as t.Expression[], texts }
 }
 
 function emitCall(T: typeof BabelTypes, a: Analyzed, plan: Plan, options: t.Expression, locals: Record<string, string>): NodePath {

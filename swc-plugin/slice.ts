@@ -26,6 +26,8 @@ const enum C { Tab = 9, Lf = 10, Cr = 13, Space = 32, Quote = 34, Dollar = 36, A
 const REGEX_AFTER = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await', 'extends'])
 /** Depth-0 words whose following `{ }` declares names: never blanked. */
 const LIST_AFTER = new Set(['import', 'export', 'type', 'const', 'let', 'var'])
+/** Words whose `( )` is a statement head: a `/` after it starts a regular expression. */
+const HEADS = new Set(['if', 'while', 'for', 'with'])
 /** Depth-0 words that start the statement an import of the macro is written in. */
 const STATEMENT = new Set(['import', 'export', 'const', 'let', 'var'])
 /** Words of an import statement that are not the names it binds. */
@@ -37,6 +39,8 @@ const isIdPart = (c: number) => isIdStart(c) || (c >= C.Zero && c <= C.Nine)
 const isLineBreak = (c: number) => c === C.Lf || c === C.Cr || c === 0x2028 || c === 0x2029
 
 interface Group { start: number; end: number; list: boolean }
+
+const blank = (run: string) => ' '.repeat(run.length)
 
 /**
  * `code` with the brace groups that cannot reach the macro blanked, or null when nothing can be
@@ -68,7 +72,7 @@ export function sliceForAnalysis(code: string, filename: string | undefined): Sl
     const inner = code.slice(g.start, g.end)
     if (reaches.test(inner)) continue
     for (const w of inner.matchAll(/(?<![\w$])_[\w$]*/g)) hidden.push(w[0])
-    out += code.slice(last, g.start) + inner.replace(/[^\n\r\u2028\u2029]/g, ' ')
+    out += code.slice(last, g.start) + inner.replace(/[^\n\r\u2028\u2029]+/g, blank)
     last = g.end
   }
   if (last === 0) return null
@@ -86,7 +90,10 @@ function scan(code: string): { groups: Group[]; statements: number[] } | null {
   // The last significant token: 'w' word, 'n' number, 's' string/regex/template, 'p' punctuator (its char in lastChar).
   let last: 'w' | 'n' | 's' | 'p' = 'p'
   let lastChar = 0
-  let lastWord = ''
+  // The last word's bounds (sliced only when a decision needs it).
+  let wordStart = 0
+  let wordEnd = 0
+  const lastWord = () => code.slice(wordStart, wordEnd)
   let lastWordDot = false
   // Whether the last `)` closed the head of `if`/`while`/`for`/`with` (then `/` starts a regex), and whether the last punctuator was `++`/`--`.
   const heads: boolean[] = []
@@ -116,7 +123,7 @@ function scan(code: string): { groups: Group[]; statements: number[] } | null {
       if (d === C.Slash) { while (i < n && !isLineBreak(code.charCodeAt(i))) i++; continue }
       if (d === C.Star) { const close = code.indexOf('*/', i + 2); if (close < 0) return null; i = close + 2; continue }
       let regex: boolean
-      if (last === 'w') regex = REGEX_AFTER.has(lastWord) && !lastWordDot
+      if (last === 'w') regex = !lastWordDot && REGEX_AFTER.has(lastWord())
       else if (last === 'n' || last === 's') regex = false
       else if (lastChar === C.RParen) regex = parenHead
       else if (lastChar === C.RBrace || incDec) return null
@@ -164,9 +171,10 @@ function scan(code: string): { groups: Group[]; statements: number[] } | null {
       while (i < n && isIdPart(code.charCodeAt(i))) i++
       if (code.charCodeAt(i) === C.Backslash) return null
       lastWordDot = last === 'p' && lastChar === C.Dot
-      lastWord = code.slice(start, i)
+      wordStart = start
+      wordEnd = i
       last = 'w'
-      if (stack.length === 0 && !lastWordDot && STATEMENT.has(lastWord)) statements.push(start)
+      if (stack.length === 0 && !lastWordDot && STATEMENT.has(lastWord())) statements.push(start)
       continue
     }
     if ((c >= C.Zero && c <= C.Nine) || (c === C.Dot && code.charCodeAt(i + 1) >= C.Zero && code.charCodeAt(i + 1) <= C.Nine)) {
@@ -184,11 +192,11 @@ function scan(code: string): { groups: Group[]; statements: number[] } | null {
     // Punctuators.
     incDec = (c === C.Plus || c === C.Minus) && code.charCodeAt(i + 1) === c
     if (incDec) i++
-    if (c === C.LParen) heads.push(last === 'w' && !lastWordDot && (lastWord === 'if' || lastWord === 'while' || lastWord === 'for' || lastWord === 'with'))
+    if (c === C.LParen) heads.push(last === 'w' && !lastWordDot && wordEnd - wordStart <= 5 && HEADS.has(lastWord()))
     if (c === C.LParen || c === C.LBracket || c === C.LBrace) {
       if (c === C.LBrace && stack.length === 0) {
         groupStart = i + 1
-        groupList = (last === 'w' && !lastWordDot && LIST_AFTER.has(lastWord)) || (last === 'p' && lastChar === C.Comma)
+        groupList = (last === 'w' && !lastWordDot && LIST_AFTER.has(lastWord())) || (last === 'p' && lastChar === C.Comma)
       }
       stack.push(c)
     } else if (c === C.RParen || c === C.RBracket || c === C.RBrace) {

@@ -3,7 +3,7 @@
 // becomes the file's one runtime import. Mechanical: every decision was made by planCall.
 import type { NodePath, types as BabelTypes } from '@babel/core'
 import type * as t from '@babel/types'
-import { importGroups, isMacroImport, uniqueName, mergeTarget, printOptions, PLACEHOLDERS, type ExistingImport, type ImportPlan, type Plan } from '../core/index.js'
+import { importGroups, isMacroImport, uniqueName, mergeTarget, printOptions, PLACEHOLDER_PATTERN, type ExistingImport, type ImportPlan, type Plan } from '../core/index.js'
 import type { Analyzed } from './analyze.js'
 
 type Babel = typeof import('@babel/core')
@@ -21,8 +21,19 @@ export function emit({ babel, program, decl, calls, imports }: EmitInput): void 
   const T: typeof BabelTypes = babel.types
   const locals: Record<string, string> = {}
   for (const helper of imports.helpers) locals[helper] = uid(program.scope, helper)
+  // The macro's own local names (their import specifiers go away).
+  const macroLocals = decl ? decl.node.specifiers.filter((s) => s.type === 'ImportDefaultSpecifier' ||
+    (s.type === 'ImportSpecifier' && isMacroImport(s.imported.type === 'Identifier' ? s.imported.name : s.imported.value))).map((s) => s.local.name) : []
 
-  for (const { analyzed, plan } of calls) emitCall(babel, T, analyzed, plan, locals)
+  // Every new reference to a helper: the wrap calls' callees, and helper calls in printed options (`_tagPart(id)`).
+  const helperRefs: NodePath[] = []
+  const helperNames = new Set(Object.values(locals))
+  const { nodes, texts } = buildOptions(babel, T, calls, locals)
+  for (const [i, { analyzed, plan }] of calls.entries()) {
+    const { options, ref } = emitCall(T, analyzed, plan, nodes[i]!, locals)
+    helperRefs.push(ref)
+    if ([...helperNames].some((name) => texts[i]!.includes(name))) options.traverse(HELPER_REFS, { names: helperNames, out: helperRefs })
+  }
 
   if (!decl && imports.helpers.length) {
     // `const cached = require('fncache.macro')`: the require stays (named values come from the
@@ -39,11 +50,12 @@ export function emit({ babel, program, decl, calls, imports }: EmitInput): void 
     const described = others.map(describeImport)
     // Each group merges into an existing import of its source, or is written where the macro import was.
     const written: t.ImportDeclaration[] = []
+    const touched: NodePath<t.ImportDeclaration>[] = []
     for (const group of importGroups(imports)) {
       const list = [...group.helpers.map((h) => T.importSpecifier(T.identifier(locals[h]!), T.identifier(h))), ...(group.named ? kept : [])]
       if (list.length === 0) continue
       const existing = others[mergeTarget(described, group.source)]
-      if (existing) existing.node.specifiers.push(...list)
+      if (existing) { existing.node.specifiers.push(...list); touched.push(existing) }
       else written.push(T.importDeclaration(list, T.stringLiteral(group.source)))
     }
     // The first one reuses the macro's declaration, so comments attached to it stay in place.
@@ -51,12 +63,48 @@ export function emit({ babel, program, decl, calls, imports }: EmitInput): void 
     else {
       decl.node.source = written[0]!.source
       decl.node.specifiers = written[0]!.specifiers
-      if (written.length > 1) decl.insertAfter(written.slice(1))
+      touched.push(decl)
+      if (written.length > 1) touched.push(...decl.insertAfter(written.slice(1)))
+    }
+    rebind(program, touched, macroLocals, helperRefs)
+  } else {
+    // `require('fncache.macro')`: the helpers are a new variable declaration; rare enough to crawl.
+    program.scope.crawl()
+  }
+}
+
+/**
+ * Makes the program scope's import bindings match the edited imports, as a full `scope.crawl()`
+ * would (later plugins read them: preset-typescript drops an import whose binding has no value
+ * reference, through the binding's path), but only for the declarations touched: a crawl walks
+ * the whole file, which was a third of the macro's cost on a large one. Each touched
+ * declaration's bindings are registered afresh (paths into the edited declaration) and keep the
+ * references they had; a helper's binding is referenced by the wrap calls that now name it.
+ */
+function rebind(program: NodePath<t.Program>, touched: NodePath<t.ImportDeclaration>[], macroLocals: string[], refs: NodePath[]): void {
+  const scope = program.scope
+  for (const name of macroLocals) scope.removeOwnBinding(name)
+  const byName = new Map<string, NodePath[]>()
+  for (const ref of refs) {
+    const name = (ref.node as t.Identifier).name
+    byName.set(name, [...(byName.get(name) ?? []), ref])
+  }
+  for (const path of touched) {
+    const previous = new Map<string, { refs: NodePath[]; violations: NodePath[] }>()
+    for (const sp of path.node.specifiers) {
+      const old = scope.getOwnBinding(sp.local.name)
+      if (old) previous.set(sp.local.name, { refs: old.referencePaths, violations: old.constantViolations })
+      scope.removeOwnBinding(sp.local.name)
+    }
+    scope.registerDeclaration(path)
+    for (const sp of path.node.specifiers) {
+      const binding = scope.getOwnBinding(sp.local.name)
+      if (!binding) continue
+      const before = previous.get(sp.local.name)
+      for (const r of [...(before?.refs ?? []), ...(byName.get(sp.local.name) ?? [])]) binding.reference(r)
+      for (const v of before?.violations ?? []) binding.reassign(v)
     }
   }
-  // New bindings (helpers, a moved import) and references (the wrap calls) must be known to
-  // later plugins: preset-typescript drops imports whose bindings look unreferenced.
-  program.scope.crawl()
 }
 
 /** core's uniqueName over what Babel's scope knows is used, registered as Babel registers its own uids. */
@@ -84,34 +132,49 @@ function describeImport(d: NodePath<t.ImportDeclaration>): ExistingImport {
   }
 }
 
-function emitCall(babel: Babel, T: typeof BabelTypes, a: Analyzed, plan: Plan, locals: Record<string, string>): void {
-  const text = printOptions(plan, locals)
+/** Collects references to helper locals (one visitor object: Babel prepares a visitor once per object). */
+const HELPER_REFS = {
+  Identifier(p: NodePath<t.Identifier>, state: { names: Set<string>; out: NodePath[] }) {
+    if (state.names.has(p.node.name) && p.isReferencedIdentifier()) state.out.push(p)
+  },
+}
+
+/**
+ * Every call's printed options as Babel nodes, user functions put back through placeholders: one
+ * template for the whole file (numbered placeholders), as a template per call paid its parse and
+ * its stack capture each time.
+ */
+function buildOptions(babel: Babel, T: typeof BabelTypes, calls: { analyzed: Analyzed; plan: Plan }[], locals: Record<string, string>): { nodes: t.Expression[]; texts: string[] } {
+  if (calls.length === 0) return { nodes: [], texts: [] }
   const replacements: Record<string, t.Expression> = {}
-  for (const name of Object.keys(PLACEHOLDERS) as (keyof typeof PLACEHOLDERS)[]) {
-    if (!text.includes(PLACEHOLDERS[name])) continue
+  const texts = calls.map(({ analyzed: a, plan }, i) => printOptions(plan, locals).replace(PLACEHOLDER_PATTERN, (_, name: string) => {
     const prop = a.values.get(name)!.node as t.ObjectProperty | t.ObjectMethod
-    replacements[name] = prop.type === 'ObjectMethod'
+    replacements[`${name}_${i}`] = prop.type === 'ObjectMethod'
       ? T.functionExpression(null, prop.params, prop.body, prop.generator, prop.async)
       : (prop.value as t.Expression)
-  }
-  const options = babel.template.expression(text, { syntacticPlaceholders: true })(replacements)
+    return `%%${name}_${i}%%`
+  }))
+  const list = babel.template.expression(`[${texts.join(',\n')}]`, { syntacticPlaceholders: true })(replacements) as t.ArrayExpression
+  return { nodes: list.elements as t.Expression[], texts }
+}
 
+/** Edits one call; returns the options' path and the helper reference's, for rebind(). */
+function emitCall(T: typeof BabelTypes, a: Analyzed, plan: Plan, options: t.Expression, locals: Record<string, string>): { options: NodePath; ref: NodePath } {
   // The decorator form: `@cached(options)` becomes `@method(planned options)` (a bare `@cached` too).
   const decorator = plan.form === 'decorator'
   const helper = T.identifier(locals[decorator ? 'method' : 'wrap']!)
   if (!a.call) {
-    a.ref.replaceWith(T.callExpression(helper, [options]))
-    return
+    const [bare] = a.ref.replaceWith(T.callExpression(helper, [options])) as NodePath<t.CallExpression>[]
+    return { options: bare!.get('arguments')[0]!, ref: bare!.get('callee') }
   }
   const call = a.call as NodePath<t.CallExpression>
   a.ref.replaceWith(helper)
   const args = call.get('arguments')
   const at = decorator ? 0 : 1
-  if (args[at]) args[at].replaceWith(options)
-  else call.pushContainer('arguments', options)
+  const optionsPath = args[at] ? args[at].replaceWith(options)[0]! : call.pushContainer('arguments', options)[0]!
 
   const self = plan.self
-  if (!self) return
+  if (!self) return { options: optionsPath, ref: a.ref }
   const fn = a.fn!.node as t.FunctionExpression
   if (self.strategy === 'drop-name') {
     fn.id = null
@@ -124,4 +187,5 @@ function emitCall(babel: Babel, T: typeof BabelTypes, a: Analyzed, plan: Plan, l
     for (const r of a.selfRefs) (r.node as t.Identifier).name = temp.name
     call.replaceWith(T.assignmentExpression('=', temp, call.node))
   }
+  return { options: optionsPath, ref: a.ref }
 }

@@ -3,6 +3,7 @@
 // babel-plugin-macros.config.js, ...), key `fncache`; options passed in code override it.
 // cosmiconfig is babel-plugin-macros' own dependency (the same copy and version it searches with).
 import { cosmiconfigSync } from 'cosmiconfig'
+import { dirname, resolve } from 'node:path'
 
 interface Explorer { search(from?: string): { config: Record<string, unknown> | null; filepath: string } | null }
 let explorer: Explorer | null = null
@@ -17,9 +18,20 @@ function getExplorer(): Explorer {
   return explorer
 }
 
+type Found = ReturnType<Explorer['search']>
+/** Search results by directory: cosmiconfig caches them too, but first stats the file to find its directory, per file. */
+const byDirectory = new Map<string, Found>()
+
+function search(filename: string | undefined): Found {
+  if (filename === undefined) return getExplorer().search()
+  const dir = resolve(dirname(filename))
+  if (!byDirectory.has(dir)) byDirectory.set(dir, getExplorer().search(filename))
+  return byDirectory.get(dir)!
+}
+
 /** The raw `fncache` config for a file (undefined: none), with `overrides` on top. */
 export function loadConfig(filename: string | undefined, overrides: Record<string, unknown>): unknown {
-  const found = getExplorer().search(filename)
+  const found = search(filename)
   const fromFile = found?.config?.fncache
   if (fromFile === undefined) return Object.keys(overrides).length ? overrides : undefined
   if (fromFile === null || typeof fromFile !== 'object' || Array.isArray(fromFile)) return Object.keys(overrides).length ? overrides : fromFile

@@ -1,18 +1,11 @@
 // fncache.macro/swc: the macro's expansion for SWC builds. `expand` rewrites the wraps of one file
 // (parse with @swc/core for positions, plan with core, splice with magic-string); `transform` and
 // `transformSync` are @swc/core's, run on the expanded code with the composed source map.
-import { parseSync, transform as swcTransform, transformSync as swcTransformSync, type Options, type Output } from '@swc/core'
-import { TransformError, helpersImport, moduleContext, normaliseConfig, planImports, planModule, type ImportPlan, type MacroConfig, type Plan } from '../core/index.js'
-import { formatError } from '../core/frame.js'
-import { analyzeModule } from './analyze.js'
-import { loadConfig } from './config.js'
-import { emit } from './emit.js'
-import { createSpans } from './spans.js'
+import { transform as swcTransform, transformSync as swcTransformSync, type Options, type Output } from '@swc/core'
+import type { ImportPlan, MacroConfig, Plan } from '../core/index.js'
+import { expandModule } from './expand.js'
 
-/** The import the transform expands (babel-plugin-macros' naming rule made this the package name). */
-export const MACRO_SOURCE = 'fncache.macro'
-/** The cheap test run before any parsing: a file that never writes the string is left alone. */
-const MENTIONS_MACRO = /['"]fncache\.macro['"]/
+export { MACRO_SOURCE, mentionsMacro } from './expand.js'
 
 export interface ExpandOptions extends Partial<Omit<MacroConfig, 'version'>> {
   /** The file's path (absolute, or relative to `cwd`): names the function ids, picks the syntax, finds the config. */
@@ -37,50 +30,13 @@ export interface ExpandResult {
   fncache: { plans: Plan[]; imports: ImportPlan[] }
 }
 
-/** True when `code` may import the macro: the test `expand` runs before parsing. */
-export const mentionsMacro = (code: string): boolean => MENTIONS_MACRO.test(code)
-
-function syntaxOf(filename: string | undefined) {
-  const ext = /\.([cm]?[jt]sx?)$/.exec(filename ?? '')?.[1] ?? 'ts'
-  if (ext.includes('t')) return { syntax: 'typescript' as const, tsx: ext.endsWith('x'), decorators: true }
-  return { syntax: 'ecmascript' as const, jsx: true, decorators: true }
-}
-
 /**
  * Expands the wraps of one file. Returns `null`, without parsing, for a file that does not
  * import `fncache.macro`. Throws a TransformError whose message is the Babel macro's, code frame
  * included, for a build error.
  */
 export function expand(code: string, options: ExpandOptions = {}): ExpandResult | null {
-  if (!MENTIONS_MACRO.test(code)) return null
-  const { filename, cwd = process.cwd(), configFile, ...overrides } = options
-  const module = parseSync(code, { ...syntaxOf(filename), target: 'esnext', comments: false })
-  const spans = createSpans(code, module.span.start)
-  try {
-    const analysis = analyzeModule(module, code, spans, MACRO_SOURCE)
-    if (!analysis) return null
-    const config = normaliseConfig(configFile === false ? (Object.keys(overrides).length ? overrides : undefined) : loadConfig(filename, overrides))
-    const context = moduleContext(filename ?? null, code, config, cwd)
-    // One plan per import declaration, in order, as babel-plugin-macros calls the macro.
-    const plans: Plan[] = []
-    const imports: ImportPlan[] = []
-    for (const entry of analysis.imports) {
-      const own = planModule(entry.calls.map((a) => a.site), config, context)
-      imports.push(planImports(entry.named, own, config))
-      plans.push(...own)
-    }
-    const helpers = [...new Set(imports.flatMap((i) => i.helpers))]
-    const ms = emit(code, module, spans, analysis, plans, { source: config.runtimeImport, helperSource: helpersImport(config.runtimeImport), named: imports.flatMap((i) => i.named), helpers })
-    let map: SourceMap | undefined
-    return {
-      code: ms.toString(),
-      get map() { return (map ??= ms.generateMap({ source: filename, includeContent: true, hires: 'boundary' }) as unknown as SourceMap) },
-      fncache: { plans, imports },
-    }
-  } catch (error) {
-    if (error instanceof TransformError) error.message = formatError(error, code, filename)
-    throw error
-  }
+  return expandModule(code, options, true)
 }
 
 /** `fncache` on swc's options: the transform's config (overrides the config file). */

@@ -6,9 +6,9 @@ import type * as SwcPlugin from '../index.js'
 /** The error an adapter throws when @swc/core cannot be loaded: `code` is `E_MISSING_PEER`. */
 export class MissingPeerError extends Error {
   readonly code = 'E_MISSING_PEER'
-  constructor(adapter: string, cause: unknown) {
+  constructor(adapter: string, cause: unknown, peer = '@swc/core', install = 'npm install -D @swc/core') {
     const reason = ((cause as Error)?.message ?? String(cause)).split('\n')[0]
-    super(`[E_MISSING_PEER] ${adapter} needs @swc/core, which could not be loaded (${reason}).\n  Try: npm install -D @swc/core`, { cause })
+    super(`[E_MISSING_PEER] ${adapter} needs ${peer}, which could not be loaded (${reason}).\n  Try: ${install}`, { cause })
     this.name = 'MissingPeerError'
   }
 }
@@ -16,7 +16,7 @@ export class MissingPeerError extends Error {
 let loading: Promise<typeof SwcPlugin> | undefined
 
 /** True for "this package is not installed" (ESM and CommonJS forms), for @swc/core or its native binding. */
-function isMissingSwc(error: unknown): boolean {
+export function isMissingSwc(error: unknown): boolean {
   const e = error as NodeJS.ErrnoException
   return /@swc[\\/]core/.test(e?.message ?? '') && (e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND' || /native binding/i.test(e.message))
 }

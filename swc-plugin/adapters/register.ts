@@ -1,52 +1,18 @@
-// Node register hook: `node --import fncache.macro/swc/register app.ts`. On the main thread it
-// registers this same module as loader hooks (module.register, Node >= 20.6); on the hooks thread
-// its `resolve`/`load` compile .ts/.tsx/.mts/.cts files with @swc/core, and expand fncache.macro
-// wraps in them and in .js files that import the macro. Everything else is left to Node.
+// Node register hook: `node --import fncache.macro/swc/register app.ts` installs the loader hooks
+// of fncache.macro/swc/register-hooks (module.register, Node >= 20.6), which compile TypeScript
+// with @swc/core and expand fncache.macro wraps. This entry imports nothing that needs @swc/core:
+// `register` loads the hooks module on Node's hooks thread and rethrows its load error here,
+// synchronously, so a missing peer becomes one clear E_MISSING_PEER error. (A dynamic import on
+// the hooks thread, the other way to catch it, deadlocks there.)
 import { register } from 'node:module'
-import { readFileSync } from 'node:fs'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { pathToFileURL } from 'node:url'
 import { isMainThread } from 'node:worker_threads'
-import { mentionsMacro, transformSync } from '../index.js'
+import { MissingPeerError, isMissingSwc } from './load.js'
 
-type Next<A extends unknown[], R> = (...args: A) => Promise<R>
-interface LoadResult { format?: string | null; source?: string | ArrayBuffer | Uint8Array | null; shortCircuit?: boolean }
-
-const TS = /\.(ts|tsx|mts|cts)$/
-const JS = /\.(js|jsx|mjs|cjs)$/
-
-if (isMainThread) register('fncache.macro/swc/register', pathToFileURL(process.cwd() + '/'))
-
-/** `./x.js` from a TypeScript file resolves to `./x.ts` when only that exists (TypeScript's convention). */
-export async function resolve(specifier: string, context: { parentURL?: string }, next: Next<[string, object], { url: string }>) {
+if (isMainThread) {
   try {
-    return await next(specifier, context)
+    register('fncache.macro/swc/register-hooks', pathToFileURL(process.cwd() + '/'))
   } catch (error) {
-    if (context.parentURL?.startsWith('file:') && /^\.{1,2}\//.test(specifier) && /\.[cm]?js$/.test(specifier) && TS.test(context.parentURL)) {
-      return next(specifier.replace(/js$/, 'ts'), context)
-    }
-    throw error
+    throw isMissingSwc(error) ? new MissingPeerError('fncache.macro/swc/register', error) : error
   }
-}
-
-export async function load(url: string, context: { format?: string | null }, next: Next<[string, object], LoadResult>): Promise<LoadResult> {
-  if (!url.startsWith('file:') || url.includes('/node_modules/')) return next(url, context)
-  const file = fileURLToPath(url)
-  if (TS.test(file)) {
-    // Compiled to ES module code (Node 20 ignores a load hook's source for the commonjs format).
-    return { format: 'module', source: compile(readFileSync(file, 'utf8'), file, false), shortCircuit: true }
-  }
-  if (!JS.test(file)) return next(url, context)
-  const loaded = await next(url, context)
-  const source = loaded.source == null ? '' : typeof loaded.source === 'string' ? loaded.source : Buffer.from(loaded.source as Uint8Array).toString('utf8')
-  if (!mentionsMacro(source) || loaded.format === 'commonjs') return loaded
-  return { format: loaded.format ?? 'module', source: compile(source, file, false), shortCircuit: true }
-}
-
-function compile(code: string, filename: string, commonjs: boolean): string {
-  return transformSync(code, {
-    filename,
-    sourceMaps: 'inline',
-    module: { type: commonjs ? 'commonjs' : 'es6' },
-    jsc: { target: 'es2022', parser: TS.test(filename) ? { syntax: 'typescript', tsx: filename.endsWith('x') } : { syntax: 'ecmascript', jsx: true } },
-  }).code
 }

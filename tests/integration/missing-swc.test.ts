@@ -36,7 +36,7 @@ console.log(JSON.stringify(results))
 `
 
 const missing = suite('adapters without @swc/core')
-missing('esbuild (unplugin adapter) and webpack (the loader Next uses): E_MISSING_PEER with the install command', async () => {
+missing('esbuild (unplugin adapter), webpack (the loader Next uses), the register hook and the Jest transformer: E_MISSING_PEER with the install command', async () => {
   const pkg = await packInstalled()
   const dir = mkdtempSync(join(tmpdir(), 'fncache-no-swc-'))
   try {
@@ -61,6 +61,22 @@ missing('esbuild (unplugin adapter) and webpack (the loader Next uses): E_MISSIN
     assert.match(error, /\n {2}Try: npm install -D @swc\/core$/)
     assert.match(loader, /\[E_MISSING_PEER\] fncache\.macro\/swc\/webpack-loader needs @swc\/core, which could not be loaded \(Cannot find module '@swc\/core'/, loader)
     assert.match(loader, /Try: npm install -D @swc\/core/)
+
+    // The Node register hook: the hooks thread cannot load @swc/core; the entry names it.
+    writeFileSync(join(dir, 'main.ts'), "import { f } from './app.ts'\nconsole.log(f('x'))\n")
+    const hook = spawnSync(process.execPath, ['--import', 'fncache.macro/swc/register', 'main.ts'], { cwd: dir, encoding: 'utf8', timeout: 60_000 })
+    assert.is.not(hook.status, 0, hook.stdout + hook.stderr)
+    assert.match(hook.stderr, /\[E_MISSING_PEER\] fncache\.macro\/swc\/register needs @swc\/core, which could not be loaded \(Cannot find package '@swc\/core'/, hook.stderr)
+    assert.match(hook.stderr, /Try: npm install -D @swc\/core/)
+
+    // The Jest transformer, loaded by the real jest CLI (CommonJS build).
+    writeFileSync(join(dir, 'app.spec.ts'), "import { f } from './app'\ntest('f', () => { expect(f('x')).toBe('x') })\n")
+    writeFileSync(join(dir, 'jest.config.json'), JSON.stringify({ testEnvironment: 'node', testMatch: ['**/*.spec.ts'], transform: { '\\.ts$': 'fncache.macro/swc/jest' } }))
+    const jest = spawnSync(process.execPath, [join(dir, 'node_modules/jest/bin/jest.js'), '--ci', '--runInBand', '--no-cache', '--rootDir', dir], { cwd: dir, encoding: 'utf8', timeout: 120_000 })
+    const jestText = jest.stdout + jest.stderr
+    assert.is.not(jest.status, 0, jestText)
+    assert.match(jestText, /\[E_MISSING_PEER\] fncache\.macro\/swc\/jest needs @swc\/core, which could not be loaded \(Cannot find module '@swc\/core'/, jestText)
+    assert.match(jestText, /Try: npm install -D @swc\/core/)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -228,7 +228,7 @@ function* callFlow(ctx: FnContext, bound: Bound, call: ByteCall): Generator<Op, 
     if (now < rec.fresh + ctx.cfg.swr) {
       counters.staleHits++
       if (DEBUG) ctx.logLogical('stale', logical)
-      revalidate(ctx, bound as ByteBound, call)
+      revalidateRecord(ctx, bound as ByteBound, call)
       return rec.value
     }
   }
@@ -306,7 +306,7 @@ export function runBytes(ctx: FnContext, bound: ByteBound, call: ByteCall): unkn
 }
 
 /** One background refresh per key, after a stale record was served; failures are counted and reported, never thrown. */
-function revalidate(ctx: FnContext, bound: ByteBound, call: ByteCall): void {
+function revalidateRecord(ctx: FnContext, bound: ByteBound, call: ByteCall): void {
   const { logical } = call
   if (ctx.refreshing.has(logical)) return
   ctx.refreshing.add(logical)

@@ -13,8 +13,6 @@ import type { BackendStats, SetOptions } from './backend.js'
 import type { Counters } from '../metrics.js'
 import { ENCODED, PATH, type KeyKind } from './key-kind.js'
 import { MISS, MemoryStore } from './memory-store.js'
-import { decodeStoreKey } from '../key-decode.js'
-import { hashKey } from './key-hash.js'
 
 /** The engine's settings: memory()'s options, checked and with their defaults. */
 export interface EngineSettings {
@@ -24,6 +22,8 @@ export interface EngineSettings {
   policy: 'lru' | 'lfu' | 'tinylfu'
   /** Makes the policy over `capacity` slots (memory.ts resolves `policy` to it). */
   makePolicy: (capacity: number) => EvictionPolicy
+  /** Hashes a store key for a policy that wants hashes (tinylfu: its frequency sketch). */
+  hashKey?: (key: unknown, kind: KeyKind) => number
   sizeOf: (value: unknown, key: unknown) => number
   now: () => number
 }
@@ -36,7 +36,8 @@ export class MemoryEngine {
   readonly maxBytes: number
   readonly policyName: 'lru' | 'lfu' | 'tinylfu'
   /** The policy wants key hashes on insert (tinylfu). */
-  #hashes: boolean
+  /** Key hashes for a policy that wants them on insert (tinylfu); null: none. */
+  #hash: ((key: unknown, kind: KeyKind) => number) | null
   #now: () => number
   #sizeOf: (value: unknown, key: unknown) => number
   #policy: EvictionPolicy
@@ -70,7 +71,7 @@ export class MemoryEngine {
     if (settings.maxBytes !== Infinity) this.#sizes = new Float64Array(0)
     this.sized = this.#sizes !== null
     this.#policy = settings.makePolicy(1)
-    this.#hashes = this.#policy.wantsHash === true
+    this.#hash = this.#policy.wantsHash === true ? settings.hashKey ?? null : null
     this.#grow()
     this.#generic = this.store('\0generic', '', null)
   }
@@ -144,7 +145,7 @@ export class MemoryEngine {
       this.#keys[slot] = own
       this.#owner[slot] = store.index * 4 + kind
       store.setSlot(own, kind, slot)
-      this.#policy.insert(slot, this.#hashes ? hashKey(own, kind) : 0)
+      this.#policy.insert(slot, this.#hash !== null ? this.#hash(own, kind) : 0)
     }
     this.#vals[slot] = value
     if (fresh !== Infinity && this.#fresh === null) this.#fresh = new Float64Array(this.#capacity).fill(Infinity)
@@ -185,24 +186,9 @@ export class MemoryEngine {
     return n
   }
 
-  /**
-   * Removes the entry whose logical key is `logical` from whichever function store owns it (a
-   * tiered cache applies another process's write this way). A key too long to decode (bounded
-   * by hashing) clears the owning store instead: a few extra misses, never a stale read.
-   */
-  deleteLogical(logical: string): number {
-    let n = 0
-    for (const store of this.#stores) {
-      if (store === this.#generic || !logical.startsWith(store.prefix)) continue
-      const rest = logical.slice(store.prefix.length)
-      if (rest.includes('#~')) {
-        n += this.#countInvalidations(store, this.clearStore(store))
-        continue
-      }
-      const { key, kind } = decodeStoreKey(rest)
-      if (this.remove(store, key, kind)) n += this.#countInvalidations(store, 1)
-    }
-    return n
+  /** Every function's store (not the one the byte API of MemoryBackend uses). */
+  functionStores(): MemoryStore[] {
+    return this.#stores.filter((store) => store !== this.#generic)
   }
 
   // --- the byte API of MemoryBackend (bytes under logical keys, in the generic store) ---
@@ -308,7 +294,7 @@ export class MemoryEngine {
       // and evict the next one instead.
       const next = this.#policy.evict()
       const owner = this.#owner[victim]!
-      this.#policy.insert(victim, this.#hashes ? hashKey(this.#keys[victim], (owner & 3) as KeyKind) : 0)
+      this.#policy.insert(victim, this.#hash !== null ? this.#hash(this.#keys[victim], (owner & 3) as KeyKind) : 0)
       victim = next
     }
     if (victim === -1) return -1

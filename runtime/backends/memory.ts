@@ -10,6 +10,8 @@ import { MemoryEngine } from './memory-engine.js'
 import { createPolicy } from '../eviction/index.js'
 import { LruPolicy } from '../eviction/lru.js'
 import type { EvictionPolicy } from '../eviction/policy.js'
+import { hashKey } from './key-hash.js'
+import type { KeyKind } from './key-kind.js'
 
 type PolicyName = 'lru' | 'lfu' | 'tinylfu'
 
@@ -17,7 +19,9 @@ type PolicyName = 'lru' | 'lfu' | 'tinylfu'
  * The policies a MemoryBackend can be built with. LRU always; memory() adds the others, so an
  * app on the default backend (LRU) does not bundle LFU, W-TinyLFU and the sketch.
  */
-const POLICIES: Partial<Record<PolicyName, (capacity: number) => EvictionPolicy>> = { lru: (capacity) => new LruPolicy(capacity) }
+const POLICIES: Partial<Record<PolicyName, { make: (capacity: number) => EvictionPolicy; hashKey?: (key: unknown, kind: KeyKind) => number }>> = {
+  lru: { make: (capacity) => new LruPolicy(capacity) },
+}
 
 /** Options of {@link memory}. */
 export interface MemoryOptions {
@@ -91,11 +95,11 @@ export class MemoryBackend implements SyncBackend {
     this.max = max
     this.maxBytes = maxBytes ?? Infinity
     this.policyName = policy
-    const makePolicy = POLICIES[policy]
-    if (makePolicy === undefined) {
+    const policies = POLICIES[policy]
+    if (policies === undefined) {
       throw typeError('E_OPTION', `new MemoryBackend({ policy: '${policy}' }): only memory() loads the '${policy}' policy.`, `memory({ policy: '${policy}' })`)
     }
-    this[MEMORY_ENGINE] = new MemoryEngine({ max, maxBytes: this.maxBytes, policy, makePolicy, sizeOf: sizeOf ?? estimateSize, now: now ?? (() => G.now()) })
+    this[MEMORY_ENGINE] = new MemoryEngine({ max, maxBytes: this.maxBytes, policy, makePolicy: policies.make, hashKey: policies.hashKey, sizeOf: sizeOf ?? estimateSize, now: now ?? (() => G.now()) })
   }
 
   getSync(key: string): Uint8Array | undefined { return this[MEMORY_ENGINE].getSync(key) }
@@ -128,8 +132,8 @@ export function engineOf(backend: MemoryBackend): MemoryEngine {
 
 /** Creates a memory backend. See {@link MemoryOptions}. */
 export function memory(options?: MemoryOptions): MemoryBackend {
-  POLICIES.lfu ??= (capacity) => createPolicy('lfu', capacity)
-  POLICIES.tinylfu ??= (capacity) => createPolicy('tinylfu', capacity)
+  POLICIES.lfu ??= { make: (capacity) => createPolicy('lfu', capacity) }
+  POLICIES.tinylfu ??= { make: (capacity) => createPolicy('tinylfu', capacity), hashKey }
   return new MemoryBackend(options)
 }
 

@@ -5,6 +5,7 @@
 
 import type { Backend, BackendStats, Bus, BusMessage, BusPayload, InvalidateOptions, Lease, SetOptions } from './backend.js'
 import { engineOf, type MemoryBackend } from './memory.js'
+import { decodeStoreKey } from '../key-decode.js'
 import { describe, typeError, warnOnce } from '../errors.js'
 import { isValueBackend, logInvalidation, namespaces } from '../global.js'
 import { enableBytes } from '../call/bytes-call.js'
@@ -91,7 +92,7 @@ export class TieredBackend implements Backend {
       case 'delete': {
         const keys = this.#strip(m.keys)
         if (m.invalidate === true) logInvalidation({ keys })
-        for (const k of keys) engineOf(this.l1).deleteLogical(k)
+        for (const k of keys) dropLogical(this.l1, k)
         break
       }
       case 'tags': {
@@ -130,7 +131,7 @@ export class TieredBackend implements Backend {
   }
 
   async delete(key: string, options?: InvalidateOptions): Promise<boolean> {
-    for (const k of this.#strip([key])) engineOf(this.l1).deleteLogical(k)
+    for (const k of this.#strip([key])) dropLogical(this.l1, k)
     const removed = await this.l2.delete(key, options)
     await this.#publish({ op: 'delete', keys: [key], invalidate: true })
     return removed
@@ -172,6 +173,29 @@ export class TieredBackend implements Backend {
 /** An in-process memory tier in front of a shared backend, kept coherent across processes. */
 export function tiered(options: TieredOptions): TieredBackend {
   return new TieredBackend(options)
+}
+
+/**
+ * Removes the L1 entry whose logical key is `logical` from whichever function store owns it
+ * (another process wrote or deleted it). A key too long to decode (bounded by hashing) clears the
+ * owning store instead: a few extra misses, never a stale read. Returns how many entries went.
+ */
+export function dropLogical(l1: MemoryBackend, logical: string): number {
+  const engine = engineOf(l1)
+  let dropped = 0
+  for (const store of engine.functionStores()) {
+    if (!logical.startsWith(store.prefix)) continue
+    const rest = logical.slice(store.prefix.length)
+    let n: number
+    if (rest.includes('#~')) n = engine.clearStore(store)
+    else {
+      const { key, kind } = decodeStoreKey(rest)
+      n = engine.remove(store, key, kind) ? 1 : 0
+    }
+    if (store.counters !== null) store.counters.invalidations += n
+    dropped += n
+  }
+  return dropped
 }
 
 /** True for tiered backends, from any copy of the package. */

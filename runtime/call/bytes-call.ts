@@ -26,7 +26,7 @@ function storageKey(bound: Bound, logical: string): string {
 function bytesCall(ctx: FnContext, bound: Bound, self: unknown, args: ArrayLike<unknown>): unknown {
   const b = bound as ByteBound
   const logical = ctx.logicalKey(args)
-  if (!b.sync && !ctx.returnsPromise) return probe(ctx, b, self, args, logical)
+  if (!b.sync && !ctx.returnsPromise) return learnShape(ctx, b, self, args, logical)
   if (ctx.cfg.dedupe) {
     const p = ctx.join(logical, () => bytesCall(ctx, ctx.current(), self, args))
     if (p !== undefined) {
@@ -86,7 +86,7 @@ function asyncHit(ctx: FnContext, bound: ByteBound, call: ByteCall): unknown {
  * uncached to learn whether it returns a promise (then cache as async) or not (a sync function
  * cannot wait for the backend: a TypeError that says so).
  */
-function probe(ctx: FnContext, bound: ByteBound, self: unknown, args: ArrayLike<unknown>, logical: string, local?: Local): unknown {
+function learnShape(ctx: FnContext, bound: ByteBound, self: unknown, args: ArrayLike<unknown>, logical: string, local?: Local): unknown {
   const since = G.now()
   const t0 = missStart(bound.counters)
   const result = ctx.fn.apply(self, args as unknown[])
@@ -116,7 +116,7 @@ const BYTES: BytePath = {
 
   tieredMiss(ctx, bound, self, args, logical, local) {
     const b = bound as ByteBound
-    if (!ctx.returnsPromise) return probe(ctx, b, self, args, logical, local)
+    if (!ctx.returnsPromise) return learnShape(ctx, b, self, args, logical, local)
     const note: Note = { refused: false }
     return ctx.track(logical, asyncHit(ctx, b, { self, args, logical, key: storageKey(b, logical), lookup: true, local, note }), args, note)
   },

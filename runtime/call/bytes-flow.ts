@@ -236,7 +236,7 @@ function* callFlow(ctx: FnContext, bound: Bound, call: ByteCall): Generator<Op, 
     if (now < rec.fresh + ctx.cfg.swr) {
       counters.staleHits++
       if (DEBUG) ctx.logLogical('stale', logical)
-      revalidate(ctx, bound as ByteBound, call)
+      revalidateRecord(ctx, bound as ByteBound, call)
       return rec.value
     }
   }
@@ -328,7 +328,7 @@ export function earlyRefreshBytes(ctx: FnContext, bound: ByteBound, call: ByteCa
 }
 
 /** One background refresh per key, after a stale record was served; failures are counted and reported, never thrown. */
-function revalidate(ctx: FnContext, bound: ByteBound, call: ByteCall): void {
+function revalidateRecord(ctx: FnContext, bound: ByteBound, call: ByteCall): void {
   const { logical } = call
   if (ctx.refreshing.has(logical)) return
   ctx.refreshing.add(logical)

@@ -16,7 +16,7 @@ import { ROOT } from '../helpers/package-layout.js'
  * reached (it was 35.6 KB before it), so the guard stops creep from here. Lower it when the
  * runtime gets leaner; raising it needs a reason in the commit.
  */
-const BUDGET_GZIP = 17.5 * 1024
+const BUDGET_GZIP = 16.6 * 1024
 const SLACK = 1.1
 
 /** Modules only byte backends need: none may be in a memory-only bundle. */

@@ -9,6 +9,7 @@ import { OBJECT, ENCODED } from '../../runtime/backends/key-kind.js'
 import { MAX_SHAPE_KEYS, MAX_SHAPES, knownShape, objectKey, objectKeyText } from '../../runtime/backends/object-key.js'
 import { decodeStoreKey } from '../../runtime/key-decode.js'
 import { MISS, engineOf } from '../../runtime/backends/memory.js'
+import { dropLogical } from '../../runtime/backends/tiered.js'
 import { encodeArgs } from '../../runtime/key.js'
 import { counting, fresh } from '../helpers/runtime.js'
 
@@ -175,12 +176,13 @@ decode('anything else stays encoded', () => {
 
 decode('a tiered L1 drops exactly the object entry another process overwrote', async () => {
   fresh()
-  const l1 = engineOf(memory())
+  const backend = memory()
+  const l1 = engineOf(backend)
   const store = l1.store('t', 't:', null)
   const k = objectKey({ id: 7, page: 1 })!
   l1.put(store, k, OBJECT, 'v', Infinity, undefined)
   l1.put(store, objectKey({ id: 7, page: 2 })!, OBJECT, 'w', Infinity, undefined)
-  assert.is(l1.deleteLogical('t:' + encodeArgs([{ page: 1, id: 7 }], 't')), 1)
+  assert.is(dropLogical(backend, 't:' + encodeArgs([{ page: 1, id: 7 }], 't')), 1)
   assert.is(store.getObject({ id: 7, page: 1 }), MISS)
   assert.is(store.getObject({ page: 2, id: 7 }), 'w')
 })

@@ -12,11 +12,12 @@ import { expand } from '../../swc-plugin/index.js'
 import { ROOT } from '../helpers/package-layout.js'
 
 /**
- * Gzip bytes of the memory-only app below. The issue's target is 10 KB; this is what the split
- * reached (it was 35.6 KB before it), so the guard stops creep from here. Lower it when the
- * runtime gets leaner; raising it needs a reason in the commit.
+ * Gzip bytes of the memory-only app below. The issue's target is 10 KB; the split reached 16.6 KB
+ * (it was 35.6 KB before it), and validate / earlyRefresh / emptyTtl (issue 19) added 1.7 KB to
+ * every memory-only app, so the guard stops creep from 18.3 KB. Lower it when the runtime gets
+ * leaner; raising it needs a reason in the commit.
  */
-const BUDGET_GZIP = 16.6 * 1024
+const BUDGET_GZIP = 18.3 * 1024
 const SLACK = 1.1
 
 /** Modules only byte backends need: none may be in a memory-only bundle. */

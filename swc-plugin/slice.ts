@@ -51,7 +51,7 @@ export function sliceForAnalysis(code: string, filename: string | undefined): Sl
   if (!/\.[cm]?ts$/.test(filename ?? '') || /\.d\.[cm]?ts$/.test(filename ?? '')) return null
   const scanned = scan(code)
   if (!scanned) return null
-  const { groups, statements } = scanned
+  const { groups, statements, exports } = scanned
 
   // The names a macro import binds: the words between the statement's first word and the string.
   const watched = new Set<string>()
@@ -64,25 +64,41 @@ export function sliceForAnalysis(code: string, filename: string | undefined): Sl
   if (watched.size === 0) return null
   const reaches = new RegExp(`fncache\\.macro|(?<![\\w$])(?:${[...watched].map((w) => w.replace(/\$/g, '\\$')).join('|')})(?![\\w$])`)
 
+  // What to blank: whole runs of statements from a depth-0 `export` to the next `export`/`import`
+  // (not the first: it holds the program's start), else the groups inside them.
+  const spans: [number, number][] = []
+  let g = 0
+  for (let k = 0; k < exports.length; k++) {
+    const start = exports[k]!
+    const end = exports[k + 1] ?? code.length
+    const whole = k > 0 && code.charCodeAt(start) === 101 /* e: export */ && !reaches.test(code.slice(start, end))
+    if (whole) spans.push([start, end])
+    for (; g < groups.length && groups[g]!.start < end; g++) {
+      const group = groups[g]!
+      if (whole || group.start < start || group.list || group.end - group.start < 16) continue
+      if (!reaches.test(code.slice(group.start, group.end))) spans.push([group.start, group.end])
+    }
+  }
   let out = ''
   let last = 0
   const hidden: string[] = []
-  for (const g of groups) {
-    if (g.list || g.end - g.start < 16) continue
-    const inner = code.slice(g.start, g.end)
-    if (reaches.test(inner)) continue
+  for (const [start, end] of spans) {
+    const inner = code.slice(start, end)
     for (const w of inner.matchAll(/(?<![\w$])_[\w$]*/g)) hidden.push(w[0])
-    out += code.slice(last, g.start) + inner.replace(/[^\n\r\u2028\u2029]+/g, blank)
-    last = g.end
+    out += code.slice(last, start) + inner.replace(/[^\n\r\u2028\u2029]+/g, blank)
+    last = end
   }
   if (last === 0) return null
   return { code: out + code.slice(last), hidden }
 }
 
 /** Depth-0 brace groups (inside of the braces) and depth-0 statement words, or null when unsure. */
-function scan(code: string): { groups: Group[]; statements: number[] } | null {
+function scan(code: string): { groups: Group[]; statements: number[]; exports: number[] } | null {
   const groups: Group[] = []
   const statements: number[] = []
+  // Where a statement surely starts: 0, and each depth-0 `export`, or `import` not followed by `(` or `.`
+  // (reserved words: neither can continue the statement before them).
+  const exports: number[] = [0]
   // Open brackets: '(' '[' '{' or '$' for a template's `${`.
   const stack: number[] = []
   let groupStart = -1
@@ -100,7 +116,7 @@ function scan(code: string): { groups: Group[]; statements: number[] } | null {
   let parenHead = false
   let incDec = false
   let i = code.startsWith('#!') ? code.indexOf('\n') : 0
-  if (i < 0) return { groups, statements }
+  if (i < 0) return { groups, statements, exports }
   const n = code.length
 
   /** Scans a template's text from i (after '`' or '}'), leaving i after '`' or after '${'. */
@@ -174,7 +190,14 @@ function scan(code: string): { groups: Group[]; statements: number[] } | null {
       wordStart = start
       wordEnd = i
       last = 'w'
-      if (stack.length === 0 && !lastWordDot && STATEMENT.has(lastWord())) statements.push(start)
+      if (stack.length === 0 && !lastWordDot && STATEMENT.has(lastWord())) {
+        statements.push(start)
+        const word = lastWord()
+        if (word === 'export' || (word === 'import' && !/^\s*[(.]/.test(code.slice(i, i + 40)))) {
+          if (exports[exports.length - 1] === 0 && start > 0 && firstStatement(code) === start) exports[exports.length - 1] = start
+          else exports.push(start)
+        }
+      }
       continue
     }
     if ((c >= C.Zero && c <= C.Nine) || (c === C.Dot && code.charCodeAt(i + 1) >= C.Zero && code.charCodeAt(i + 1) <= C.Nine)) {
@@ -219,5 +242,11 @@ function scan(code: string): { groups: Group[]; statements: number[] } | null {
     i++
   }
   if (stack.length) return null
-  return { groups, statements }
+  return { groups, statements, exports }
+}
+
+/** Index of the first token (comments and whitespace skipped). */
+function firstStatement(code: string): number {
+  const m = /^(?:#![^\n]*)?(?:\s|\/\/[^\n\r]*|\/\*[\s\S]*?\*\/)*/.exec(code)
+  return m ? m[0].length : 0
 }

@@ -69,11 +69,17 @@ const scenario: Scenario = {
         let early = 0
         let reads = 0
         let fillMs = 0
+        // The busiest second (sliding by 50 ms) from a second before the first expiry on: on a
+        // loaded machine the fill, and so the expiries, spread out, and a fixed window would miss it.
+        const from = Math.min(...reports.map((r) => r.filled)) + TTL_MS - 1000
+        const to = Math.max(...reports.map((r) => r.samples[r.samples.length - 1]![0])) - 1000
+        const sum = (t: number, col: 1 | 2 | 3) => reports.reduce((a, r) => a + at(r, t + 1000, col) - at(r, t, col), 0)
+        let peak = from
+        for (let t = from; t <= to; t += 50) if (sum(t, 1) > sum(peak, 1)) peak = t
+        misses = sum(peak, 1)
+        computations = sum(peak, 3)
+        early = reports.reduce((a, r) => a + at(r, Infinity, 2), 0)
         for (const r of reports) {
-          const expiry = r.filled + TTL_MS
-          misses += at(r, expiry + 500, 1) - at(r, expiry - 500, 1)
-          computations += at(r, expiry + 500, 3) - at(r, expiry - 500, 3)
-          early += at(r, expiry + 500, 2) - at(r, expiry - 1500, 2)
           reads += r.reads
           fillMs = Math.max(fillMs, r.fillMs)
         }
@@ -92,8 +98,8 @@ const scenario: Scenario = {
       id: '13', title: `early refresh: ${PROCS} processes, ${KEYS.toLocaleString('en')} hot keys with one TTL (${TTL_MS / 1000} s) on one Redis, ${COST_MS} ms function`,
       unit: 'misses', rows,
       notes: [
-        `"ops" is the number of misses (summed over the processes) in the second centred on the shared expiry; fewer is better. Fewer misses with earlyRefresh: ${ratio} (target >= 10x)`,
-        `${READERS} reader loops per process, random hot keys; "function runs" counts computations in that second, early refreshes included`,
+        `"ops" is the number of misses (summed over the processes) in the busiest second around the shared expiry; fewer is better. Fewer misses with earlyRefresh: ${ratio} (target >= 10x)`,
+        `${READERS} reader loops per process, random hot keys; "function runs" counts computations in that second, early refreshes included; "early refreshes": the whole run`,
         'both modes run at once (8 processes) so they share the machine; XFetch needs reads of each key to be frequent next to the miss latency: on a loaded machine (few reads/s per process) the ratio drops',
       ],
     }]

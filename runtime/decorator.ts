@@ -23,8 +23,6 @@ interface MethodRecord {
   /** The cached function; resolved on first use when its id needs the owning class (uncompiled standard decorators). */
   cache(self: object): AnyFn
   instanceKey: InstanceKey | null
-  /** The object the method is installed on, once known. */
-  owner: object | null
 }
 
 const RECORDS = new WeakMap<Function, MethodRecord>()
@@ -79,7 +77,7 @@ export function decorator(given: object | undefined, wrapWith: WrapWith): (...ar
       const name = String(ctx.name)
       if (ctx.kind !== 'method') throw targetError(`${KINDS[ctx.kind] ?? ctx.kind} (${name})`)
       checkMethod(value, name)
-      if (o.id !== undefined) return install(value, null, o, wrapWith, instanceKey)
+      if (o.id !== undefined) return install(value, o, wrapWith, instanceKey)
       return installLazy(value, ctx.name as string | symbol, !!ctx.private, o, wrapWith, instanceKey)
     }
     // experimentalDecorators: (prototype or class, key, descriptor); the descriptor returned is defined.
@@ -90,15 +88,15 @@ export function decorator(given: object | undefined, wrapWith: WrapWith): (...ar
     checkMethod(descriptor.value, name)
     const owner = value as object
     const named = o.id !== undefined ? o : { ...o, id: methodId(owner, name) }
-    return { ...descriptor, value: install(descriptor.value, owner, named, wrapWith, instanceKey) }
+    return { ...descriptor, value: install(descriptor.value, named, wrapWith, instanceKey) }
   }
 }
 
 /** Wraps the method now: its id is known. */
-function install(fn: AnyFn, owner: object | null, o: Options, wrapWith: WrapWith, instanceKey: InstanceKey | null): AnyFn {
+function install(fn: AnyFn, o: Options, wrapWith: WrapWith, instanceKey: InstanceKey | null): AnyFn {
   // The cached function is the method itself: a hit costs what cached(fn)'s does.
   const c = wrapWith(fn, o)
-  RECORDS.set(c, { cache: () => c, instanceKey, owner })
+  RECORDS.set(c, { cache: () => c, instanceKey })
   return c
 }
 
@@ -110,12 +108,10 @@ function installLazy(fn: AnyFn, key: string | symbol, isPrivate: boolean, o: Opt
       if (c !== undefined) return c
       // A private method is not a property to look up: its class is the receiver's own.
       const owner = isPrivate ? null : ownerOf(self, key, installed)
-      record.owner = owner
       const id = methodId(owner ?? (typeof self === 'function' ? self : Object.getPrototypeOf(self)), String(key))
       return (c = wrapWith(fn, { ...o, id }))
     },
     instanceKey,
-    owner: null,
   }
   const installed = function (this: object, ...args: unknown[]) {
     return record.cache(this).apply(this, args)
@@ -125,10 +121,8 @@ function installLazy(fn: AnyFn, key: string | symbol, isPrivate: boolean, o: Opt
   return installed
 }
 
-/** The cache behind each instanceKey function (which takes the instance value first), and its instanceKey. */
+/** The cache behind each instanceKey function (which takes the instance value first). */
 const INNER = new WeakMap<Function, AnyFn>()
-const IK = new WeakMap<Function, InstanceKey>()
-const options = (c: AnyFn) => ({ instanceKey: IK.get(c) })
 
 /**
  * `cached(fn, { instanceKey, ... })`: the cache is called with `instanceKey(this)` before the
@@ -163,7 +157,6 @@ export function instanceKeyed(fn: AnyFn, given: object, wrapWith: WrapWith): Any
     return inner.call(this, ik(this), ...args)
   }
   INNER.set(outer, inner)
-  IK.set(outer, ik)
   return withReceiver(outer, inner, fn, ik, null)
 }
 
@@ -252,9 +245,9 @@ export function cacheOf<T extends object, K extends MethodKeys<T>>(target: T, na
   const isPrototype = typeof target !== 'function' && ownerOf(target, name as string, installed as Function) === target
   if (isPrototype) return c as Cached<T[K]>
   const inner = INNER.get(c)
-  if (inner === undefined) return withThis(c, target) as Cached<T[K]>
+  if (inner === undefined || record.instanceKey === null) return withThis(c, target) as Cached<T[K]>
   const bound = function (...args: unknown[]) { return c.apply(target, args) }
-  return withReceiver(bound, inner, installed as AnyFn, record.instanceKey ?? (options(c).instanceKey as InstanceKey), target) as unknown as Cached<T[K]>
+  return withReceiver(bound, inner, installed as AnyFn, record.instanceKey, target) as unknown as Cached<T[K]>
 }
 
 /** The keys of `T` whose values are functions (what cacheOf accepts). */

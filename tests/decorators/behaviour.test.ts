@@ -45,6 +45,9 @@ const uncompiled: Build = (code, _filename, protocol) => ts.transpileModule(code
 }).outputText
 
 let counter = 0
+/** FNCACHE_UNCOMPILED warnings seen: the runtime decorator shares cached()'s one-time warning. */
+const uncompiledWarnings: string[] = []
+process.on('warning', (w) => { if ((w as Error & { code?: string }).code === 'FNCACHE_UNCOMPILED') uncompiledWarnings.push(w.message) })
 /** Each load gets its own class name, so uncompiled ids (class.prototype.method) stay apart. */
 let cls = ''
 async function load(build: Build, protocol: Protocol, file: string, code: string): Promise<any> {
@@ -170,5 +173,10 @@ targets('a getter, a field and a generator method are refused, naming the member
 targets('cacheOf() on a method that is not decorated names it and the fix', async () => {
   const m = await load(uncompiled, 'standard', 'src/deco/plain.ts', `export { cacheOf } from 'fncache.macro'\nexport class A { plain() { return 1 } }\n`)
   assert.throws(() => m.cacheOf(new m.A(), 'plain'), /E_NOT_CACHED\] cacheOf\(target, "plain"\) expects a method decorated with @cached; received a function/)
+})
+targets('uncompiled: one FNCACHE_UNCOMPILED warning for the whole process, the same as cached(fn)\'s', async () => {
+  await new Promise((r) => setImmediate(r))
+  assert.is(uncompiledWarnings.length, 1)
+  assert.match(uncompiledWarnings[0]!, /cached\(\) from fncache\.macro is running without its compile-time transform/)
 })
 targets.run()

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { ROUNDS, ROUND_MS, type Scenario, type ScenarioResult, errText, printTable } from './harness.js'
+import { judge, printTargets } from './targets.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const filter = process.argv[2] ? new RegExp(process.argv[2]) : null
@@ -43,8 +44,11 @@ for (const f of files) {
   console.log(`  (${f}: ${((performance.now() - started) / 1000).toFixed(1)} s)`)
 }
 
+const targets = judge(all)
+printTargets(targets)
+
 mkdirSync(join(here, '.scratch'), { recursive: true })
-writeFileSync(join(here, '.scratch', 'last.json'), JSON.stringify({ meta, results: all, failures }, null, 2) + '\n')
+writeFileSync(join(here, '.scratch', 'last.json'), JSON.stringify({ meta, results: all, targets, failures }, null, 2) + '\n')
 const failedRows = all.flatMap((r) => r.rows.filter((x) => x.error && !x.error.startsWith('skipped')).map((x) => `${r.id} ${x.name}: ${x.error}`))
 console.log(`\n${all.length} tables in ${((performance.now() - t0) / 1000).toFixed(0)} s; figures in benchmarks/.scratch/last.json`)
 if (failedRows.length) console.log(`contenders that failed validation or crashed:\n  ${failedRows.join('\n  ')}`)

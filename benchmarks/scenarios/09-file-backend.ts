@@ -105,6 +105,8 @@ st.j = j; return s`,
       { name: 'fs.promises.writeFile', reference: true, note: 'in place, not atomic', setup: () => (k: number) => writeFile(join(raw, hash128('k' + k)), value) },
       { name: 'file().set', note: 'temp file + rename (atomic), tag-free', setup: () => (k: number) => b.set('bench.ts#s:' + k, value) },
       { name: 'file().set with 2 tags', note: 'plus 2 index appends', setup: () => (k: number) => b.set('bench.ts#t:' + k, value, { tags: ['a', 'b:' + (k % 10)] }) },
+      // What a cached call writes: conditional on the computation's start (write mark + stamp checks).
+      { name: 'file().set with 2 tags, since', note: 'conditional, as a cached call stores', setup: () => (k: number) => b.set('bench.ts#c:' + k, value, { tags: ['a', 'b:' + (k % 10)], since: Date.now() }) },
     ],
   })
   // Allocated bytes per entry, everything under v1/ included (indexes, counters, names).

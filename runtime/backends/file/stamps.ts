@@ -48,9 +48,13 @@ export class Stamps {
 
   /** The stamp of a tag hash (or of `k<key hash>`), 0 when it was never invalidated. */
   read(name: string): number {
+    const path = join(this.dir, name)
+    // Most stamps were never written, and every conditional write reads one per tag plus the
+    // key's: an lstat answers "absent" without the cost of a thrown ENOENT (~4x cheaper).
+    if (this.fs.lstatSync(path, { throwIfNoEntry: false }) === undefined) return 0
     try {
       // Bounded, never a link or FIFO (someone else may write this directory): those read as 0.
-      const b = readRegular(this.fs, join(this.dir, name), 64)
+      const b = readRegular(this.fs, path, 64)
       return b === undefined || b === FOREIGN ? 0 : Number(b.toString('latin1')) || 0
     } catch (e) {
       if (isMissing(e)) return 0
@@ -101,7 +105,8 @@ export class Stamps {
     let sig: string
     try {
       // lstat: a planted link or special file is never followed (it reads as "everything, now").
-      const st = this.fs.lstatSync(this.#prefixes)
+      const st = this.fs.lstatSync(this.#prefixes, { throwIfNoEntry: false })
+      if (st === undefined) return []
       if (!st.isFile() || st.size > PREFIX_MAX_READ) return [{ at: Infinity, prefix: '' }]
       sig = `${st.ino}:${st.size}:${st.mtimeMs}`
       if (this.#parsed?.sig === sig) return this.#parsed.lines

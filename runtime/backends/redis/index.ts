@@ -157,13 +157,26 @@ export class RedisBackend implements Backend {
 
   get(key: string): Promise<Uint8Array | undefined> {
     if (this.#closed) return Promise.reject(this.#closedError('get'))
-    // The first read of a tick leaves at once (a sequential hit waits for nothing); the reads after
-    // it in the same tick are gathered into one MGET: one command to parse and one reply instead of
-    // many, which is what lets 64 hits in flight beat a hand-written loop of GETs. A Cluster keeps
-    // one GET per key (MGET needs every key in one slot).
-    if (this.#cork && this.#tick !== 0) return this.#gather(this.#vp + key)
-    this.#batch()
-    return this.client.getBuffer(this.#vp + key).then(this.#decode, this.#fail)
+    // A read while no lone GET awaits its reply leaves at once (a sequential hit waits for
+    // nothing, and books nothing for the end of the tick); reads made while one is out are
+    // gathered into one MGET sent at the end of the tick: one command to parse and one reply
+    // instead of many, which is what lets 64 hits in flight beat a hand-written loop of GETs. A
+    // Cluster keeps one GET per key (MGET needs every key in one slot).
+    if (!this.#cork) return this.client.getBuffer(this.#vp + key).then(this.#decode, this.#fail)
+    if (this.#reading !== 0) return this.#gather(this.#vp + key)
+    this.#reading++
+    return this.client.getBuffer(this.#vp + key).then(this.#read, this.#readFailed)
+  }
+
+  /** Lone GETs sent and not yet answered (tick batching only). */
+  #reading = 0
+  readonly #read = (v: Buffer | null) => {
+    this.#reading--
+    return v === null ? undefined : decodeEntry(v)
+  }
+  readonly #readFailed = (e: unknown): never => {
+    this.#reading--
+    return this.#fail(e)
   }
 
   #gets: { keys: string[]; settle: ((v: Buffer | null | Error) => void)[] } | undefined

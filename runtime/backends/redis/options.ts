@@ -50,7 +50,8 @@ export interface RedisBackendOptions {
   /**
    * With `url`: commands issued in the same tick leave in one socket write. The first command of
    * a tick is written at once (a lone sequential hit waits for nothing); later ones are corked
-   * until the tick ends. Cheaper than ioredis' `enableAutoPipelining`, which defers every command.
+   * until the tick ends. Reads made while a lone GET awaits its reply leave together as one MGET
+   * at the end of their tick. Cheaper than ioredis' `enableAutoPipelining`, which defers every command.
    * @default true
    */
   autoPipelining?: boolean

@@ -91,7 +91,7 @@ if (redisOrSkip('redis backend')) {
     await l.close()
   })
 
-  options('reads of one tick: the first leaves at once, the rest as one MGET; other commands are corked until the tick ends', async () => {
+  options('a read leaves at once unless a lone GET is out, then reads gather into one MGET; other commands are corked until the tick ends', async () => {
     const b = redis({ url: server.url, namespace: ns() })
     for (let i = 0; i < 64; i += 2) await b.set('k' + i, bytes('v' + i))
     const stream = (b.client as Redis).stream
@@ -110,6 +110,14 @@ if (redisOrSkip('redis backend')) {
     sent.length = 0
     for (let i = 0; i < 5; i++) await b.get('k0')
     assert.equal(sent, Array(5).fill('get 1'), 'sequential reads are one GET each, never gathered')
+    // Reads made while a lone GET awaits its reply are gathered, even in a later tick.
+    sent.length = 0
+    const lone = b.get('k0')
+    await new Promise((r) => process.nextTick(r))
+    const later = Promise.all([b.get('k2'), b.get('k4')])
+    assert.equal(sent, ['get 1'])
+    assert.equal([text((await lone)!), ...(await later).map((v) => text(v!))], ['v0', 'v2', 'v4'])
+    assert.equal(sent, ['get 1', 'mget 2'])
     // Writes of one tick are corked after the first and leave together when the tick ends.
     const writes = Promise.all(Array.from({ length: 8 }, (_, i) => b.set('w' + i, bytes('x'))))
     assert.is(corks, 1)

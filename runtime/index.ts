@@ -5,6 +5,7 @@
 export { cached } from './wrap.js'
 export { configure, type ConfigureOptions } from './configure.js'
 export { invalidateTags, invalidatePrefix, invalidateTagsSync, invalidatePrefixSync } from './invalidate.js'
+export type { InvalidationOptions } from './invalidate.js'
 export { metrics, type Metrics } from './report.js'
 export { memory, MemoryBackend, type MemoryOptions } from './backends/memory.js'
 export { parseDuration } from './duration.js'

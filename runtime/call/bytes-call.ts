@@ -11,6 +11,7 @@ import { backendOpEnd, clock, entryWritten, missEnd, missStart } from '../metric
 import { FAILED, HELD, corruptRecord, drive, failed, isThenable, type Op } from '../persistent.js'
 import { BAD_SIGNATURE, keyMatches, maxRecordBytes, readRecord as decodeStored, writeRecord } from '../record.js'
 import { NONE, type Bound, type FnContext, type Local, type Note } from './context.js'
+import { DROP, KEEP, STALE, fateOf } from '../soft.js'
 
 /** Distributed stampede protection, on backends that offer acquire() without `lock` settings: lease and wait. */
 const LEASE_MS = 10_000
@@ -26,11 +27,13 @@ export function* putFlow(ctx: FnContext, b: Bound, full: string, value: unknown,
   const tags = ctx.tagsFor(b, value, args)
   if (tags === NONE) return
   const logical = full.slice(b.ns.length)
-  if (epoch !== G.epoch && invalidatedSince(epoch, logical, tags)) return
+  // soft invalidation (runtime/soft.ts): an overtaken result is dropped, or written marked stale
+  const fate = epoch === G.epoch ? KEEP : fateOf(ctx.cfg.swr, invalidatedSince(epoch, logical, tags))
+  if (fate === DROP) return
   const now = G.now()
   const fresh = ctx.freshFrom(b, now)
   const rec: StoredRecord = { key: full, version: ctx.cfg.version, created: now, fresh, stale: fresh + ctx.window, tags: tags ?? [], value }
-  const bytes = writeRecord(rec)
+  const bytes = writeRecord(rec, fate === STALE ? now : Infinity)
   if (bytes === undefined) {
     warnOnce('FNCACHE_UNENCODABLE', ctx.id, `${ctx.id} returned a value that cannot be stored (a function, symbol or class instance inside it); such results are returned uncached.`)
     return
@@ -45,7 +48,10 @@ export function* putFlow(ctx: FnContext, b: Bound, full: string, value: unknown,
     return
   }
   // The local tier keeps only what the shared tier accepted, unless an invalidation here came in between.
-  if (local !== undefined && (epoch === G.epoch || !invalidatedSince(epoch, logical, tags))) local.put(value, fresh, rec.tags)
+  if (local !== undefined) {
+    const later = epoch === G.epoch ? KEEP : fateOf(ctx.cfg.swr, invalidatedSince(epoch, logical, tags))
+    if (later !== DROP) local.put(value, later === STALE || written === 'stale' ? now : fresh, rec.tags)
+  }
   entryWritten(b.c, bytes.length)
   b.c.sets++
   if (DEBUG) ctx.logLogical('store', logical)
@@ -124,6 +130,19 @@ function* callFlow(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unkn
         local?.put(theirs.value, theirs.fresh, theirs.tags)
         return theirs.value
       }
+    }
+  }
+  if (!lookup && ctx.returnsPromise && b.backend.acquire !== undefined) {
+    // A background refresh takes the lease without waiting: when another process holds it (or has
+    // just refreshed), that one refreshes and this one keeps serving stale (soft invalidation's
+    // "one refresh per key").
+    const got = yield { op: 'acquire', key: sk, leaseMs: b.backend.lock?.leaseMs ?? LEASE_MS }
+    if (got === HELD) return undefined
+    lease = got as Lease | undefined
+    const theirs = lease === undefined ? undefined : yield* readRecord(ctx, b, sk, full)
+    if (theirs !== undefined && theirs !== FAILED && theirs.fresh > G.now()) {
+      yield { op: 'release', lease: lease! }
+      return theirs.value
     }
   }
   const epoch = callStarted()

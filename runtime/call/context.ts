@@ -16,6 +16,7 @@ import { Counters, addInto, emptyStats, withRate } from '../metrics.js'
 import type { FnConfig } from '../options.js'
 import { isThenable, type Target } from '../persistent.js'
 import type { FunctionStats } from '../types.js'
+import { keepsFlights } from '../soft.js'
 
 export type AnyFn = (...args: any[]) => any
 
@@ -276,6 +277,7 @@ export class FnContext {
    */
   detach(what: Coverage): void {
     const { tags, tagsFromArgs } = this.cfg
+    if (keepsFlights(what.soft, this.cfg.swr)) return // soft: a call in flight is no staler than what it replaces
     for (const [ik, f] of this.inflight) {
       let t: readonly string[] | undefined | true
       if (what.tags === undefined || tags === null) t = undefined

@@ -10,6 +10,7 @@ import { missEnd, missStart } from '../metrics.js'
 import { drive, isThenable } from '../persistent.js'
 import { asyncBytes, probe, putFlow } from './bytes-call.js'
 import { NONE, type Bound, type FnContext, type Local, type Note } from './context.js'
+import { DROP, KEEP, STALE, fateOf } from '../soft.js'
 
 /** Stores a result; `since` is when its computation started (the runtime's clock). */
 export type Put = (value: unknown, epoch: number, since: number, note: Note) => void | Promise<void>
@@ -18,13 +19,15 @@ export function putMemory(ctx: FnContext, b: Bound, key: unknown, kind: KeyKind,
   if (!ctx.storable(b, value)) return
   const tags = ctx.tagsFor(b, value, args)
   if (tags === NONE) return
-  if (epoch !== G.epoch && invalidatedSince(epoch, ctx.prefix + ctx.encodedOf(key, kind), tags)) return
+  // soft invalidation (runtime/soft.ts): an overtaken result is dropped, or stored stale
+  const fate = epoch === G.epoch ? KEEP : fateOf(ctx.cfg.swr, invalidatedSince(epoch, ctx.prefix + ctx.encodedOf(key, kind), tags))
+  if (fate === DROP) return
   if (G.maxEntrySize !== Infinity) {
     const size = estimateSize(value, key)
     if (size > G.maxEntrySize) return ctx.tooLarge(size)
   }
   // The clock is read only for entries that expire: most memory caches have no ttl.
-  if (b.mem!.put(b.store!, key, kind, value, b.ttl > 0 ? b.mem!.now() + b.ttl : Infinity, tags)) {
+  if (b.mem!.put(b.store!, key, kind, value, fate === STALE ? b.mem!.now() : b.ttl > 0 ? b.mem!.now() + b.ttl : Infinity, tags)) {
     b.c.sets++
     if (DEBUG) ctx.log('store', key, kind)
   }

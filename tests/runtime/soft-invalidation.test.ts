@@ -135,8 +135,10 @@ for (const m of makers) {
         assert.ok(calls.every((c) => c.v!.endsWith('=v1')), 'every caller got the stale value')
         const during = get.stats()
         assert.is(during.misses - before.misses, 0, 'no misses')
-        assert.is(during.dedupedCalls - before.dedupedCalls, 0, 'nobody joined a computation')
-        assert.is(during.staleHits - before.staleHits, READERS * IDS.length)
+        // On byte backends, concurrent callers of one key share its read (counted as deduped): one
+        // read of the stale record, never a computation (every computation is held at the gate).
+        assert.is(during.staleHits - before.staleHits + during.dedupedCalls - before.dedupedCalls, READERS * IDS.length)
+        if (m.name === 'memory' || m.name === 'tiered') assert.is(during.dedupedCalls - before.dedupedCalls, 0)
         assert.is(s.runs.size, 1_000, 'every key is being refreshed')
         assert.ok([...s.runs.values()].every((x) => x === 1), 'one refresh per key')
         // Let the refreshes finish and land: then every key is fresh again, with no further computation.
@@ -176,7 +178,7 @@ for (const m of makers) {
       configure({ backends: { s: store.one() } })
       const { s, get } = gated({ id: 'soft-inflight', backend: 's', ttl: '1h', staleWhileRevalidate: '1h', tags: ['user:{id}'] })
       const a = get('1')
-      await new Promise((r) => setTimeout(r, 1))
+      for (let i = 0; i < 100 && s.n < 1; i++) await new Promise((r) => setTimeout(r, 1))
       assert.is(s.n, 1)
       s.db = 'v2'
       await invalidateTags('user:1', { soft: true })

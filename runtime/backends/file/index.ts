@@ -39,6 +39,7 @@ import { appendLines, closeAll, confirm, lineOf } from './tag-index.js'
 import { claimTags, finishTags, removeIfSame } from './tags.js'
 import { Sweeper, mtimeOf, type PruneReport } from './sweep.js'
 import { Stamps } from './stamps.js'
+import { softPrefixes, softStamps, softTags, softWrite } from './soft.js'
 
 export { defaultDir } from './layout.js'
 export { FileBackendError } from './io.js'
@@ -181,7 +182,7 @@ export class FileBackend implements SyncBackend {
 
   // --- writes ---
 
-  setSync(key: string, value: Uint8Array, options?: SetOptions): boolean {
+  setSync(key: string, value: Uint8Array, options?: SetOptions): boolean | 'stale' {
     this.#open()
     const ttl = options?.ttl
     const expires = ttl === undefined || ttl === Infinity ? Infinity : this.#now() + ttl
@@ -189,6 +190,7 @@ export class FileBackend implements SyncBackend {
     const loc = this.#layout.locate(key)
     this.#hot.delete(key)
     const since = options?.since
+    let written: boolean | 'stale' = true
     if (since === undefined) this.#write(loc, encodeEntry(key, value, expires, tags), expires, tags, 0)
     else {
       // A value computed before its key, a prefix of it or one of its tags was invalidated (by any
@@ -197,7 +199,11 @@ export class FileBackend implements SyncBackend {
       const mark = this.#guard('set', () => stamps.begin())
       try {
         if (this.#guard('set', () => stamps.overtook(tags.map((t) => this.#layout.tagHash(t)), 'k' + this.#layout.tagHash(key), key, since))) return false
-        this.#write(loc, encodeEntry(key, value, expires, tags), expires, tags, 0)
+        // soft invalidation (soft.ts): overtaken by a soft stamp only, the value is written marked stale
+        const soft = this.#guard('set', () => softWrite(this.#softOf(), tags.map((t) => this.#layout.tagHash(t)), 'k' + this.#layout.tagHash(key), key, since, value))
+        if (soft === undefined) return false
+        if (soft !== 'fresh') written = 'stale'
+        this.#write(loc, encodeEntry(key, soft === 'fresh' ? value : soft, expires, tags), expires, tags, 0)
       } finally {
         stamps.end(mark)
       }
@@ -206,10 +212,10 @@ export class FileBackend implements SyncBackend {
       this.#writes = 0
       this.prune().catch(() => {})
     }
-    return true
+    return written
   }
 
-  set(key: string, value: Uint8Array, options?: SetOptions): Promise<boolean> {
+  set(key: string, value: Uint8Array, options?: SetOptions): Promise<boolean | 'stale'> {
     try {
       return Promise.resolve(this.setSync(key, value, options))
     } catch (e) {
@@ -306,6 +312,7 @@ export class FileBackend implements SyncBackend {
 
   invalidateTagsSync(tags: readonly string[], options?: InvalidateOptions): number {
     this.#open()
+    if (options?.soft === true) return this.#guard('invalidate tags', () => softTags(this.#c, tags, this.#softStamp(tags, undefined, options.at)))
     return this.#guard('invalidate tags', () => {
       this.#stampTags(tags, options)
       const work = claimTags(this.#c, tags)
@@ -317,6 +324,7 @@ export class FileBackend implements SyncBackend {
 
   async invalidateTags(tags: readonly string[], options?: InvalidateOptions): Promise<number> {
     this.#open()
+    if (options?.soft === true) return this.invalidateTagsSync(tags, options)
     const work = this.#guard('invalidate tags', () => {
       this.#stampTags(tags, options)
       return claimTags(this.#c, tags)
@@ -335,6 +343,20 @@ export class FileBackend implements SyncBackend {
   }
 
   #stamps: Stamps | undefined
+  #softStamps: Stamps | undefined
+
+  #softOf(): Stamps {
+    return (this.#softStamps ??= softStamps(this.#c))
+  }
+
+  /** Soft stamps first, then the writes in progress elsewhere are waited for (as for hard stamps); returns the time. */
+  #softStamp(tags: readonly string[] | undefined, prefixes: readonly string[] | undefined, at = Date.now()): number {
+    const soft = this.#softOf()
+    for (const tag of new Set(tags ?? [])) soft.raise(this.#layout.tagHash(tag), at)
+    if (prefixes !== undefined) soft.raisePrefixes(prefixes, at)
+    this.#stampsOf().drain()
+    return at
+  }
 
   #stampsOf(): Stamps {
     return (this.#stamps ??= new Stamps(this.#fs, this.#layout.stamps))
@@ -352,6 +374,7 @@ export class FileBackend implements SyncBackend {
 
   invalidatePrefixSync(prefixes: readonly string[], options?: InvalidateOptions): number {
     this.#open()
+    if (options?.soft === true) return this.#guard('invalidate prefixes', () => softPrefixes(this.#c, prefixes, this.#softStamp(undefined, prefixes, options.at)))
     return this.#guard('invalidate prefixes', () => {
       if (options?.at !== undefined) {
         this.#stampsOf().raisePrefixes(prefixes, options.at)

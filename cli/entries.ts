@@ -59,7 +59,8 @@ export interface Target {
   readonly kind: 'file' | 'redis'
   /** Every entry whose storage key starts with `prefix` (all when undefined), in no particular order. */
   entries(prefix: string | undefined, onProgress: (scanned: number) => void): AsyncIterable<EntryInfo>
-  invalidate(tags: string[], prefixes: string[]): Promise<{ tags: number; prefixes: number }>
+  /** `soft`: mark the entries stale instead of removing them. */
+  invalidate(tags: string[], prefixes: string[], soft?: boolean): Promise<{ tags: number; prefixes: number }>
   clear(): Promise<void>
   close(): Promise<void>
 }

@@ -8,6 +8,7 @@ export { invalidateTags, invalidatePrefix, invalidateTagsSync, invalidatePrefixS
 export type { InvalidationOptions } from './invalidate.js'
 export { metrics, type Metrics } from './report.js'
 export { memory, MemoryBackend, type MemoryOptions } from './backends/memory.js'
+export { enableBytes } from './call/bytes-call.js'
 export { parseDuration } from './duration.js'
 export { FncacheError, BackendError, errors } from './errors.js'
 export type { Backend, BackendStats, SetOptions } from './backends/backend.js'

@@ -8,33 +8,63 @@
 // tag index (not claimed: they stay filed under the tag), checked by inode like a removal.
 
 import { join } from 'node:path'
-import { MARK_BYTE, MARK_BYTES, markBytes, withMarkSlot, hasMarkSlot, recordOf } from '../../soft-mark.js'
+import { MARK_BYTE, MARK_BYTES, hasMarkSlot, markBytes, recordOf, withMarkSlot } from '../../soft-mark.js'
 import { checkGroup, entryPath, type Ctx } from './context.js'
 import { isMissing, mkdirp, unlinkIfPresent } from './io.js'
 import { groupName } from './groups.js'
 import { shardOf } from './layout.js'
 import { decodeEntry, HEADER_BYTES } from './record.js'
 import { FOREIGN, RDWR_NOFOLLOW, isHash, kindOf, readRegular, removeName } from './safe.js'
+import type { InvalidationCtx } from './invalidation.js'
 import { Stamps } from './stamps.js'
 import { MAX_INDEX_BYTES, parseIndex, type TagLine } from './tag-index.js'
 
 const MAGIC = 0x464e4346 // 'FNCF', record.ts
 
-/** The soft stamps of a directory (created on first use). */
-export function softStamps(c: Ctx): Stamps {
-  const dir = join(c.layout.stamps, 'soft')
-  mkdirp(c.fs, dir, 0o700)
-  return new Stamps(c.fs, dir)
+const softStampsOf = new WeakMap<Ctx, Stamps>()
+
+/** The soft stamps of a directory (made on first use). */
+function softStamps(c: Ctx): Stamps {
+  let s = softStampsOf.get(c)
+  if (s === undefined) {
+    const dir = join(c.layout.stamps, 'soft')
+    mkdirp(c.fs, dir, 0o700)
+    softStampsOf.set(c, (s = new Stamps(c.fs, dir)))
+  }
+  return s
 }
 
 /**
- * What to write for a value whose computation started at `since`: the value, a copy marked stale
- * at the earliest soft stamp that overtook it, or undefined to refuse (a record without a slot).
+ * What to write for a value whose computation started at `since` (hard stamps already checked):
+ * `value` itself, a copy marked stale at the earliest soft stamp that overtook it, or undefined
+ * to refuse (a record without a slot). Call between stamps.begin() and stamps.end().
  */
-export function softWrite(soft: Stamps, tagHashes: readonly string[], keyName: string, key: string, since: number, value: Uint8Array): Uint8Array | 'fresh' | undefined {
-  const at = soft.earliestSince(tagHashes, keyName, key, since)
-  if (at === Infinity) return 'fresh'
+export function softWrite(c: InvalidationCtx, key: string, tags: readonly string[], since: number, value: Uint8Array): Uint8Array | undefined {
+  const at = softStamps(c).earliestSince(tags.map((t) => c.layout.tagHash(t)), 'k' + c.layout.tagHash(key), key, since)
+  if (at === Infinity) return value
   return hasMarkSlot(value) ? withMarkSlot(recordOf(value), at) : undefined
+}
+
+/** Soft stamps first, then the writes in progress elsewhere are waited for (as for hard stamps). */
+function stampSoft(c: InvalidationCtx, tags: readonly string[], prefixes: readonly string[], at: number): void {
+  const soft = softStamps(c)
+  for (const tag of new Set(tags)) soft.raise(c.layout.tagHash(tag), at)
+  if (prefixes.length > 0) soft.raisePrefixes(prefixes, at)
+  c.stamps().drain()
+}
+
+export function softInvalidateTags(c: InvalidationCtx, tags: readonly string[], at = Date.now()): number {
+  return c.guard('invalidate tags', () => {
+    stampSoft(c, tags, [], at)
+    return softTags(c, tags, at)
+  })
+}
+
+export function softInvalidatePrefixes(c: InvalidationCtx, prefixes: readonly string[], at = Date.now()): number {
+  return c.guard('invalidate prefixes', () => {
+    stampSoft(c, [], prefixes, at)
+    return softPrefixes(c, prefixes, at)
+  })
 }
 
 /**
@@ -62,7 +92,7 @@ function markEntry(c: Ctx, path: string, ino: number | undefined, mark: Uint8Arr
 }
 
 /** Marks the entries filed under `tags` (their live indexes); bumps their shards. */
-export function softTags(c: Ctx, tags: readonly string[], at: number): number {
+function softTags(c: Ctx, tags: readonly string[], at: number): number {
   const mark = markBytes(at)
   const seen = new Set<string>()
   const lines: TagLine[] = []
@@ -88,7 +118,7 @@ export function softTags(c: Ctx, tags: readonly string[], at: number): number {
 }
 
 /** Marks the entries whose key starts with one of `prefixes`: reads only the groups they can be in. */
-export function softPrefixes(c: Ctx, prefixes: readonly string[], at: number): number {
+function softPrefixes(c: Ctx, prefixes: readonly string[], at: number): number {
   const mark = markBytes(at)
   if (kindOf(c.fs, c.layout.groups, c.owner) !== 'dir') return 0
   let groups: string[]

@@ -20,6 +20,7 @@ import { resolve, type LockOptions, type RedisBackendOptions, type RedisClient }
 import { SCRIPTS, type ScriptName } from './scripts.js'
 import { bySlot, keySlot } from './slot.js'
 import { softPrefixes, softTags, type SoftRedis } from './soft.js'
+import { enableBytes } from '../../call/bytes-call.js'
 
 export type { RedisBackendOptions, LockOptions, RedisClient } from './options.js'
 export { RedisBus } from './bus.js'
@@ -110,6 +111,8 @@ export class RedisBackend implements Backend {
   }
 
   constructor(options: RedisBackendOptions) {
+    // This backend stores bytes: load the byte path (a memory-only app never does).
+    enableBytes()
     const r = resolve(options)
     this.client = r.client
     this.#c = defineScripts(r.client)

@@ -15,7 +15,8 @@ import { file } from '../../runtime/backends/file/index.js'
 import { redis, tiered } from '../../runtime/backends/redis/index.js'
 import { cached, configure, invalidatePrefix, invalidateTags, memory } from '../../runtime/index.js'
 import { fresh, gated } from '../helpers/runtime.js'
-import { redisOrSkip, startRedis } from '../helpers/redis-server.js'
+import { Cluster } from 'ioredis'
+import { redisOrSkip, startCluster, startRedis } from '../helpers/redis-server.js'
 
 const test = suite('soft invalidation')
 const cleanups: (() => Promise<void>)[] = []
@@ -40,6 +41,7 @@ makers.push({
 if (process.env.SOFT_ONLY_MEMORY !== '1' && redisOrSkip('soft invalidation')) {
   const server = await startRedis()
   cleanups.push(() => server.stop())
+  redisUrl = server.url
   let n = 0
   for (const kind of ['redis', 'tiered'] as const) {
     makers.push({
@@ -59,7 +61,28 @@ if (process.env.SOFT_ONLY_MEMORY !== '1' && redisOrSkip('soft invalidation')) {
       },
     })
   }
+  // Cluster: stamps per master, one mark script per entry (routed to its slot). Not the 1,000-key
+  // load (the same code as a single server, per entry), the semantics.
+  const cluster = await startCluster()
+  const clients: Cluster[] = []
+  cleanups.push(async () => { for (const c of clients) await c.quit().catch(() => {}); await cluster.stop() })
+  makers.push({
+    name: 'redis cluster',
+    make: async () => {
+      const namespace = `csoft${n++}`
+      return {
+        one: () => {
+          const c = new Cluster(cluster.startup, { redisOptions: { commandTimeout: 10_000 } })
+          clients.push(c)
+          return redis({ client: c, namespace, lock: true })
+        },
+        close: async () => {},
+      }
+    },
+  })
 }
+
+let redisUrl: string | undefined
 
 const tick = () => new Promise<void>((r) => setImmediate(r))
 
@@ -112,7 +135,7 @@ async function readAll(get: (k: string) => Promise<string>): Promise<{ p: Promis
 }
 
 for (const m of makers) {
-  for (const how of ['tag', 'prefix'] as const) {
+  for (const how of m.name === 'redis cluster' ? [] : ['tag', 'prefix'] as const) {
     test(`${m.name}: soft ${how} invalidation of 1,000 hot entries under ${READERS} readers: stale served at once, one refresh per key`, async () => {
       fresh()
       const store = await m.make()
@@ -215,6 +238,49 @@ for (const m of makers) {
       assert.is(s.runs.get('1'), 2)
     } finally {
       await store.close()
+    }
+  })
+}
+
+if (redisUrl !== undefined) {
+  test('redis with lock, two processes: one refresh per key across both, and both serve stale meanwhile', async () => {
+    fresh()
+    const namespace = 'soft-lock'
+    // Two backends on one namespace, two functions with one id: two processes as far as Redis can tell.
+    const a = redis({ url: redisUrl!, namespace, lock: true })
+    const b = redis({ url: redisUrl!, namespace, lock: true })
+    try {
+      configure({ backends: { a, b } })
+      const pa = hot('a', { staleWhileRevalidate: '1h' }, 'soft-lock')
+      const pb = hot('b', { staleWhileRevalidate: '1h' }, 'soft-lock')
+      const ids = IDS.slice(0, 100)
+      await Promise.all(ids.map((k) => pa.get(k)))
+      assert.is(await pb.get('1'), '1=v1', 'b reads what a stored')
+      assert.is(pb.s.runs.size, 0)
+      pa.s.runs.clear()
+      pa.s.version = pb.s.version = 2
+      pa.close()
+      pb.close()
+      await invalidateTags('hot', { soft: true })
+      const [ra, rb] = await Promise.all([Promise.all(ids.map((k) => pa.get(k))), Promise.all(ids.map((k) => pb.get(k)))])
+      assert.ok([...ra, ...rb].every((v) => v.endsWith('=v1')), 'both served stale at once')
+      // Every refresh has either taken its lease (and waits at the gate) or found it held and stopped.
+      for (let i = 0; i < 400; i++) {
+        let started = 0
+        for (const k of ids) started += (pa.s.runs.get(k) ?? 0) + (pb.s.runs.get(k) ?? 0)
+        if (started === ids.length) break
+        await new Promise((r) => setTimeout(r, 5))
+      }
+      await settle(a)
+      await settle(b)
+      for (const k of ids) assert.is((pa.s.runs.get(k) ?? 0) + (pb.s.runs.get(k) ?? 0), 1, `one refresh of ${k} across both`)
+      pa.s.gate = pb.s.gate = null
+      pa.s.open()
+      pb.s.open()
+      await Promise.all([...pa.s.computing, ...pb.s.computing])
+    } finally {
+      await a.close()
+      await b.close()
     }
   })
 }

@@ -25,6 +25,7 @@ test.after(async () => { for (const c of cleanups.reverse()) await c() })
 /** A backend under test: `make(i)` gives the i-th "process"'s instance of one shared store. */
 type Maker = { name: string; make(): Promise<{ one(): Backend; close(): Promise<void> }> }
 const makers: Maker[] = []
+let redisUrl: string | undefined
 
 makers.push({ name: 'memory', make: async () => ({ one: () => memory({ max: 100_000 }), close: async () => {} }) })
 makers.push({
@@ -81,8 +82,6 @@ if (process.env.SOFT_ONLY_MEMORY !== '1' && redisOrSkip('soft invalidation')) {
     },
   })
 }
-
-let redisUrl: string | undefined
 
 const tick = () => new Promise<void>((r) => setImmediate(r))
 
@@ -246,13 +245,13 @@ if (redisUrl !== undefined) {
   test('redis with lock, two processes: one refresh per key across both, and both serve stale meanwhile', async () => {
     fresh()
     const namespace = 'soft-lock'
-    // Two backends on one namespace, two functions with one id: two processes as far as Redis can tell.
+    // Two backends on one namespace, two functions with one key prefix: two processes as far as Redis can tell.
     const a = redis({ url: redisUrl!, namespace, lock: true })
     const b = redis({ url: redisUrl!, namespace, lock: true })
     try {
       configure({ backends: { a, b } })
-      const pa = hot('a', { staleWhileRevalidate: '1h' }, 'soft-lock')
-      const pb = hot('b', { staleWhileRevalidate: '1h' }, 'soft-lock')
+      const pa = hot('a', { staleWhileRevalidate: '1h', prefix: 'soft-lock:' }, 'soft-lock-a')
+      const pb = hot('b', { staleWhileRevalidate: '1h', prefix: 'soft-lock:' }, 'soft-lock-b')
       const ids = IDS.slice(0, 100)
       await Promise.all(ids.map((k) => pa.get(k)))
       assert.is(await pb.get('1'), '1=v1', 'b reads what a stored')

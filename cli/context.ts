@@ -19,6 +19,8 @@ export interface Options {
   limit?: number
   by: 'function' | 'file'
   yes: boolean
+  /** invalidate: mark entries stale instead of removing them (soft invalidation). */
+  soft: boolean
   diff?: string
   exitCode: boolean
   root?: string

@@ -3,6 +3,7 @@
 
 import { decodeRecord } from '../runtime/codec.js'
 import { isSealed, unseal } from '../runtime/sign.js'
+import { markOf, recordOf } from '../runtime/soft-mark.js'
 
 export interface EntryInfo {
   /** The storage key as the runtime wrote it (the logical key, with the configure() namespace, bounded in length). */
@@ -38,8 +39,10 @@ export function functionIdOf(key: string): string {
 
 /** An EntryInfo from a storage key and the runtime record bytes stored under it. */
 export function entryOf(storageKey: string, record: Uint8Array | undefined, size: number, tags?: string[]): EntryInfo {
-  const signed = record !== undefined && isSealed(record)
-  const rec = record === undefined ? undefined : decodeRecord(unseal(record))
+  const signed = record !== undefined && isSealed(recordOf(record))
+  const rec = record === undefined ? undefined : decodeRecord(unseal(recordOf(record)))
+  // A soft invalidation's mark makes the entry stale from then on.
+  if (rec !== undefined && record !== undefined) rec.fresh = Math.min(rec.fresh, markOf(record))
   if (rec === undefined) {
     return { key: storageKey, functionId: functionIdOf(storageKey), version: '', size, created: NaN, fresh: NaN, stale: NaN, tags: tags ?? [], signed, corrupt: true }
   }
@@ -56,7 +59,8 @@ export interface Target {
   readonly kind: 'file' | 'redis'
   /** Every entry whose storage key starts with `prefix` (all when undefined), in no particular order. */
   entries(prefix: string | undefined, onProgress: (scanned: number) => void): AsyncIterable<EntryInfo>
-  invalidate(tags: string[], prefixes: string[]): Promise<{ tags: number; prefixes: number }>
+  /** `soft`: mark the entries stale instead of removing them. */
+  invalidate(tags: string[], prefixes: string[], soft?: boolean): Promise<{ tags: number; prefixes: number }>
   clear(): Promise<void>
   close(): Promise<void>
 }

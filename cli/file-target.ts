@@ -74,13 +74,14 @@ export function openFile(dir: string): Target {
         if (scanned % 64 === 0) await new Promise((r) => setImmediate(r))
       }
     },
-    async invalidate(tags, prefixes) {
+    async invalidate(tags, prefixes, soft = false) {
       if (!isCache()) { notACache(); return { tags: 0, prefixes: 0 } }
       const b = open()
       // Stamped: a computation in flight in a service cannot write an invalidated value back.
       const at = Date.now()
-      const t = tags.length ? await b.invalidateTags(tags, { at }) : 0
-      const p = prefixes.length ? await b.invalidatePrefix(prefixes, { at }) : 0
+      const opts = soft ? { at, soft } : { at }
+      const t = tags.length ? await b.invalidateTags(tags, opts) : 0
+      const p = prefixes.length ? await b.invalidatePrefix(prefixes, opts) : 0
       return { tags: t, prefixes: p }
     },
     async clear() {

@@ -11,7 +11,8 @@ const HELP = `fncache <command> [options]
 Commands
   stats                     entries, bytes and versions per function id (--by file: per source file)
   ls [--prefix P]           keys with their age, TTL left and size (--limit N)
-  invalidate --tag T --prefix P   remove entries by tag and/or key prefix (each repeatable)
+  invalidate --tag T --prefix P   remove entries by tag and/or key prefix (each repeatable); --soft:
+                            mark them stale instead (served within staleWhileRevalidate while one refresh runs)
   clear --yes               remove every entry
   ids <files|dirs|globs>    the cached functions the transform finds, with id and version
   ids <...> --diff old.json which functions a deploy starts afresh (--exit-code: exit 6 if any)
@@ -60,6 +61,7 @@ function parse(argv: string[]): { command: string | undefined; options: Options;
         limit: { type: 'string' },
         by: { type: 'string' },
         yes: { type: 'boolean', short: 'y' },
+        soft: { type: 'boolean' },
         diff: { type: 'string' },
         'exit-code': { type: 'boolean' },
         root: { type: 'string' },
@@ -100,6 +102,7 @@ function parse(argv: string[]): { command: string | undefined; options: Options;
       limit: int('limit', v.limit, 0),
       by: (v.by ?? 'function') as Options['by'],
       yes: v.yes === true,
+      soft: v.soft === true,
       diff: v.diff,
       exitCode: v['exit-code'] === true,
       root: v.root,

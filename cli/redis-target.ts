@@ -79,7 +79,7 @@ export async function openRedis(url: string, namespace: string, timeoutMs: numbe
   const vp = `${namespace}:v:`
   let backend: RedisBackend | undefined
   const open = () => (backend ??= redisBackend({ client, namespace }))
-  const announce = async (message: { op: 'tags'; tags: string[] } | { op: 'prefix'; prefixes: string[] } | { op: 'clear' }) => {
+  const announce = async (message: { op: 'tags'; tags: string[]; soft?: boolean } | { op: 'prefix'; prefixes: string[]; soft?: boolean } | { op: 'clear' }) => {
     const bus = open().createBus()
     try { await bus.publish({ ...message, origin: 'fncache-cli' }) } finally { await bus.close() }
   }
@@ -110,14 +110,15 @@ export async function openRedis(url: string, namespace: string, timeoutMs: numbe
         }
       } while (cursor !== '0')
     },
-    async invalidate(tags, prefixes) {
+    async invalidate(tags, prefixes, soft = false) {
       const b = open()
       // Stamped: a computation in flight in a service cannot write an invalidated value back.
       const at = Date.now()
-      const t = tags.length ? await b.invalidateTags(tags, { at }) : 0
-      const p = prefixes.length ? await b.invalidatePrefix(prefixes, { at }) : 0
-      if (tags.length) await announce({ op: 'tags', tags })
-      if (prefixes.length) await announce({ op: 'prefix', prefixes })
+      const opts = soft ? { at, soft } : { at }
+      const t = tags.length ? await b.invalidateTags(tags, opts) : 0
+      const p = prefixes.length ? await b.invalidatePrefix(prefixes, opts) : 0
+      if (tags.length) await announce(soft ? { op: 'tags', tags, soft } : { op: 'tags', tags })
+      if (prefixes.length) await announce(soft ? { op: 'prefix', prefixes, soft } : { op: 'prefix', prefixes })
       return { tags: t, prefixes: p }
     },
     async clear() {

@@ -70,6 +70,8 @@ export interface Coverage {
   keys?: readonly string[]
   tags?: readonly string[]
   prefixes?: readonly string[]
+  /** A soft invalidation: what it covers becomes stale, not gone (see runtime/soft.ts). */
+  soft?: boolean
 }
 
 export interface LogEntry extends Coverage {
@@ -150,13 +152,20 @@ export function covers(c: Coverage, logicalKey: string, tags: readonly string[] 
   return false
 }
 
-/** Whether an invalidation since `epoch` covers a result with this logical key and these tags. */
-export function invalidatedSince(epoch: number, logicalKey: string, tags: readonly string[] | undefined): boolean {
+/**
+ * Whether an invalidation since `epoch` covers a result with this logical key and these tags:
+ * `'soft'` when only soft ones do (the result may then be stored stale, see runtime/soft.ts).
+ */
+export function invalidatedSince(epoch: number, logicalKey: string, tags: readonly string[] | undefined): boolean | 'soft' {
   if (epoch === G.epoch) return false
+  let soft = false
   for (const e of G.log) {
-    if (e.epoch > epoch && covers(e, logicalKey, tags)) return true
+    if (e.epoch > epoch && covers(e, logicalKey, tags)) {
+      if (e.soft !== true) return true
+      soft = true
+    }
   }
-  return false
+  return soft ? 'soft' : false
 }
 
 export function callStarted(): number {

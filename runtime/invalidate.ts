@@ -7,6 +7,33 @@ import { BackendError, describe, typeError } from './errors.js'
 import { G, isValueBackend, logInvalidation, namespaces } from './global.js'
 import { DEBUG, debugLog } from './debug.js'
 
+/** Options of {@link invalidateTags} and {@link invalidatePrefix}. */
+export interface InvalidationOptions {
+  /**
+   * Mark the entries stale instead of removing them: callers within a function's
+   * `staleWhileRevalidate` window get the stale value while one refresh per key runs (one per
+   * key across processes on a Redis backend with `lock`). Entries of functions without a stale
+   * window are removed, as by a hard invalidation. A value whose computation started before a
+   * soft invalidation is stored stale. Backends that cannot mark (custom ones) remove.
+   * @default false
+   */
+  soft?: boolean
+}
+
+/** Whether `options` asks for a soft invalidation (checked: a typo must not silently purge hard). */
+function softOf(fnName: string, options: unknown): boolean {
+  if (options === undefined) return false
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw typeError('E_OPTION', `${fnName}() expects its second argument to be an options object such as { soft: true }; received ${describe(options)}.`)
+  }
+  for (const k of Object.keys(options)) {
+    if (k !== 'soft') throw typeError('E_OPTION', `${fnName}() has no option "${k}"; the only option is soft.`, `${fnName}(names, { soft: true })`)
+  }
+  const soft = (options as InvalidationOptions).soft
+  if (soft !== undefined && typeof soft !== 'boolean') throw typeError('E_OPTION', `${fnName}() option soft must be true or false; received ${describe(soft)}.`)
+  return soft === true
+}
+
 function list(fnName: string, what: string, input: unknown): readonly string[] {
   const arr = typeof input === 'string' ? [input] : input
   if (!Array.isArray(arr) || !arr.every((x) => typeof x === 'string')) {
@@ -26,11 +53,12 @@ function scoped(b: Backend, names: readonly string[]): readonly string[] {
   return out
 }
 
-async function acrossBackends(op: 'invalidateTags' | 'invalidatePrefix', names: readonly string[]): Promise<number> {
+async function acrossBackends(op: 'invalidateTags' | 'invalidatePrefix', names: readonly string[], soft: boolean): Promise<number> {
   const backends = [...G.backends.entries()]
   // Backends that stamp invalidations refuse later writes of values computed before this moment.
   const at = G.now()
-  const results = await Promise.allSettled(backends.map(([, b]) => (op === 'invalidateTags' ? b.invalidateTags(scoped(b, names), { at }) : b.invalidatePrefix(scoped(b, names), { at }))))
+  const opts = soft ? { at, soft } : { at }
+  const results = await Promise.allSettled(backends.map(([, b]) => (op === 'invalidateTags' ? b.invalidateTags(scoped(b, names), opts) : b.invalidatePrefix(scoped(b, names), opts))))
   let n = 0
   const failures: BackendError[] = []
   results.forEach((r, i) => {
@@ -53,42 +81,51 @@ function syncBackends(fnName: string): [string, Backend][] {
   return entries
 }
 
-/** Removes every entry filed under any of `tags`, in every backend. Resolves with the count removed (when backends report it). */
-export async function invalidateTags(tags: string | readonly string[]): Promise<number> {
+/**
+ * Removes every entry filed under any of `tags`, in every backend (with `{ soft: true }`: marks
+ * them stale, see {@link InvalidationOptions}). Resolves with the count covered (when backends report it).
+ */
+export async function invalidateTags(tags: string | readonly string[], options?: InvalidationOptions): Promise<number> {
   const names = list('invalidateTags', 'tags', tags)
-  logInvalidation({ tags: names })
-  if (DEBUG) debugLog('invalidate tags', names.join(' '))
-  return acrossBackends('invalidateTags', names)
+  const soft = softOf('invalidateTags', options)
+  logInvalidation(soft ? { tags: names, soft } : { tags: names })
+  if (DEBUG) debugLog(soft ? 'soft-invalidate tags' : 'invalidate tags', names.join(' '))
+  return acrossBackends('invalidateTags', names, soft)
 }
 
-/** Removes every entry whose logical key starts with any of `prefixes`, in every backend. */
-export async function invalidatePrefix(prefixes: string | readonly string[]): Promise<number> {
+/** Removes (with `{ soft: true }`: marks stale) every entry whose logical key starts with any of `prefixes`, in every backend. */
+export async function invalidatePrefix(prefixes: string | readonly string[], options?: InvalidationOptions): Promise<number> {
   const names = list('invalidatePrefix', 'prefixes', prefixes)
-  logInvalidation({ prefixes: names })
-  if (DEBUG) debugLog('invalidate prefixes', names.join(' '))
-  return acrossBackends('invalidatePrefix', names)
+  const soft = softOf('invalidatePrefix', options)
+  logInvalidation(soft ? { prefixes: names, soft } : { prefixes: names })
+  if (DEBUG) debugLog(soft ? 'soft-invalidate prefixes' : 'invalidate prefixes', names.join(' '))
+  return acrossBackends('invalidatePrefix', names, soft)
 }
 
 /** {@link invalidateTags} for processes whose backends all have sync access (memory, file). */
-export function invalidateTagsSync(tags: string | readonly string[]): number {
+export function invalidateTagsSync(tags: string | readonly string[], options?: InvalidationOptions): number {
   const names = list('invalidateTagsSync', 'tags', tags)
+  const soft = softOf('invalidateTagsSync', options)
   const backends = syncBackends('invalidateTagsSync')
-  logInvalidation({ tags: names })
-  if (DEBUG) debugLog('invalidate tags', names.join(' '))
+  logInvalidation(soft ? { tags: names, soft } : { tags: names })
+  if (DEBUG) debugLog(soft ? 'soft-invalidate tags' : 'invalidate tags', names.join(' '))
   let n = 0
   const at = G.now()
-  for (const [, b] of backends) n += b.invalidateTagsSync!(scoped(b, names), { at })
+  const opts = soft ? { at, soft } : { at }
+  for (const [, b] of backends) n += b.invalidateTagsSync!(scoped(b, names), opts)
   return n
 }
 
 /** {@link invalidatePrefix} for processes whose backends all have sync access (memory, file). */
-export function invalidatePrefixSync(prefixes: string | readonly string[]): number {
+export function invalidatePrefixSync(prefixes: string | readonly string[], options?: InvalidationOptions): number {
   const names = list('invalidatePrefixSync', 'prefixes', prefixes)
+  const soft = softOf('invalidatePrefixSync', options)
   const backends = syncBackends('invalidatePrefixSync')
-  logInvalidation({ prefixes: names })
-  if (DEBUG) debugLog('invalidate prefixes', names.join(' '))
+  logInvalidation(soft ? { prefixes: names, soft } : { prefixes: names })
+  if (DEBUG) debugLog(soft ? 'soft-invalidate prefixes' : 'invalidate prefixes', names.join(' '))
   let n = 0
   const at = G.now()
-  for (const [, b] of backends) n += b.invalidatePrefixSync!(scoped(b, names), { at })
+  const opts = soft ? { at, soft } : { at }
+  for (const [, b] of backends) n += b.invalidatePrefixSync!(scoped(b, names), opts)
   return n
 }

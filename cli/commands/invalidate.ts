@@ -1,5 +1,6 @@
-// `fncache invalidate --tag T... --prefix P...` and `fncache clear --yes`: through the backend
-// itself, so every process that shares the cache stops serving the entries.
+// `fncache invalidate --tag T... --prefix P... [--soft]` and `fncache clear --yes`: through the
+// backend itself, so every process that shares the cache stops serving the entries (with --soft:
+// serves them stale, within each function's staleWhileRevalidate, while one refresh runs).
 
 import type { Context } from '../context.js'
 import { scoped } from '../context.js'
@@ -20,9 +21,9 @@ export async function invalidate(ctx: Context): Promise<number> {
   const tags = scoped(o, o.tag)
   const prefixes = scoped(o, o.prefix)
   return withTarget(o, async (target) => {
-    const n = await target.invalidate(tags, prefixes)
-    if (o.json) ctx.out(JSON.stringify({ target: target.label, tags, prefixes, removed: n }, null, 2))
-    else ctx.out(`${target.label}: removed ${n.tags + n.prefixes} entries (${n.tags} by tag, ${n.prefixes} by prefix)`)
+    const n = await target.invalidate(tags, prefixes, o.soft)
+    if (o.json) ctx.out(JSON.stringify({ target: target.label, tags, prefixes, ...(o.soft ? { soft: true, marked: n } : { removed: n }) }, null, 2))
+    else ctx.out(`${target.label}: ${o.soft ? 'marked stale' : 'removed'} ${n.tags + n.prefixes} entries (${n.tags} by tag, ${n.prefixes} by prefix)`)
     return 0
   })
 }

@@ -26,6 +26,14 @@ export interface InvalidateOptions {
    * invalidate: a later write of a value whose computation started at or before it is refused.
    */
   at?: number
+  /**
+   * Soft invalidation (tags and prefixes): covered records are marked stale at `at` instead of
+   * deleted (the mark slot in front of each record the runtime writes: runtime/soft-mark.ts), and
+   * `at` is stamped as a soft stamp, so a later write of a value computed at or before it is
+   * stored marked (`set` resolves `'stale'`) instead of refused. Optional to honour: a backend
+   * that ignores it deletes, which is always safe (soft is then hard).
+   */
+  soft?: boolean
 }
 
 /** Counters a backend reports about itself. Every field is optional. */
@@ -47,8 +55,8 @@ export interface Lease {
 /** What changed: storage keys written or deleted, tags or prefixes invalidated, or everything. */
 export type BusPayload =
   | { op: 'delete'; keys: string[]; /** true for an invalidation (not a write's notice) */ invalidate?: boolean }
-  | { op: 'tags'; tags: string[] }
-  | { op: 'prefix'; prefixes: string[] }
+  | { op: 'tags'; tags: string[]; /** a soft invalidation: L1 copies become stale */ soft?: boolean }
+  | { op: 'prefix'; prefixes: string[]; soft?: boolean }
   | { op: 'clear' }
 
 /** What one process tells the others that share a backend (tiered L1 caches drop what it names). */
@@ -78,9 +86,10 @@ export interface Backend {
   get(key: string): Promise<Uint8Array | undefined>
   /**
    * Stores the record, replacing any previous one under `key`. Resolves `false` when the write was
-   * refused because an invalidation overtook the value's computation (see {@link SetOptions.since}).
+   * refused because an invalidation overtook the value's computation (see {@link SetOptions.since}),
+   * `'stale'` when it was written marked stale because a soft one did ({@link InvalidateOptions.soft}).
    */
-  set(key: string, value: Uint8Array, options?: SetOptions): Promise<void | boolean>
+  set(key: string, value: Uint8Array, options?: SetOptions): Promise<void | boolean | 'stale'>
   /** Returns true if a record was deleted, false if there was none. With `at`: stamps the key first. */
   delete(key: string, options?: InvalidateOptions): Promise<boolean>
   /** Deletes every record filed under any of `tags`; resolves once no reader can see them. Returns how many were removed, when known. */
@@ -106,7 +115,7 @@ export interface Backend {
   createBus?(): Bus
 
   getSync?(key: string): Uint8Array | undefined
-  setSync?(key: string, value: Uint8Array, options?: SetOptions): void | boolean
+  setSync?(key: string, value: Uint8Array, options?: SetOptions): void | boolean | 'stale'
   deleteSync?(key: string, options?: InvalidateOptions): boolean
   invalidateTagsSync?(tags: readonly string[], options?: InvalidateOptions): number
   invalidatePrefixSync?(prefixes: readonly string[], options?: InvalidateOptions): number

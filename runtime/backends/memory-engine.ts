@@ -214,7 +214,8 @@ export class MemoryEngine {
     return this.remove(this.#generic, key, ENCODED)
   }
 
-  invalidateTagsSync(tags: readonly string[]): number {
+  /** `soft`: entries of functions with a stale window become stale instead (see {@link soften}). */
+  invalidateTagsSync(tags: readonly string[], soft = false): number {
     let n = 0
     for (const tag of tags) {
       const slots = this.#tagIndex.get(tag)
@@ -222,19 +223,36 @@ export class MemoryEngine {
       for (const slot of [...slots]) {
         const c = this.#stores[this.#owner[slot]! >>> 2]!.counters
         if (c !== null) c.invalidations++
-        this.#remove(slot)
+        if (!soft || !this.soften(slot)) this.#remove(slot)
         n++
       }
     }
     return n
   }
 
-  invalidatePrefixSync(prefixes: readonly string[]): number {
+  /**
+   * Soft invalidation of one entry: it is stale from now on (fresh-until lowered to now, never
+   * raised) and served within its function's stale window. False, and nothing done, when its
+   * store has no window (or is the byte store): the caller removes it (soft is hard there).
+   */
+  soften(slot: Slot): boolean {
+    const store = this.#stores[this.#owner[slot]! >>> 2]!
+    if (store === this.#generic || !(store.window > 0)) return false
+    if (this.#fresh === null) this.#fresh = new Float64Array(this.#capacity).fill(Infinity)
+    const now = this.#now()
+    if (this.#fresh[slot]! > now) this.#fresh[slot] = now
+    return true
+  }
+
+  invalidatePrefixSync(prefixes: readonly string[], soft = false): number {
     let n = 0
     for (const store of this.#stores) {
       for (const p of prefixes) {
         if (store.prefix.startsWith(p) && store !== this.#generic) {
-          n += this.#countInvalidations(store, this.clearStore(store))
+          if (soft && store.window > 0) {
+            for (const [key, kind] of store.keys()) this.soften(store.slotOf(key, kind)!)
+            n += this.#countInvalidations(store, store.size)
+          } else n += this.#countInvalidations(store, this.clearStore(store))
           break
         }
         if (!p.startsWith(store.prefix)) continue
@@ -242,7 +260,7 @@ export class MemoryEngine {
         let removed = 0
         for (const [key, kind] of store.keys()) {
           if (store.encodedKey(key, kind).startsWith(rest)) {
-            this.remove(store, key, kind)
+            if (!soft || !this.soften(store.slotOf(key, kind)!)) this.remove(store, key, kind)
             removed++
           }
         }

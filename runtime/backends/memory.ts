@@ -105,15 +105,15 @@ export class MemoryBackend implements SyncBackend {
   getSync(key: string): Uint8Array | undefined { return this[MEMORY_ENGINE].getSync(key) }
   setSync(key: string, value: Uint8Array, options?: SetOptions): void { this[MEMORY_ENGINE].setSync(key, value, options) }
   deleteSync(key: string): boolean { return this[MEMORY_ENGINE].deleteSync(key) }
-  invalidateTagsSync(tags: readonly string[], _options?: InvalidateOptions): number { return this[MEMORY_ENGINE].invalidateTagsSync(tags) }
-  invalidatePrefixSync(prefixes: readonly string[]): number { return this[MEMORY_ENGINE].invalidatePrefixSync(prefixes) }
+  invalidateTagsSync(tags: readonly string[], options?: InvalidateOptions): number { return this[MEMORY_ENGINE].invalidateTagsSync(tags, options?.soft === true) }
+  invalidatePrefixSync(prefixes: readonly string[], options?: InvalidateOptions): number { return this[MEMORY_ENGINE].invalidatePrefixSync(prefixes, options?.soft === true) }
   clearSync(): void { this[MEMORY_ENGINE].clearSync() }
 
   async get(key: string): Promise<Uint8Array | undefined> { return this.getSync(key) }
   async set(key: string, value: Uint8Array, options?: SetOptions): Promise<void> { this.setSync(key, value, options) }
   async delete(key: string): Promise<boolean> { return this.deleteSync(key) }
-  async invalidateTags(tags: readonly string[]): Promise<number> { return this.invalidateTagsSync(tags) }
-  async invalidatePrefix(prefixes: readonly string[]): Promise<number> { return this.invalidatePrefixSync(prefixes) }
+  async invalidateTags(tags: readonly string[], options?: InvalidateOptions): Promise<number> { return this.invalidateTagsSync(tags, options) }
+  async invalidatePrefix(prefixes: readonly string[], options?: InvalidateOptions): Promise<number> { return this.invalidatePrefixSync(prefixes, options) }
   async clear(): Promise<void> { this.clearSync() }
   /** Drops every entry; the backend stays usable (it holds no handle). */
   async close(): Promise<void> { this.clearSync() }

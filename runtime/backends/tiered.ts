@@ -97,14 +97,16 @@ export class TieredBackend implements Backend {
       }
       case 'tags': {
         const tags = this.#strip(m.tags)
-        logInvalidation({ tags })
-        this.l1.invalidateTagsSync(tags)
+        const soft = m.soft === true
+        logInvalidation(soft ? { tags, soft } : { tags })
+        this.l1.invalidateTagsSync(tags, { soft })
         break
       }
       case 'prefix': {
         const prefixes = this.#strip(m.prefixes)
-        logInvalidation({ prefixes })
-        this.l1.invalidatePrefixSync(prefixes)
+        const soft = m.soft === true
+        logInvalidation(soft ? { prefixes, soft } : { prefixes })
+        this.l1.invalidatePrefixSync(prefixes, { soft })
         break
       }
       case 'clear': logInvalidation({}); this.l1.clearSync(); break
@@ -123,11 +125,12 @@ export class TieredBackend implements Backend {
     return this.l2.get(key)
   }
 
-  /** Resolves false when L2 refused the write (the runtime then keeps the value out of L1 too). */
-  async set(key: string, value: Uint8Array, options?: SetOptions): Promise<boolean> {
-    if ((await this.l2.set(key, value, options)) === false) return false
+  /** Resolves false when L2 refused the write (the runtime then keeps the value out of L1 too), 'stale' when L2 wrote it marked stale. */
+  async set(key: string, value: Uint8Array, options?: SetOptions): Promise<boolean | 'stale'> {
+    const written = await this.l2.set(key, value, options)
+    if (written === false) return false
     await this.#publish({ op: 'delete', keys: [key] })
-    return true
+    return written === 'stale' ? written : true
   }
 
   async delete(key: string, options?: InvalidateOptions): Promise<boolean> {
@@ -138,16 +141,18 @@ export class TieredBackend implements Backend {
   }
 
   async invalidateTags(tags: readonly string[], options?: InvalidateOptions): Promise<number> {
-    this.l1.invalidateTagsSync(this.#strip(tags))
+    const soft = options?.soft === true
+    this.l1.invalidateTagsSync(this.#strip(tags), { soft })
     const n = await this.l2.invalidateTags(tags, options)
-    await this.#publish({ op: 'tags', tags: [...tags] })
+    await this.#publish(soft ? { op: 'tags', tags: [...tags], soft } : { op: 'tags', tags: [...tags] })
     return n
   }
 
   async invalidatePrefix(prefixes: readonly string[], options?: InvalidateOptions): Promise<number> {
-    this.l1.invalidatePrefixSync(this.#strip(prefixes))
+    const soft = options?.soft === true
+    this.l1.invalidatePrefixSync(this.#strip(prefixes), { soft })
     const n = await this.l2.invalidatePrefix(prefixes, options)
-    await this.#publish({ op: 'prefix', prefixes: [...prefixes] })
+    await this.#publish(soft ? { op: 'prefix', prefixes: [...prefixes], soft } : { op: 'prefix', prefixes: [...prefixes] })
     return n
   }
 

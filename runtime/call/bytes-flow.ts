@@ -16,6 +16,7 @@ import { NONE, isThenable, type Bound, type FnContext, type Local, type Note } f
 import { dropInvalid, passes } from '../validate.js'
 import { refreshEarly, refreshesEarly } from '../early-refresh.js'
 import { freshFor } from '../empty-ttl.js'
+import { DROP, KEEP, STALE, fateOf } from '../soft.js'
 
 /** Distributed stampede protection, on backends that offer acquire() without `lock` settings: lease and wait. */
 const LEASE_MS = 10_000
@@ -170,11 +171,13 @@ export function* putFlow(ctx: FnContext, bound: Bound, write: RecordWrite): Gene
   if (!ctx.storable(bound, value)) return
   const tags = ctx.tagsFor(bound, value, args)
   if (tags === NONE) return
-  if (epoch !== G.epoch && invalidatedSince(epoch, logical, tags)) return
+  // soft invalidation (runtime/soft.ts): an overtaken result is dropped, or written marked stale
+  const fate = epoch === G.epoch ? KEEP : fateOf(ctx.cfg.swr, invalidatedSince(epoch, logical, tags))
+  if (fate === DROP) return
   const now = G.now()
   const fresh = ctx.cfg.empty === null ? ctx.freshFrom(bound, now) : freshFor(ctx.cfg.empty, bound, now, value, ctx.id) // emptyTtl
   const rec: StoredRecord = { key: bound.ns + logical, version: ctx.cfg.version, created: now, fresh, stale: fresh + ctx.window, tags: tags ?? [], value }
-  const bytes = writeRecord(rec)
+  const bytes = writeRecord(rec, fate === STALE ? now : Infinity)
   if (bytes === undefined) {
     warnOnce('FNCACHE_UNENCODABLE', ctx.id, `${ctx.id} returned a value that cannot be stored (a function, symbol or class instance inside it); such results are returned uncached.`)
     return
@@ -190,7 +193,10 @@ export function* putFlow(ctx: FnContext, bound: Bound, write: RecordWrite): Gene
     return
   }
   // The local tier keeps only what the shared tier accepted, unless an invalidation here came in between.
-  if (local !== undefined && (epoch === G.epoch || !invalidatedSince(epoch, logical, tags))) local.put(value, fresh, rec.tags)
+  if (local !== undefined) {
+    const later = epoch === G.epoch ? KEEP : fateOf(ctx.cfg.swr, invalidatedSince(epoch, logical, tags))
+    if (later !== DROP) local.put(value, later === STALE || written === 'stale' ? now : fresh, rec.tags)
+  }
   entryWritten(bound.counters, bytes.length)
   bound.counters.sets++
   if (DEBUG) ctx.logLogical('store', logical)
@@ -276,6 +282,19 @@ function* callFlow(ctx: FnContext, bound: Bound, call: ByteCall): Generator<Op, 
         local?.put(theirs.value, theirs.fresh, theirs.tags)
         return theirs.value
       }
+    }
+  }
+  if (!lookup && ctx.returnsPromise && backend.acquire !== undefined) {
+    // A background refresh takes the lease without waiting: when another process holds it (or has
+    // just refreshed), that one refreshes and this one keeps serving stale (soft invalidation's
+    // "one refresh per key").
+    const got = yield { op: 'acquire', key, leaseMs: backend.lock?.leaseMs ?? LEASE_MS }
+    if (got === HELD) return undefined
+    lease = got as Lease | undefined
+    const theirs = lease === undefined ? undefined : yield* fetchRecord(ctx, bound, key, full)
+    if (theirs !== undefined && theirs !== FAILED && theirs.fresh > G.now()) {
+      yield { op: 'release', lease: lease! }
+      return theirs.value
     }
   }
   const epoch = callStarted()

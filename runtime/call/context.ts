@@ -15,6 +15,7 @@ import { encodeArgs, encodeValue } from '../key.js'
 import { Counters, addInto, emptyStats, withRate } from '../metrics.js'
 import type { FnConfig } from '../options.js'
 import type { FunctionStats } from '../types.js'
+import { keepsFlights } from '../soft.js'
 
 export type AnyFn = (...args: any[]) => any
 
@@ -321,6 +322,7 @@ export class FnContext {
    */
   detach(what: Coverage): void {
     const { tags, tagsFromArgs } = this.cfg
+    if (keepsFlights(what.soft, this.cfg.swr)) return // soft: a call in flight is no staler than what it replaces
     for (const [flightKey, f] of this.inflight) {
       let t: readonly string[] | undefined | true
       if (what.tags === undefined || tags === null) t = undefined

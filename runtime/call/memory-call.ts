@@ -13,6 +13,7 @@ import { passes } from '../validate.js'
 import { refreshEarly, refreshesEarly } from '../early-refresh.js'
 import { ttlFor } from '../empty-ttl.js'
 import type { Slot } from '../eviction/policy.js'
+import { DROP, KEEP, STALE, fateOf } from '../soft.js'
 
 /** How {@link invoke} runs one computation. */
 export interface Invocation {
@@ -35,7 +36,9 @@ function putMemory(ctx: FnContext, bound: Bound, k: CallKey, value: unknown, arg
   if (!ctx.storable(bound, value)) return
   const tags = ctx.tagsFor(bound, value, args)
   if (tags === NONE) return
-  if (epoch !== G.epoch && invalidatedSince(epoch, ctx.logicalOf(k), tags)) return
+  // soft invalidation (runtime/soft.ts): an overtaken result is dropped, or stored stale
+  const fate = epoch === G.epoch ? KEEP : fateOf(ctx.cfg.swr, invalidatedSince(epoch, ctx.logicalOf(k), tags))
+  if (fate === DROP) return
   if (G.maxEntrySize !== Infinity) {
     const size = estimateSize(value, k.key)
     if (size > G.maxEntrySize) return ctx.tooLarge(size)
@@ -43,7 +46,7 @@ function putMemory(ctx: FnContext, bound: Bound, k: CallKey, value: unknown, arg
   const mem = bound.mem!
   const ttl = ctx.cfg.empty === null ? bound.ttl : ttlFor(ctx.cfg.empty, bound.ttl, value, bound.counters, ctx.id) // emptyTtl
   // The clock is read only for entries that expire: most memory caches have no ttl.
-  if (mem.put(bound.store!, k.key, k.kind, value, ttl > 0 ? mem.now() + ttl : Infinity, tags)) {
+  if (mem.put(bound.store!, k.key, k.kind, value, fate === STALE ? mem.now() : ttl > 0 ? mem.now() + ttl : Infinity, tags)) {
     bound.counters.sets++
     if (DEBUG) ctx.log('store', k)
   }

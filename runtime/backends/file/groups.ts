@@ -47,7 +47,7 @@ export function invalidatePrefix(c: Ctx, prefixes: readonly string[]): number {
 }
 
 /** The group's text, or null when unknown (absent, or planted as a link or special file: removed). */
-function groupName(c: Ctx, dir: string): string | null {
+export function groupName(c: Ctx, dir: string): string | null {
   const path = join(dir, '.name')
   const buf = readRegular(c.fs, path, MAX_NAME_BYTES)
   if (buf === undefined) return null

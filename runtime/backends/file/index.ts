@@ -38,6 +38,7 @@ import { kindOf, ownUid } from './safe.js'
 import { Sweeper, type PruneReport } from './sweep.js'
 import { Stamps } from './stamps.js'
 import { writeEntry, type WriteCtx } from './write.js'
+import { softInvalidatePrefixes, softInvalidateTags, softWrite } from './soft.js'
 import { enableBytes } from '../../call/bytes-call.js'
 
 export { defaultDir } from './layout.js'
@@ -152,7 +153,7 @@ export class FileBackend implements SyncBackend {
 
   // --- writes ---
 
-  setSync(key: string, value: Uint8Array, options?: SetOptions): boolean {
+  setSync(key: string, value: Uint8Array, options?: SetOptions): boolean | 'stale' {
     this.#open()
     const ttl = options?.ttl
     const expires = ttl === undefined || ttl === Infinity ? Infinity : this.#now() + ttl
@@ -160,6 +161,7 @@ export class FileBackend implements SyncBackend {
     const loc = this.#layout.locate(key)
     this.#hot.delete(key)
     const since = options?.since
+    let written: boolean | 'stale' = true
     if (since === undefined) writeEntry(this.#c, loc, encodeEntry(key, value, expires, tags), expires, tags)
     else {
       // A value computed before its key, a prefix of it or one of its tags was invalidated (by any
@@ -168,7 +170,11 @@ export class FileBackend implements SyncBackend {
       const mark = this.#guard('set', () => stamps.begin())
       try {
         if (this.#guard('set', () => overtaken(this.#c, key, tags, since))) return false
-        writeEntry(this.#c, loc, encodeEntry(key, value, expires, tags), expires, tags)
+        // soft invalidation (soft.ts): overtaken by a soft stamp only, the value is written marked stale
+        const soft = this.#guard('set', () => softWrite(this.#c, key, tags, since, value))
+        if (soft === undefined) return false
+        if (soft !== value) written = 'stale'
+        writeEntry(this.#c, loc, encodeEntry(key, soft, expires, tags), expires, tags)
       } finally {
         stamps.end(mark)
       }
@@ -177,10 +183,10 @@ export class FileBackend implements SyncBackend {
       this.#writes = 0
       this.prune().catch(() => {})
     }
-    return true
+    return written
   }
 
-  set(key: string, value: Uint8Array, options?: SetOptions): Promise<boolean> {
+  set(key: string, value: Uint8Array, options?: SetOptions): Promise<boolean | 'stale'> {
     try {
       return Promise.resolve(this.setSync(key, value, options))
     } catch (e) {
@@ -206,12 +212,14 @@ export class FileBackend implements SyncBackend {
 
   invalidateTagsSync(tags: readonly string[], options?: InvalidateOptions): number {
     this.#open()
+    if (options?.soft === true) return softInvalidateTags(this.#c, tags, options.at)
     return invalidateTagsNow(this.#c, tags, options)
   }
 
   invalidateTags(tags: readonly string[], options?: InvalidateOptions): Promise<number> {
     try {
       this.#open()
+      if (options?.soft === true) return Promise.resolve(softInvalidateTags(this.#c, tags, options.at))
       return invalidateTagsYielding(this.#c, tags, options)
     } catch (e) {
       return Promise.reject(e)
@@ -220,6 +228,7 @@ export class FileBackend implements SyncBackend {
 
   invalidatePrefixSync(prefixes: readonly string[], options?: InvalidateOptions): number {
     this.#open()
+    if (options?.soft === true) return softInvalidatePrefixes(this.#c, prefixes, options.at)
     return invalidatePrefixes(this.#c, prefixes, options)
   }
 

@@ -3,17 +3,32 @@
 // one of our records (truncated, corrupt, foreign) is `undefined`.
 
 import { crc32 as zlibCrc32 } from 'node:zlib'
+import { MARK_BYTE, MARK_BYTES } from '../../soft-mark.js'
 
 // Header: 'FNCF' | u8 format 1 | u8 0 | u16 tag count | u32 key bytes | u32 value bytes |
-// u32 CRC-32 of everything from byte 24 | u32 tag bytes | f64 expiry (ms, Infinity: none).
+// u32 CRC-32 of everything from byte 24 (the time in a value's soft mark slot excluded) | u32 tag
+// bytes | f64 expiry (ms, Infinity: none).
 // The CRC covers expiry, key, tags and value, so a torn or bit-flipped file never reads back.
 const MAGIC = 0x464e4346 // 'FNCF'
 const FORMAT = 1
 export const HEADER_BYTES = 32
 
-const crc32: (b: Uint8Array) => number = typeof zlibCrc32 === 'function'
-  ? (b) => zlibCrc32(b) >>> 0
+const crc32: (b: Uint8Array, prev?: number) => number = typeof zlibCrc32 === 'function'
+  ? (b, prev) => zlibCrc32(b, prev) >>> 0
   : () => 0 // Node < 20.15: the length checks still reject torn files.
+
+/** An unmarked soft mark slot (runtime/soft-mark.ts): what the CRC sees in place of the slot's time. */
+const UNMARKED = new Uint8Array([0x7f, 0xf0, 0, 0, 0, 0, 0, 0])
+
+/**
+ * CRC-32 of everything from byte 24, with the time in a value's soft mark slot read as unmarked:
+ * a soft invalidation sets that time in place (one pwrite, file/soft.ts) without rewriting the file.
+ */
+function entryCrc(buf: Uint8Array, valueStart: number): number {
+  if (buf.length < valueStart + MARK_BYTES || buf[valueStart] !== MARK_BYTE) return crc32(buf.subarray(24))
+  const head = crc32(buf.subarray(24, valueStart + 1))
+  return crc32(buf.subarray(valueStart + MARK_BYTES), crc32(UNMARKED, head))
+}
 
 export interface EntryRecord {
   key: string
@@ -48,7 +63,7 @@ export function encodeEntry(key: string, value: Uint8Array, expires: number, tag
     out.set(t, at); at += t.length
   }
   out.set(value, at)
-  out.writeUInt32BE(crc32(out.subarray(24)), 16)
+  out.writeUInt32BE(entryCrc(out, at), 16)
   return out
 }
 
@@ -60,7 +75,7 @@ export function decodeEntry(buf: Buffer): EntryRecord | undefined {
   const valueLen = buf.readUInt32BE(12)
   const tagTotal = buf.readUInt32BE(20)
   if (HEADER_BYTES + keyLen + tagTotal + valueLen !== buf.length) return undefined
-  if (crc32(buf.subarray(24)) !== buf.readUInt32BE(16)) return undefined
+  if (entryCrc(buf, HEADER_BYTES + keyLen + tagTotal) !== buf.readUInt32BE(16)) return undefined
   const expires = buf.readDoubleBE(24)
   if (Number.isNaN(expires)) return undefined
   try {

@@ -140,6 +140,16 @@ export class Stamps {
     return false
   }
 
+  /** The earliest stamp at or after `since` of a tag, the key or a prefix of `key`; Infinity: none. */
+  earliestSince(tagHashes: readonly string[], keyName: string, key: string, since: number): number {
+    let at = Infinity
+    for (const th of tagHashes) { const s = this.read(th); if (s >= since && s < at) at = s }
+    const k = this.read(keyName)
+    if (k >= since && k < at) at = k
+    for (const l of this.#prefixLines()) if (l.at >= since && l.at < at && key.startsWith(l.prefix)) at = l.at
+    return at
+  }
+
   /** Marks a write in progress (before it checks the stamps); pass the result to {@link end}. */
   begin(): string {
     const path = join(this.#pending, `${process.pid}.${++this.#seq}`)

@@ -7,7 +7,7 @@ import { isMissing, type Fs } from './io.js'
 import { FOREIGN, isHash, openAppend, readRegular, removeName } from './safe.js'
 
 /** An index file larger than this is not read (a tagged write adds ~75 bytes: 3.5 million writes). */
-const MAX_INDEX_BYTES = 256 * 1024 * 1024
+export const MAX_INDEX_BYTES = 256 * 1024 * 1024
 
 let claims = 0
 
@@ -92,18 +92,25 @@ export function claim(fs: Fs, tagPath: string, claimsDir: string, th: string): {
       removeName(fs, path)
       continue
     }
-    for (const l of buf.toString('latin1').split('\n')) {
-      if (l === '' || seen.has(l)) continue
-      seen.add(l)
-      // Only the layout's own shape `<32 hex>/<32 hex> <inode>`: anything else (`../`, absolute
-      // paths, other depths) never reaches a path. A torn last line (a writer killed mid-append)
-      // fails too: its set never resolved.
-      const m = LINE.exec(l)
-      if (m === null || !isHash(m[1]!) || !isHash(m[2]!)) { bad++; continue }
-      lines.push({ rel: `${m[1]}/${m[2]}`, ino: Number(m[3]) })
-    }
+    bad += parseIndex(buf, seen, lines)
   }
   return { lines, claimed, bad }
+}
+
+/** Appends the lines of an index file not `seen` yet to `lines`; returns how many were malformed. */
+export function parseIndex(buf: Buffer, seen: Set<string>, lines: TagLine[]): number {
+  let bad = 0
+  for (const l of buf.toString('latin1').split('\n')) {
+    if (l === '' || seen.has(l)) continue
+    seen.add(l)
+    // Only the layout's own shape `<32 hex>/<32 hex> <inode>`: anything else (`../`, absolute
+    // paths, other depths) never reaches a path. A torn last line (a writer killed mid-append)
+    // fails too: its set never resolved.
+    const m = LINE.exec(l)
+    if (m === null || !isHash(m[1]!) || !isHash(m[2]!)) { bad++; continue }
+    lines.push({ rel: `${m[1]}/${m[2]}`, ino: Number(m[3]) })
+  }
+  return bad
 }
 
 const LINE = /^([0-9a-f]{32})\/([0-9a-f]{32}) ([0-9]{1,20})$/

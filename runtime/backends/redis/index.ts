@@ -5,8 +5,8 @@
 //   fncache:t:<tag>   the set of keys written with <tag>; expires no earlier than its members
 //   fncache:l:<key>   a stampede lease: SET NX PX, released by compare-and-delete
 //   fncache:z         invalidation stamps (sorted set: member `t<tag>`, `><prefix>` or `=<key>`,
-//                     score = when invalidated); Cluster: one `fncache:z{<n>}` per master, on a
-//                     slot of that master, so each conditional set reads the stamps of its own node
+//                     soft ones `~t<tag>`, `~><prefix>` (soft.ts); score = when invalidated);
+//                     Cluster: one `fncache:z{<n>}` per master, on a slot of that master, so each conditional set reads the stamps of its own node
 //   fncache:bus       the pub/sub channel of createBus()
 
 import { randomUUID } from 'node:crypto'
@@ -19,6 +19,7 @@ import { RedisBus } from './bus.js'
 import { resolve, type LockOptions, type RedisBackendOptions, type RedisClient } from './options.js'
 import { SCRIPTS, type ScriptName } from './scripts.js'
 import { bySlot, keySlot } from './slot.js'
+import { softPrefixes, softTags, type SoftRedis } from './soft.js'
 import { enableBytes } from '../../call/bytes-call.js'
 
 export type { RedisBackendOptions, LockOptions, RedisClient } from './options.js'
@@ -55,6 +56,7 @@ type Scripted = RedisClient & {
   fncacheStampDeleteCluster(entryKey: string, at: string, lifeMs: string, key: string, zone: string): Promise<number>
   fncacheSetFresh(entryKey: string, zone: string, since: string, px: string, entry: Uint8Array, key: string, unused: '', ...tags: string[]): Promise<number>
   fncacheSetFreshCluster(entryKey: string, since: string, px: string, entry: Uint8Array, key: string, zone: string, ...tags: string[]): Promise<number>
+  fncacheSoftMark(entryKey: string, mark: Uint8Array, needle: string): Promise<number>
 }
 
 function defineScripts(client: RedisClient): Scripted {
@@ -201,7 +203,7 @@ export class RedisBackend implements Backend {
     })
   }
 
-  async set(key: string, value: Uint8Array, options?: SetOptions): Promise<boolean> {
+  async set(key: string, value: Uint8Array, options?: SetOptions): Promise<boolean | 'stale'> {
     if (this.#closed) throw this.#closedError('set')
     const ttl = options?.ttl
     const px = ttl === undefined || ttl === Infinity ? undefined : Math.max(1, Math.ceil(ttl))
@@ -237,7 +239,8 @@ export class RedisBackend implements Backend {
         : this.#c.fncacheSetFresh(k, zone, String(since), pxArg, entry, key, '', ...(tags ?? []))
       adds.push(p)
       await Promise.all(adds)
-      return (await p) === 1
+      const written = await p
+      return written === 2 ? 'stale' : written === 1
     } catch (e) {
       return this.#fail(e)
     }
@@ -308,6 +311,7 @@ export class RedisBackend implements Backend {
 
   async invalidateTags(tags: readonly string[], options?: InvalidateOptions): Promise<number> {
     if (this.#closed) throw this.#closedError('invalidateTags')
+    if (options?.soft === true) return softTags(this.#soft(), tags, options.at).catch(this.#fail)
     try {
       // Stamp first: a write of a value computed before this moment is refused from now on, so a
       // computation in flight elsewhere cannot bring an invalidated value back after the drain.
@@ -354,6 +358,7 @@ export class RedisBackend implements Backend {
 
   async invalidatePrefix(prefixes: readonly string[], options?: InvalidateOptions): Promise<number> {
     if (this.#closed) throw this.#closedError('invalidatePrefix')
+    if (options?.soft === true) return softPrefixes(this.#soft(), prefixes, options.at).catch(this.#fail)
     try {
       // Stamped before the scan: an entry written before the stamp is there for the whole scan
       // (SCAN returns every key present throughout), one written after it is refused.
@@ -362,6 +367,20 @@ export class RedisBackend implements Backend {
       return counts.reduce((a, b) => a + b, 0)
     } catch (e) {
       return this.#fail(e)
+    }
+  }
+
+  /** What soft.ts needs of this backend. */
+  #soft(): SoftRedis {
+    return {
+      stamp: (at, members) => this.#stamp(at, members),
+      mark: (entryKey, mark, n) => this.#c.fncacheSoftMark(entryKey, mark, n),
+      sets: this.client,
+      tagKey: (tag) => this.#tp + tag,
+      entryKey: (key) => this.#vp + key,
+      nodes: () => (this.#cluster ? (this.client as Cluster).nodes('master') : [this.client as Redis]),
+      batch: TAG_BATCH,
+      scanCount: SCAN_COUNT,
     }
   }
 

@@ -20,27 +20,44 @@ end
  * the entry; ARGV[4] its storage key; ARGV[6..] its tags. Writes the entry unless a stamp at or after ARGV[1] covers it: one of its
  * tags, the key itself, or a prefix of the key (the value may predate that invalidation). Only
  * stamps newer than the computation are read, so the cost is that of the invalidations it overlapped.
- * Returns 1 when written, 0 when refused.
+ * Soft stamps (members starting with `~`) do not refuse: the entry is written marked stale.
+ * Returns 1 when written, 2 when written stale, 0 when refused.
  */
 const setFresh = `
-local hits = redis.call('ZRANGEBYSCORE', Z, ARGV[1], '+inf')
+local hits = redis.call('ZRANGEBYSCORE', Z, ARGV[1], '+inf', 'WITHSCORES')
+local soft = nil
 if #hits > 0 then
   local key = ARGV[4]
   local tags = {}
   for i = 6, #ARGV do tags['t' .. ARGV[i]] = true end
-  for i = 1, #hits do
+  for i = 1, #hits, 2 do
     local m = hits[i]
+    local isSoft = string.sub(m, 1, 1) == '~'
+    if isSoft then m = string.sub(m, 2) end
     local kind = string.sub(m, 1, 1)
-    if kind == 't' then
-      if tags[m] then return 0 end
-    elseif kind == '=' then
-      if string.sub(m, 2) == key then return 0 end
-    elseif kind == '>' then
-      if string.sub(key, 1, #m - 1) == string.sub(m, 2) then return 0 end
+    local covered = false
+    if kind == 't' then covered = tags[m] == true
+    elseif kind == '=' then covered = string.sub(m, 2) == key
+    elseif kind == '>' then covered = string.sub(key, 1, #m - 1) == string.sub(m, 2) end
+    if covered then
+      if not isSoft then return 0 end
+      local at = tonumber(hits[i + 1])
+      if soft == nil or at < soft then soft = at end
     end
   end
 end
-if ARGV[2] == '' then redis.call('SET', KEYS[1], ARGV[3]) else redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[2]) end
+local entry = ARGV[3]
+if soft ~= nil then
+  -- Only soft stamps overtook the computation: write it marked stale at the earliest (soft-mark.ts),
+  -- or refuse it when the record has no mark slot.
+  if string.byte(entry, 1) ~= 252 then return 0 end
+  local a, b, c, d = string.byte(entry, 2, 5)
+  local off = 5 + ((a * 256 + b) * 256 + c) * 256 + d
+  if string.byte(entry, off + 1) ~= 247 then return 0 end
+  entry = string.sub(entry, 1, off + 1) .. struct.pack('>d', soft) .. string.sub(entry, off + 10)
+end
+if ARGV[2] == '' then redis.call('SET', KEYS[1], entry) else redis.call('SET', KEYS[1], entry, 'PX', ARGV[2]) end
+if soft ~= nil then return 2 end
 return 1`
 
 const stampDelete = `
@@ -126,6 +143,28 @@ return 1`,
   fncacheSetFresh: { numberOfKeys: 2, lua: DECLARED + setFresh },
   /** fncacheSetFresh for Cluster: the stamp set is another slot of the same node (see index.ts). */
   fncacheSetFreshCluster: { numberOfKeys: 1, lua: CROSS_SLOT + 'local Z = ARGV[5]\n' + setFresh },
+  /**
+   * Soft invalidation of one entry: KEYS[1] the entry; ARGV[1] the mark (8 bytes, float64 BE, see
+   * soft-mark.ts); ARGV[2] needle of the tag it must still carry, or '' (prefix). Sets the mark
+   * slot in front of the record in place (SETRANGE keeps the TTL) unless already marked; an entry
+   * without a slot (an older version's) is unlinked: soft is hard for it. Returns 1 when covered.
+   */
+  fncacheSoftMark: {
+    numberOfKeys: 1,
+    lua: `
+local h = redis.call('GETRANGE', KEYS[1], 0, 4)
+if #h ~= 5 or string.byte(h, 1) ~= 252 then return 0 end
+local a, b, c, d = string.byte(h, 2, 5)
+local len = ((a * 256 + b) * 256 + c) * 256 + d
+if ARGV[2] ~= '' then
+  if len == 0 then return 0 end
+  if string.find(redis.call('GETRANGE', KEYS[1], 5, 4 + len), ARGV[2], 1, true) == nil then return 0 end
+end
+local slot = redis.call('GETRANGE', KEYS[1], 5 + len, 13 + len)
+if #slot ~= 9 or string.byte(slot, 1) ~= 247 then return redis.call('UNLINK', KEYS[1]) end
+if string.sub(slot, 2) == '\\127\\240\\0\\0\\0\\0\\0\\0' then redis.call('SETRANGE', KEYS[1], 6 + len, ARGV[1]) end
+return 1`,
+  },
   /** KEYS[1] lock; ARGV[1] token. Deletes the lock only if this holder still owns it. */
   fncacheRelease: {
     numberOfKeys: 1,

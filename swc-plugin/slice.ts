@@ -84,7 +84,7 @@ export function sliceForAnalysis(code: string, filename: string | undefined): Sl
   const hidden: string[] = []
   for (const [start, end] of spans) {
     const inner = code.slice(start, end)
-    for (const w of inner.matchAll(/(?<![\w$])_[\w$]*/g)) hidden.push(w[0])
+    if (inner.includes('_')) for (const w of inner.matchAll(/(?<![\w$])_[\w$]*/g)) hidden.push(w[0])
     out += code.slice(last, start) + inner.replace(/[^\n\r\u2028\u2029]+/g, blank)
     last = end
   }

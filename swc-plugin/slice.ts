@@ -1,9 +1,11 @@
 // What the SWC expansion parses. @swc/core's parseSync hands the AST over as JSON (about 25 bytes
 // per source byte), and that, not the parse, is most of the expansion's cost. The analysis reads
-// only the statements that reach the macro, so before parsing, the inside of each top-level brace
-// group ({ ... } of a function, class, block, object or type at depth 0) that cannot reach the
-// macro is replaced by spaces: same length, same line breaks, so every span, index and Loc of the
-// rest is unchanged, and `{ }` parses as the same construct it was.
+// only the statements that reach the macro, so before parsing, whole runs of statements from a
+// depth-0 `export` to the next `export`/`import`, and else the inside of each top-level brace
+// group ({ ... } of a function, class, block, object or type at depth 0), that cannot reach the
+// macro are replaced by spaces: same length, same line breaks, so every span, index and Loc of
+// the rest is unchanged, and `{ }` parses as the same construct it was. A syntax error in blanked
+// code is then reported by the compile that follows, not by `expand`.
 //
 // A group is kept when its text names one of the macro's imports or mentions `fncache.macro`, and
 // when it is a declaration's own list (`import { }`, `export { }`, `const { } =`, `import type { }`),
@@ -84,7 +86,7 @@ export function sliceForAnalysis(code: string, filename: string | undefined): Sl
   const hidden: string[] = []
   for (const [start, end] of spans) {
     const inner = code.slice(start, end)
-    for (const w of inner.matchAll(/(?<![\w$])_[\w$]*/g)) hidden.push(w[0])
+    if (inner.includes('_')) for (const w of inner.matchAll(/(?<![\w$])_[\w$]*/g)) hidden.push(w[0])
     out += code.slice(last, start) + inner.replace(/[^\n\r\u2028\u2029]+/g, blank)
     last = end
   }

@@ -5,6 +5,8 @@ import type * as t from '@babel/types'
 import macros from 'babel-plugin-macros'
 import { MACRO_IMPORTS, TransformError, moduleContext, normaliseConfig, planImports, planModule, type ImportSite } from '../core/index.js'
 import { analyzeReference, importSites, isTypeOnly } from './analyze.js'
+import { babelModule } from './view.js'
+import type { ModuleLoader } from '../core/index.js'
 import { emit } from './emit.js'
 
 interface MacroArgs {
@@ -29,7 +31,7 @@ export function expand({ references, state, babel, config, source }: MacroArgs):
       .filter((r) => !isTypeOnly(r))
       .sort((a, b) => a.node.start! - b.node.start!)
     const analyzed = refs.map((ref) => analyzeReference(ref, file.code))
-    const module = moduleContext(file.opts.filename ?? null, file.code, cfg, file.opts.cwd ?? process.cwd())
+    const module = moduleContext(file.opts.filename ?? null, file.code, cfg, file.opts.cwd ?? process.cwd(), { view: babelModule(program, file.code), load: loaderFor(babel) })
     const plans = planModule(analyzed.map((a) => a.site), cfg, module)
     const imports = planImports(named, plans, cfg)
     // Plans are also published on the result (`result.metadata.fncache`) for tools and tests.
@@ -43,6 +45,26 @@ export function expand({ references, state, babel, config, source }: MacroArgs):
     throw error
   }
   return { keepImports: true }
+}
+
+const loaders = new WeakMap<object, ModuleLoader>()
+
+/** Parses another file of the project with this Babel (no config files: only syntax is read). */
+function loaderFor(babel: MacroArgs['babel']): ModuleLoader {
+  let load = loaders.get(babel)
+  if (!load) {
+    load = (filename, code) => {
+      const ts = /\.[cm]?tsx?$/.test(filename)
+      const plugins = [...(ts ? ['typescript'] : []), ...(!ts || filename.endsWith('x') ? ['jsx'] : []), 'decorators']
+      const ast = babel.parseSync(code, { filename, babelrc: false, configFile: false, sourceType: 'module', parserOpts: { plugins: plugins as never } })
+      if (!ast) return null
+      let program: NodePath<t.Program> | null = null
+      babel.traverse(ast, { Program(p) { program = p; p.stop() } })
+      return program ? babelModule(program, code) : null
+    }
+    loaders.set(babel, load)
+  }
+  return load
 }
 
 /** The core error's text, with Babel's code frame built from its Loc. */

@@ -8,6 +8,9 @@ import { analyzeModule } from './analyze.js'
 import { loadConfig } from './config.js'
 import { emit } from './emit.js'
 import { createSpans } from './spans.js'
+import { resolveModule } from './scope.js'
+import { swcModule } from './view.js'
+import type { ModuleLoader } from '../core/index.js'
 
 /** The import the transform expands (babel-plugin-macros' naming rule made this the package name). */
 export const MACRO_SOURCE = 'fncache.macro'
@@ -46,6 +49,12 @@ function syntaxOf(filename: string | undefined) {
   return { syntax: 'ecmascript' as const, jsx: true, decorators: true }
 }
 
+/** Parses another file of the project for dependency hashing (core/deps.ts): syntax only. */
+const loadModule: ModuleLoader = (file, code) => {
+  const module = parseSync(code, { ...syntaxOf(file), target: 'esnext', comments: false })
+  return swcModule(module, code, createSpans(code, module.span.start), resolveModule(module, new Set()))
+}
+
 /**
  * Expands the wraps of one file. Returns `null`, without parsing, for a file that does not
  * import `fncache.macro`. Throws a TransformError whose message is the Babel macro's, code frame
@@ -60,7 +69,7 @@ export function expand(code: string, options: ExpandOptions = {}): ExpandResult 
     const analysis = analyzeModule(module, code, spans, MACRO_SOURCE)
     if (!analysis) return null
     const config = normaliseConfig(configFile === false ? (Object.keys(overrides).length ? overrides : undefined) : loadConfig(filename, overrides))
-    const context = moduleContext(filename ?? null, code, config, cwd)
+    const context = moduleContext(filename ?? null, code, config, cwd, { view: swcModule(module, code, spans, analysis.resolved), load: loadModule })
     // One plan per import declaration, in order, as babel-plugin-macros calls the macro.
     const plans: Plan[] = []
     const imports: ImportPlan[] = []

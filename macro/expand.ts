@@ -3,7 +3,7 @@
 import type { NodePath, PluginPass } from '@babel/core'
 import type * as t from '@babel/types'
 import macros from 'babel-plugin-macros'
-import { MACRO_IMPORTS, TransformError, moduleContext, normaliseConfig, planImports, planModule, type ImportSite } from '../core/index.js'
+import { MACRO_IMPORTS, TransformError, formatWarning, moduleContext, normaliseConfig, planImports, planModule, purityWarnings, type ImportSite, type TransformWarning } from '../core/index.js'
 import { analyzeReference, importSites, isTypeOnly } from './analyze.js'
 import { babelModule } from './view.js'
 import type { ModuleLoader } from '../core/index.js'
@@ -35,10 +35,16 @@ export function expand({ references, state, babel, config, source }: MacroArgs):
     const plans = planModule(analyzed.map((a) => a.site), cfg, module)
     const imports = planImports(named, plans, cfg)
     // Plans are also published on the result (`result.metadata.fncache`) for tools and tests.
-    const meta = file.metadata as { fncache?: { plans: unknown[]; imports: unknown[] } }
+    const meta = file.metadata as { fncache?: { plans: unknown[]; imports: unknown[]; warnings?: TransformWarning[] } }
     meta.fncache ??= { plans: [], imports: [] }
     meta.fncache.plans.push(...plans)
     meta.fncache.imports.push(imports)
+    // Purity warnings (core/purity.ts): printed with a code frame, published only when there are some.
+    const warnings = purityWarnings(analyzed.map((a) => a.site), plans, cfg)
+    if (warnings.length) {
+      ;(meta.fncache.warnings ??= []).push(...warnings)
+      for (const w of warnings) console.warn(formatWarning(w, file.code, file.opts.filename))
+    }
     emit({ babel, program, decl, calls: analyzed.map((a, i) => ({ analyzed: a, plan: plans[i]! })), imports })
   } catch (error) {
     if (error instanceof TransformError) throw toMacroError(error, file)

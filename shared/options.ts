@@ -68,6 +68,9 @@ export const OPTIONS = [
   { name: 'id', kind: 'name', expects: 'a string', literal: 'literal',
     default: "the transform's `src/file.ts#binding` (uncompiled: the function's name)",
     summary: 'The function id, normally derived by the transform' },
+  { name: 'pure', kind: 'boolean', expects: 'true or false', literal: 'literal',
+    default: 'false (the build warns about what it sees)',
+    summary: "Silences the transform's purity warnings for this function" },
 ] as const satisfies readonly OptionSpec[]
 
 export type OptionName = (typeof OPTIONS)[number]['name']

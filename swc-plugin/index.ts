@@ -2,7 +2,7 @@
 // (parse with @swc/core for positions, plan with core, splice with magic-string); `transform` and
 // `transformSync` are @swc/core's, run on the expanded code with the composed source map.
 import { parseSync, transform as swcTransform, transformSync as swcTransformSync, type Options, type Output } from '@swc/core'
-import { TransformError, helpersImport, moduleContext, normaliseConfig, planImports, planModule, type ImportPlan, type MacroConfig, type Plan } from '../core/index.js'
+import { TransformError, formatWarning, helpersImport, moduleContext, normaliseConfig, planImports, planModule, purityWarnings, type ImportPlan, type MacroConfig, type Plan, type TransformWarning } from '../core/index.js'
 import { formatError } from '../core/frame.js'
 import { analyzeModule } from './analyze.js'
 import { loadConfig } from './config.js'
@@ -28,6 +28,8 @@ export interface ExpandOptions extends Partial<Omit<MacroConfig, 'version'>> {
   namespace?: string
   /** Set to `false` to skip reading the `fncache` key of babel-plugin-macros' config files. */
   configFile?: false
+  /** Receives each purity warning, code frame included (config `purity: false` turns them off). @default console.warn */
+  onWarning?: (message: string) => void
 }
 
 export interface SourceMap { version: number; sources: string[]; sourcesContent?: (string | null)[]; names: string[]; mappings: string; file?: string }
@@ -36,8 +38,8 @@ export interface ExpandResult {
   code: string
   /** The source map from the original code to `code` (computed on first read). */
   readonly map: SourceMap
-  /** What was planned, as the Babel macro publishes on `result.metadata.fncache`. */
-  fncache: { plans: Plan[]; imports: ImportPlan[] }
+  /** What was planned, as the Babel macro publishes on `result.metadata.fncache` (`warnings` only when there are some). */
+  fncache: { plans: Plan[]; imports: ImportPlan[]; warnings?: TransformWarning[] }
 }
 
 /** True when `code` may import the macro: the test `expand` runs before parsing. */
@@ -62,7 +64,7 @@ const loadModule: ModuleLoader = (file, code) => {
  */
 export function expand(code: string, options: ExpandOptions = {}): ExpandResult | null {
   if (!MENTIONS_MACRO.test(code)) return null
-  const { filename, cwd = process.cwd(), configFile, ...overrides } = options
+  const { filename, cwd = process.cwd(), configFile, onWarning = console.warn, ...overrides } = options
   const module = parseSync(code, { ...syntaxOf(filename), target: 'esnext', comments: false })
   const spans = createSpans(code, module.span.start)
   try {
@@ -73,18 +75,21 @@ export function expand(code: string, options: ExpandOptions = {}): ExpandResult 
     // One plan per import declaration, in order, as babel-plugin-macros calls the macro.
     const plans: Plan[] = []
     const imports: ImportPlan[] = []
+    const warnings: TransformWarning[] = []
     for (const entry of analysis.imports) {
       const own = planModule(entry.calls.map((a) => a.site), config, context)
       imports.push(planImports(entry.named, own, config))
       plans.push(...own)
+      warnings.push(...purityWarnings(entry.calls.map((a) => a.site), own, config))
     }
+    for (const w of warnings) onWarning(formatWarning(w, code, filename))
     const helpers = [...new Set(imports.flatMap((i) => i.helpers))]
     const ms = emit(code, module, spans, analysis, plans, { source: config.runtimeImport, helperSource: helpersImport(config.runtimeImport), named: imports.flatMap((i) => i.named), helpers })
     let map: SourceMap | undefined
     return {
       code: ms.toString(),
       get map() { return (map ??= ms.generateMap({ source: filename, includeContent: true, hires: 'boundary' }) as unknown as SourceMap) },
-      fncache: { plans, imports },
+      fncache: warnings.length ? { plans, imports, warnings } : { plans, imports },
     }
   } catch (error) {
     if (error instanceof TransformError) error.message = formatError(error, code, filename)

@@ -78,7 +78,7 @@ interface LoadedFile { view: ModuleView; code: string; rel: string; abs: string 
 
 /** Parsed files, per loader (each compiler's views are its own), keyed by path + mtime + size. */
 const fileCaches = new WeakMap<ModuleLoader, Map<string, LoadedFile | string>>()
-const packageCache = new Map<string, string | null>()
+const packageCache = new Map<string, { file: string; mtimeMs: number; size: number; version: string }>()
 const realRoots = new Map<string, string>()
 
 /** Candidate files for a relative specifier, TypeScript's way (`./a.js` may be `./a.ts`). */
@@ -97,24 +97,30 @@ function packageVersion(spec: string, fromDir: string): { name: string; version:
   const name = spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!
   if (!PACKAGE_NAME.test(name)) return null
   const key = `${fromDir}\0${name}`
-  let version = packageCache.get(key)
-  if (version === undefined) {
-    version = null
-    for (let dir = fromDir; ; dir = dirname(dir)) {
-      const file = join(dir, 'node_modules', name, 'package.json')
-      try {
-        // The package manager's layout may link packages (pnpm): followed, but size-bounded.
-        if (statSync(file).size <= MAX_FILE_BYTES) {
-          const v = (JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown }).version
-          version = typeof v === 'string' && VERSION.test(v) ? v : 'unknown'
-          break
-        }
-      } catch { /* not here: one level up */ }
-      if (dirname(dir) === dir) break
-    }
-    packageCache.set(key, version)
+  const known = packageCache.get(key)
+  // A watch build sees an upgrade: the remembered package.json is re-read when it changed.
+  if (known) {
+    try {
+      const st = statSync(known.file)
+      if (st.mtimeMs === known.mtimeMs && st.size === known.size) return { name, version: known.version }
+    } catch { /* gone: look again */ }
   }
-  return { name, version: version ?? 'not installed' }
+  for (let dir = fromDir; ; dir = dirname(dir)) {
+    const file = join(dir, 'node_modules', name, 'package.json')
+    try {
+      // The package manager's layout may link packages (pnpm): followed, but size-bounded.
+      const st = statSync(file)
+      if (st.isFile() && st.size <= MAX_FILE_BYTES) {
+        const v = (JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown }).version
+        const version = typeof v === 'string' && VERSION.test(v) ? v : 'unknown'
+        packageCache.set(key, { file, mtimeMs: st.mtimeMs, size: st.size, version })
+        return { name, version }
+      }
+    } catch { /* not here: one level up */ }
+    if (dirname(dir) === dir) break
+  }
+  packageCache.delete(key)
+  return { name, version: 'not installed' }
 }
 
 /** What one compiled file's wraps can follow: its own view and a loader for the others. */

@@ -95,10 +95,11 @@ function readOld(path: string): Map<string, OldEntry> {
 
 const what = (d: Dependencies['on'][number]) => (d.kind === 'binding' ? `helper ${d.name}` : d.kind === 'export' ? d.name : `dependency ${d.name}`)
 
-/** Why a version changed, in words: `helper fmt changed`, `src/format.ts#fmt changed`, `dependency date-fns 3.6.0 -> 4.1.0`. */
+/**
+ * Why a version changed, in words (a function without a record used nothing: its version is its
+ * text's hash): `helper fmt changed`, `src/format.ts#fmt changed`, `dependency date-fns 3.6.0 -> 4.1.0`. */
 export function causes(before: Dependencies | undefined, now: Dependencies | undefined, from: string, to: string): string[] {
   const text = (d: Dependencies | undefined, version: string) => d?.text ?? (d === undefined ? version : '')
-  if (before === undefined && now === undefined) return ['its code changed (or the version mode did)']
   const out: string[] = []
   if (text(before, from) !== text(now, to)) out.push('its own code changed')
   const old = new Map((before?.on ?? []).map((d) => [`${d.kind} ${d.name}`, d]))

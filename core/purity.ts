@@ -49,7 +49,7 @@ export function purityWarnings(sites: readonly CallSite[], plans: readonly Plan[
     for (const u of site.fn.uses) {
       const call = nonDeterministic(u)
       if (call) once(call, () => warning(plan.id, u, `calls ${call}`, 'its result depends on more than its arguments, and a cached call returns the value the first call got'))
-      else if (u.kind === 'module' && u.reassigned) {
+      else if (u.kind === 'module' && u.reassigned && !u.writeOnly) {
         once(`module ${u.name}`, () => warning(plan.id, u, `reads ${u.name}, a module-level binding that is reassigned`, 'a cached call keeps returning what it computed from the value it saw first'))
       } else if (u.kind === 'this' && plan.key?.kind !== 'passthrough') {
         once('this', () => warning(plan.id, u, 'uses `this`, which is not part of its key', 'every receiver shares the entries of one key',

@@ -70,6 +70,8 @@ export interface Use {
   args: number
   /** A `module` binding assigned anywhere after its declaration (`let n = 0; ... n++`). */
   reassigned: boolean
+  /** Only written here: `n++` as a statement (its value is not read). */
+  writeOnly: boolean
   /** The call when called, else the chain. */
   loc: Loc
 }

@@ -82,20 +82,22 @@ function usesOf(root: P): Use[] {
       if (n.type.startsWith('TS') && (n.type === 'TSTypeAnnotation' || n.type === 'TSTypeParameterDeclaration' || n.type === 'TSTypeParameterInstantiation' || n.type === 'TSInterfaceDeclaration' || n.type === 'TSTypeAliasDeclaration' || n.type === 'TSDeclareFunction' || n.type === 'TSDeclareMethod' || p.isTSType())) { p.skip(); return }
       if (n.type === 'ThisExpression') {
         for (let up = p.parentPath; up && up.node !== root.node; up = up.parentPath) if (NON_ARROW.has(up.node.type)) return
-        out.push({ kind: 'this', name: 'this', path: [], call: null, args: 0, reassigned: false, loc: locOf(n) })
+        out.push({ kind: 'this', name: 'this', path: [], call: null, args: 0, reassigned: false, writeOnly: false, loc: locOf(n) })
         return
       }
       const dynamic = n.type === 'ImportExpression' ? (n as unknown as { source: t.Node }).source
         : n.type === 'CallExpression' && n.callee.type === 'Import' ? n.arguments[0] : undefined
       if (dynamic !== undefined) {
-        out.push({ kind: 'import', name: dynamic?.type === 'StringLiteral' ? dynamic.value : '', path: [], call: null, args: 0, reassigned: false, loc: locOf(n) })
+        out.push({ kind: 'import', name: dynamic?.type === 'StringLiteral' ? dynamic.value : '', path: [], call: null, args: 0, reassigned: false, writeOnly: false, loc: locOf(n) })
         return
       }
       if ((n.type !== 'Identifier' && n.type !== 'JSXIdentifier') || !p.isReferencedIdentifier()) return
       const name = (n as t.Identifier).name
       const binding = p.scope.getBinding(name)
       if (binding && binding.scope !== program) return
-      out.push({ kind: binding ? 'module' : 'global', name, reassigned: !!binding && binding.constantViolations.length > 0, ...chainOf(p as P, name) })
+      const up = p.parentPath
+      const writeOnly = !!up && up.node.type === 'UpdateExpression' && up.parentPath?.node.type === 'ExpressionStatement'
+      out.push({ kind: binding ? 'module' : 'global', name, reassigned: !!binding && binding.constantViolations.length > 0, writeOnly, ...chainOf(p as P, name) })
     },
   })
   return out.sort(byPosition)

@@ -200,16 +200,18 @@ function usesReader(code: string, spans: Spans, resolved: Resolved): (root: Node
           if (!r) return
           const where = resolve(r.scope, node.value)
           if (where !== null && where !== resolved.program) return
-          out.push({ kind: where ? 'module' : 'global', name: node.value, reassigned: !!where && moved.has(node.value), ...chain(node) })
+          const up = stack[stack.length - 1]
+          const writeOnly = up?.type === 'UpdateExpression' && stack[stack.length - 2]?.type === 'ExpressionStatement'
+          out.push({ kind: where ? 'module' : 'global', name: node.value, reassigned: !!where && moved.has(node.value), writeOnly, ...chain(node) })
           return
         }
         if (type === 'ThisExpression') {
-          if (!stack.some((p) => NON_ARROW.has(p.type))) out.push({ kind: 'this', name: 'this', path: [], call: null, args: 0, reassigned: false, loc: locOf(node) })
+          if (!stack.some((p) => NON_ARROW.has(p.type))) out.push({ kind: 'this', name: 'this', path: [], call: null, args: 0, reassigned: false, writeOnly: false, loc: locOf(node) })
           return
         }
         if (type === 'CallExpression' && node.callee?.type === 'Import') {
           const arg = unparen(node.arguments[0]?.expression)
-          out.push({ kind: 'import', name: arg?.type === 'StringLiteral' ? arg.value : '', path: [], call: null, args: 0, reassigned: false, loc: locOf(node) })
+          out.push({ kind: 'import', name: arg?.type === 'StringLiteral' ? arg.value : '', path: [], call: null, args: 0, reassigned: false, writeOnly: false, loc: locOf(node) })
           return
         }
       }

@@ -81,6 +81,14 @@ const fileCaches = new WeakMap<ModuleLoader, Map<string, LoadedFile | string>>()
 const packageCache = new Map<string, { file: string; mtimeMs: number; size: number; version: string }>()
 const realRoots = new Map<string, string>()
 
+/** Forgets every parsed file and package version (a new build; benchmarks and tests). */
+export function resetDependencyCaches(): void {
+  for (const load of loaders) fileCaches.delete(load)
+  packageCache.clear()
+  realRoots.clear()
+}
+const loaders = new Set<ModuleLoader>()
+
 /** Candidate files for a relative specifier, TypeScript's way (`./a.js` may be `./a.ts`). */
 function candidates(base: string): string[] {
   const out = [base]
@@ -144,7 +152,7 @@ export interface DepsContext {
  */
 export function dependencyResolver(ctx: DepsContext): (site: CallSite) => Dependencies {
   let cache = fileCaches.get(ctx.load)
-  if (!cache) fileCaches.set(ctx.load, (cache = new Map()))
+  if (!cache) { fileCaches.set(ctx.load, (cache = new Map())); loaders.add(ctx.load) }
   const files = cache
   let followed = 0
   let realRoot = realRoots.get(ctx.root)

@@ -163,14 +163,21 @@ export function dependencyResolver(ctx: DepsContext): (site: CallSite) => Depend
   const macro = ctx.macroSource ?? 'fncache.macro'
   const self: LoadedFile = { view: ctx.view, code: '', rel: ctx.relativePath, abs: ctx.file ?? '' }
 
-  /** The file a relative specifier names, or why it is not followed. */
+  const opened = new Map<string, LoadedFile | string>()
+  /** The file a relative specifier names, or why it is not followed (once per file and specifier). */
   const open = (from: LoadedFile, spec: string): LoadedFile | string => {
+    const memo = `${from.abs}\0${spec}`
+    let hit = opened.get(memo)
+    if (hit === undefined) opened.set(memo, (hit = openUncached(from, spec)))
+    return hit
+  }
+  const openUncached = (from: LoadedFile, spec: string): LoadedFile | string => {
     if (!from.abs) return `import "${spec}" (no file name)`
     const base = resolve(dirname(from.abs), spec)
     if (!inside(ctx.root, base)) return `import "${spec}" (outside the project root)`
     for (const path of candidates(base)) {
-      let st
-      try { st = lstatSync(path) } catch { continue }
+      const st = lstatSync(path, { throwIfNoEntry: false })
+      if (!st) continue
       if (st.isSymbolicLink()) return `import "${spec}" (a symbolic link)`
       if (!st.isFile()) continue
       if (st.size > MAX_FILE_BYTES) return `import "${spec}" (larger than ${MAX_FILE_BYTES} bytes)`

@@ -57,7 +57,8 @@ const loaders = new WeakMap<object, ModuleLoader>()
 
 /** Parses another file of the project with this Babel (no config files: only syntax is read). */
 function loaderFor(babel: MacroArgs['babel']): ModuleLoader {
-  let load = loaders.get(babel)
+  // Keyed by @babel/core's own parseSync: the `babel` API object may be new for every file.
+  let load = loaders.get(babel.parseSync)
   if (!load) {
     load = (filename, code) => {
       const ts = /\.[cm]?tsx?$/.test(filename)
@@ -68,7 +69,7 @@ function loaderFor(babel: MacroArgs['babel']): ModuleLoader {
       babel.traverse(ast, { Program(p) { program = p; p.stop() } })
       return program ? babelModule(program, code) : null
     }
-    loaders.set(babel, load)
+    loaders.set(babel.parseSync, load)
   }
   return load
 }

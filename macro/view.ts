@@ -123,6 +123,7 @@ export function babelModule(program: NodePath<t.Program>, code: string): ModuleV
   let imports: Map<string, { source: string; imported: string }> | undefined
   let exports: Map<string, { local: string } | { source: string; imported: string }> | undefined
   const stars: string[] = []
+  const walked = new WeakMap<t.Node, Use[]>()
   const text = (p: P) => code.slice(p.node.start!, p.node.end!)
   const read = () => {
     bindings = new Map(); imports = new Map(); exports = new Map()
@@ -182,6 +183,7 @@ export function babelModule(program: NodePath<t.Program>, code: string): ModuleV
     imports: () => { if (!imports) read(); return imports! },
     exports: () => { if (!exports) read(); return exports! },
     exportStars: () => { if (!bindings) read(); return stars },
-    uses: (n) => usesOf(n),
+    // A helper reached from several wraps is walked once.
+    uses: (n) => { let u = walked.get(n.node); if (!u) walked.set(n.node, (u = usesOf(n))); return u },
   }
 }

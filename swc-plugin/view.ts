@@ -293,7 +293,10 @@ export function swcModule(module: Node, code: string, spans: Spans, resolved: Re
       }
     }
   }
-  const uses = usesReader(code, spans, resolved)
+  const read1 = usesReader(code, spans, resolved)
+  // A helper reached from several wraps is walked once.
+  const walked = new WeakMap<object, Use[]>()
+  const uses = (n: Node) => { let u = walked.get(n); if (!u) walked.set(n, (u = read1(n))); return u }
   return {
     bindings: () => { if (!bindings) read(); return bindings! },
     imports: () => { if (!bindings) read(); return imports },

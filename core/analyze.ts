@@ -6,7 +6,7 @@
 // literal option values, reading the options object, type-only imports. Still no rule about what
 // is valid: planCall decides.
 import { analyzeDecorator } from './decorator.js'
-import type { BindingSite, CallSite, FunctionSite, ImportSite, Loc, OptionSite, OptionsSite, ParamSite, TypeKind, Usage, ValueSite } from './types.js'
+import type { BindingSite, CallSite, FunctionSite, ImportSite, Loc, OptionSite, OptionsSite, ParamSite, TypeKind, Usage, Use, ValueSite } from './types.js'
 
 /**
  * Read-only access to one compiler's AST. Handles (`N`) are opaque: a Babel NodePath, an SWC node.
@@ -41,6 +41,8 @@ export interface SyntaxView<N> {
   declarationAt(at: N, name: string): unknown
   /** What `name` resolves to just outside the function `fn`. */
   declarationAround(fn: N, name: string): unknown
+  /** What the function `fn` uses (module bindings, globals, `this`, dynamic imports), in source order. */
+  uses(fn: N): Use[]
 }
 
 /** A CallSite plus the handles an emitter splices into. */
@@ -255,6 +257,7 @@ export function functionSite<N>(view: SyntaxView<N>, fn: N, binding: BindingSite
     outerNameShadowed,
     params,
     text: view.text(fn),
+    uses: view.uses(fn),
     loc: view.loc(fn),
   }
 }

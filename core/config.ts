@@ -6,13 +6,13 @@ import { RUNTIME_IMPORT } from './runtime-ids.js'
 import type { MacroConfig } from './types.js'
 
 /** The config keys, documented in docs/babel.md. */
-export const CONFIG_KEYS = ['root', 'scope', 'namespace', 'ttl', 'version', 'runtimeImport'] as const
+export const CONFIG_KEYS = ['root', 'scope', 'namespace', 'ttl', 'version', 'runtimeImport', 'purity'] as const
 
 const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? JSON.stringify(v) : typeof v)
 
 /** Validates raw config (`undefined`/`null`: defaults) into a MacroConfig. */
 export function normaliseConfig(raw: unknown): MacroConfig {
-  const config: MacroConfig = { version: 'function', runtimeImport: RUNTIME_IMPORT }
+  const config: MacroConfig = { version: 'deps', runtimeImport: RUNTIME_IMPORT, purity: true }
   if (raw == null) return config
   if (typeof raw !== 'object' || Array.isArray(raw)) throw errors.configType('fncache', 'an object', kind(raw))
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
@@ -34,9 +34,14 @@ export function normaliseConfig(raw: unknown): MacroConfig {
         break
       }
       case 'version':
-        if (value === undefined || value === 'function') break
-        if (typeof value !== 'string' || value === '') throw errors.configType(key, "'function', 'module' or a build id string", kind(value))
-        config.version = value === 'module' ? 'module' : { build: value }
+        if (value === undefined || value === 'deps') break
+        if (typeof value !== 'string' || value === '') throw errors.configType(key, "'deps', 'function', 'module' or a build id string", kind(value))
+        config.version = value === 'module' || value === 'function' ? value : { build: value }
+        break
+      case 'purity':
+        if (value === undefined) break
+        if (typeof value !== 'boolean') throw errors.configType(key, 'true or false', kind(value), '"purity": false')
+        config.purity = value
         break
       default:
         throw errors.configUnknownKey(key, CONFIG_KEYS, nearest(key, CONFIG_KEYS))

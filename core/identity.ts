@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import type { MacroConfig, ModuleContext } from './types.js'
+import { dependencyResolver, type ModuleLoader, type ModuleView } from './deps.js'
 
 /** The first 8 hex digits of sha256(text): the version of a function's (or module's) source. */
 export function shortHash(text: string): string {
@@ -33,12 +34,17 @@ const toPosix = (p: string) => (sep === '\\' ? p.replace(/\\/g, '/') : p)
  * The per-file context of planCall. `filename` is absolute, or relative to `cwd`; `null` (code
  * with no file, e.g. a REPL) gives the path `<unknown>`. A relative config `root` is taken from `cwd`.
  */
-export function moduleContext(filename: string | null, code: string, config: MacroConfig, cwd: string): ModuleContext {
+export function moduleContext(filename: string | null, code: string, config: MacroConfig, cwd: string, deps?: { view: ModuleView; load: ModuleLoader }): ModuleContext {
   let relativePath = '<unknown>'
+  let file: string | null = null
+  let root = config.root ? resolve(cwd, config.root) : cwd
   if (filename) {
-    const file = isAbsolute(filename) ? filename : resolve(cwd, filename)
-    const root = config.root ? resolve(cwd, config.root) : findPackageRoot(dirname(file))
+    file = isAbsolute(filename) ? filename : resolve(cwd, filename)
+    if (!config.root) root = findPackageRoot(dirname(file))
     relativePath = toPosix(relative(root, file))
   }
-  return { relativePath, moduleHash: config.version === 'module' ? shortHash(code) : '' }
+  const context: ModuleContext = { relativePath, moduleHash: config.version === 'module' ? shortHash(code) : '' }
+  // The view is asked only when a wrap's version follows its dependencies (lazily, per wrap).
+  if (deps && config.version === 'deps') context.dependencies = dependencyResolver({ file, root, relativePath, view: deps.view, load: deps.load })
+  return context
 }

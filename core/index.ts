@@ -10,3 +10,5 @@ export { analyzeReference, importSite, isMacroImport, isTypeOnlyReference, MACRO
 export { uniqueName } from './names.js'
 export { printOptions, importGroups, type ImportGroup, mergeTarget, PLACEHOLDERS, PLACEHOLDER_PATTERN, type ExistingImport, type HelperNames } from './print.js'
 export { RUNTIME_IMPORT, RUNTIME_EXPORTS, HELPERS, HELPERS_IMPORT, helpersImport } from './runtime-ids.js'
+export { dependencyResolver, depsVersion, resetDependencyCaches, MAX_FILE_BYTES, MAX_FOLLOWED_FILES, type ModuleView, type ModuleLoader, type DepsContext } from './deps.js'
+export { purityWarnings, formatWarning, type TransformWarning } from './purity.js'

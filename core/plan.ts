@@ -4,6 +4,7 @@ import { errors } from './errors.js'
 import { normaliseOptions, type NormalisedOptions } from './options.js'
 import { shortHash } from './identity.js'
 import { checkDecorator, decoratorPlan } from './decorator.js'
+import { depsVersion } from './deps.js'
 import { paramIndex } from '../shared/params.js'
 import { parseTemplate } from '../shared/template.js'
 import type { CallSite, FunctionSite, KeyEncoding, Loc, MacroConfig, ModuleContext, ParamSite, Plan, TagPart, TagPlan, TypeKind } from './types.js'
@@ -40,6 +41,11 @@ export function planCall(site: CallSite, config: MacroConfig, module: ModuleCont
     rest,
     helpers: [site.decorator ? 'method' : 'wrap'],
     ...decoratorPlan(site, options.instanceKey !== undefined),
+  }
+  if (options.version === undefined && config.version === 'deps' && module.dependencies) {
+    const deps = module.dependencies(site)
+    plan.version = depsVersion(deps)
+    if (deps.on.length || deps.unseen.length) plan.deps = deps
   }
   if (config.scope !== undefined) plan.namespace = config.scope
   const ttl = options.ttl ?? config.ttl

@@ -47,7 +47,52 @@ export interface FunctionSite {
   params: ParamSite[]
   /** The function's source text, exactly as written (the version hash input). */
   text: string
+  /** What its body uses: module bindings, globals, `this`, dynamic imports (versions, purity warnings). */
+  uses: Use[]
   loc: Loc
+}
+
+/** One thing a function (or a top-level declaration) uses, as a compiler's view reports it. */
+export interface Use {
+  /**
+   * `module`: an identifier resolving to a top-level binding or import; `global`: declared
+   * nowhere; `this`: the receiver (outside nested non-arrow functions and classes); `import`: a
+   * dynamic `import()`.
+   */
+  kind: 'module' | 'global' | 'this' | 'import'
+  /** The identifier; for `import`, the specifier when it is a string literal, else `''`; `this`. */
+  name: string
+  /** The member chain read from the identifier (`process.env.HOME` -> `['process', 'env', 'HOME']`). */
+  path: string[]
+  /** Whether that chain is called (`Date.now()`) or constructed (`new Date()`). */
+  call: 'call' | 'new' | null
+  /** The call's argument count (0 when not called). */
+  args: number
+  /** A `module` binding assigned anywhere after its declaration (`let n = 0; ... n++`). */
+  reassigned: boolean
+  /** Only written here: `n++` as a statement (its value is not read). */
+  writeOnly: boolean
+  /** The call when called, else the chain. */
+  loc: Loc
+}
+
+/** One thing a version depends on: a same-module binding, another file's export, or a package. */
+export interface Dependency {
+  kind: 'binding' | 'export' | 'package'
+  /** `fmt`; `src/format.ts#fmt`; `date-fns`. */
+  name: string
+  /** The content hash of a binding or export; the installed version of a package. */
+  hash: string
+}
+
+/** What a wrap's version covers (published on the plan, read by `fncache ids --diff`). */
+export interface Dependencies {
+  /** The hash of the function's own text. */
+  text: string
+  /** Everything it reaches, sorted by kind then name. */
+  on: Dependency[]
+  /** What it uses that the analysis cannot follow (`process.env.HOME`, `global fetch`, `import(...)`), sorted. */
+  unseen: string[]
 }
 
 /** A literal option value as written, or a marker saying what it is instead. */
@@ -130,6 +175,8 @@ export interface ModuleContext {
   relativePath: string
   /** The hash of the whole module's source (used with `version: 'module'`). */
   moduleHash: string
+  /** What a wrap depends on (core/deps.ts), for `version: 'deps'`; absent: only the function's text. */
+  dependencies?: (site: CallSite) => Dependencies
 }
 
 /** The `fncache` config, normalised (see core/config.ts). */
@@ -154,12 +201,16 @@ export interface MacroConfig {
   /** Default ttl of wraps that set none, in milliseconds (written as ms or `'5m'`). @default none (configure()'s, else no expiry) */
   ttl?: number
   /**
-   * What the version hash covers: `'function'` (the function's source), `'module'` (the whole
+   * What the version hash covers: `'deps'` (the function's source, the same-module bindings it
+   * reaches, the referenced exports of relative imports and the installed versions of the packages
+   * it imports; docs/versions.md), `'function'` (the function's source only), `'module'` (the whole
    * file), or `{ build }` (a fixed build id, written as any other string). A per-call `version`
    * option overrides it.
-   * @default 'function'
+   * @default 'deps'
    */
-  version: 'function' | 'module' | { build: string }
+  version: 'deps' | 'function' | 'module' | { build: string }
+  /** Build-time purity warnings (core/purity.ts); `false` turns them off. @default true */
+  purity: boolean
   /** The module compiled code imports the runtime from. @default 'fncache.macro/runtime' */
   runtimeImport: string
 }
@@ -219,6 +270,8 @@ export interface Plan {
   instanceKey?: { kind: 'passthrough' }
   /** Runtime helpers this wrap uses (`wrap`, or `method` for a decorator). */
   helpers: ('wrap' | 'tagPart' | 'method')[]
+  /** What the version covers, with `version: 'deps'` when the wrap depends on anything (or something is unseen). */
+  deps?: Dependencies
 }
 
 /** Named imports from the macro, rewritten to the runtime. */

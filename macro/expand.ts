@@ -3,8 +3,10 @@
 import type { NodePath, PluginPass } from '@babel/core'
 import type * as t from '@babel/types'
 import macros from 'babel-plugin-macros'
-import { MACRO_IMPORTS, TransformError, moduleContext, normaliseConfig, planImports, planModule, type ImportSite } from '../core/index.js'
+import { MACRO_IMPORTS, TransformError, formatWarning, moduleContext, normaliseConfig, planImports, planModule, purityWarnings, type ImportSite, type TransformWarning } from '../core/index.js'
 import { analyzeReference, importSites, isTypeOnly } from './analyze.js'
+import { babelModule } from './view.js'
+import type { ModuleLoader } from '../core/index.js'
 import { emit } from './emit.js'
 
 interface MacroArgs {
@@ -29,20 +31,47 @@ export function expand({ references, state, babel, config, source }: MacroArgs):
       .filter((r) => !isTypeOnly(r))
       .sort((a, b) => a.node.start! - b.node.start!)
     const analyzed = refs.map((ref) => analyzeReference(ref, file.code))
-    const module = moduleContext(file.opts.filename ?? null, file.code, cfg, file.opts.cwd ?? process.cwd())
+    const module = moduleContext(file.opts.filename ?? null, file.code, cfg, file.opts.cwd ?? process.cwd(), { view: babelModule(program, file.code), load: loaderFor(babel) })
     const plans = planModule(analyzed.map((a) => a.site), cfg, module)
     const imports = planImports(named, plans, cfg)
     // Plans are also published on the result (`result.metadata.fncache`) for tools and tests.
-    const meta = file.metadata as { fncache?: { plans: unknown[]; imports: unknown[] } }
+    const meta = file.metadata as { fncache?: { plans: unknown[]; imports: unknown[]; warnings?: TransformWarning[] } }
     meta.fncache ??= { plans: [], imports: [] }
     meta.fncache.plans.push(...plans)
     meta.fncache.imports.push(imports)
+    // Purity warnings (core/purity.ts): printed with a code frame, published only when there are some.
+    const warnings = purityWarnings(analyzed.map((a) => a.site), plans, cfg)
+    if (warnings.length) {
+      ;(meta.fncache.warnings ??= []).push(...warnings)
+      for (const w of warnings) console.warn(formatWarning(w, file.code, file.opts.filename))
+    }
     emit({ babel, program, decl, calls: analyzed.map((a, i) => ({ analyzed: a, plan: plans[i]! })), imports })
   } catch (error) {
     if (error instanceof TransformError) throw toMacroError(error, file)
     throw error
   }
   return { keepImports: true }
+}
+
+const loaders = new WeakMap<object, ModuleLoader>()
+
+/** Parses another file of the project with this Babel (no config files: only syntax is read). */
+function loaderFor(babel: MacroArgs['babel']): ModuleLoader {
+  // Keyed by @babel/core's own parseSync: the `babel` API object may be new for every file.
+  let load = loaders.get(babel.parseSync)
+  if (!load) {
+    load = (filename, code) => {
+      const ts = /\.[cm]?tsx?$/.test(filename)
+      const plugins = [...(ts ? ['typescript'] : []), ...(!ts || filename.endsWith('x') ? ['jsx'] : []), 'decorators']
+      const ast = babel.parseSync(code, { filename, babelrc: false, configFile: false, sourceType: 'module', parserOpts: { plugins: plugins as never } })
+      if (!ast) return null
+      let program: NodePath<t.Program> | null = null
+      babel.traverse(ast, { Program(p) { program = p; p.stop() } })
+      return program ? babelModule(program, code) : null
+    }
+    loaders.set(babel.parseSync, load)
+  }
+  return load
 }
 
 /** The core error's text, with Babel's code frame built from its Loc. */

@@ -197,6 +197,8 @@ export function normalizeOptions(fn: Function, options: Record<string, unknown> 
     compiled,
     uncached: uncached === null ? null : { reason: uncached, idFromName: o.id === undefined },
   }
+  // `pure` acts at build time only (core/purity.ts); checked here so a wrong value is named.
+  user<boolean>('pure')
   if (cfg.uncached !== null) cfg.keyIdx = null
   return cfg
 }

@@ -125,6 +125,13 @@ export interface CacheOptions<Args extends unknown[] = any[], R = any> {
    * @default a result that is `null` or `undefined`
    */
   isEmpty?: (result: Awaited<R>) => boolean
+  /**
+   * Silences the transform's purity warnings for this function (a read of a reassigned module
+   * binding, `Date.now()`, `Math.random()`, `crypto.randomUUID()`, `new Date()`, `this`): say so
+   * when the cached result is meant to keep what the first call saw. Build time only.
+   * @default false (the build warns about what it sees)
+   */
+  pure?: boolean
 }
 
 /**

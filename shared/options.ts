@@ -86,6 +86,9 @@ export const OPTIONS = [
   { name: 'isEmpty', kind: 'function', expects: 'a function (result) => boolean', literal: 'code',
     default: 'a result that is `null` or `undefined`',
     summary: 'Which results `emptyTtl` applies to' },
+  { name: 'pure', kind: 'boolean', expects: 'true or false', literal: 'literal',
+    default: 'false (the build warns about what it sees)',
+    summary: "Silences the transform's purity warnings for this function" },
 ] as const satisfies readonly OptionSpec[]
 
 export type OptionName = (typeof OPTIONS)[number]['name']

@@ -2,7 +2,7 @@
 // (parse with @swc/core for positions, plan with core, splice with magic-string); `transform` and
 // `transformSync` are @swc/core's, run on the expanded code with the composed source map.
 import { transform as swcTransform, transformSync as swcTransformSync, type Options, type Output } from '@swc/core'
-import type { ImportPlan, MacroConfig, Plan } from '../core/index.js'
+import type { ImportPlan, MacroConfig, Plan, TransformWarning } from '../core/index.js'
 import { expandModule } from './expand.js'
 
 export { MACRO_SOURCE, mentionsMacro } from './expand.js'
@@ -12,12 +12,14 @@ export interface ExpandOptions extends Partial<Omit<MacroConfig, 'version'>> {
   filename?: string
   /** Base of a relative `filename` and `root`. @default process.cwd() */
   cwd?: string
-  /** Config `version`: `'function'` (default), `'module'`, or a build id string. */
+  /** Config `version`: `'deps'` (default), `'function'`, `'module'`, or a build id string. */
   version?: string
   /** @deprecated the old name of `scope`. */
   namespace?: string
   /** Set to `false` to skip reading the `fncache` key of babel-plugin-macros' config files. */
   configFile?: false
+  /** Receives each purity warning, code frame included (config `purity: false` turns them off). @default console.warn */
+  onWarning?: (message: string) => void
 }
 
 export interface SourceMap { version: number; sources: string[]; sourcesContent?: (string | null)[]; names: string[]; mappings: string; file?: string }
@@ -27,7 +29,7 @@ export interface ExpandResult {
   /** The source map from the original code to `code` (computed on first read). */
   readonly map: SourceMap
   /** What was planned, as the Babel macro publishes on `result.metadata.fncache`. */
-  fncache: { plans: Plan[]; imports: ImportPlan[] }
+  fncache: { plans: Plan[]; imports: ImportPlan[]; warnings?: TransformWarning[] }
 }
 
 /**

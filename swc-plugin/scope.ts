@@ -28,6 +28,8 @@ export interface Resolved {
   scopes: Map<Node, Scope>
   /** Every identifier name in the file (declared or referenced), for collision-free new names. */
   names: Set<string>
+  /** Identifiers assigned after their declaration (`x = 1`, `x++`, `for (x of ...)`), with their scope. */
+  assigned: { id: Node; scope: Scope }[]
 }
 
 export function resolve(scope: Scope | null, name: string): Scope | null {
@@ -110,6 +112,7 @@ export function resolveModule(module: Node, watched: ReadonlySet<string>): Resol
   declare(program, top)
 
   const refs: Reference[] = []
+  const assigned: { id: Node; scope: Scope }[] = []
   const scopes = new Map<Node, Scope>()
   const stack: Node[] = []
 
@@ -235,7 +238,7 @@ export function resolveModule(module: Node, watched: ReadonlySet<string>): Resol
         const s: Scope = list.length ? { parent: scope, names: new Map(), fn: null } : scope
         if (list.length) declare(s, list)
         if (head?.type === 'VariableDeclaration') visit(head, s)
-        else if (head) visitPattern(head, s)
+        else if (head) visitPattern(head, s, true)
         if (type === 'ForStatement') { if (node.test) visit(node.test, s); if (node.update) visit(node.update, s) }
         else visit(node.right, s)
         visit(node.body, s)
@@ -256,7 +259,13 @@ export function resolveModule(module: Node, watched: ReadonlySet<string>): Resol
         visit(node.body.stmts, s)
         break
       }
-      case 'AssignmentExpression': visitPattern(node.left, scope); visit(node.right, scope); break
+      case 'AssignmentExpression': visitPattern(node.left, scope, true); visit(node.right, scope); break
+      case 'UpdateExpression': {
+        const arg = node.argument?.type === 'ParenthesisExpression' ? node.argument.expression : node.argument
+        if (arg?.type === 'Identifier') assigned.push({ id: arg, scope })
+        visit(node.argument, scope)
+        break
+      }
       case 'JSXOpeningElement':
         if (node.name.type === 'Identifier') { if (!/^[a-z]/.test(node.name.value)) ref(node.name, scope) } else visit(node.name, scope)
         visit(node.attributes, scope)
@@ -270,22 +279,22 @@ export function resolveModule(module: Node, watched: ReadonlySet<string>): Resol
   }
 
   /** A binding or assignment target: defaults and computed keys are expressions; names are not references unless assigned. */
-  function visitPattern(p: Node, scope: Scope): void {
+  function visitPattern(p: Node, scope: Scope, assign = false): void {
     if (!p) return
     switch (p.type) {
-      case 'Identifier': names.add(p.value); return
+      case 'Identifier': names.add(p.value); if (assign) assigned.push({ id: p, scope }); return
       case 'Parameter': for (const d of p.decorators ?? []) visit(d, scope); visitPattern(p.pat, scope); return
-      case 'AssignmentPattern': visitPattern(p.left, scope); visit(p.right, scope); return
-      case 'RestElement': visitPattern(p.argument, scope); return
-      case 'ArrayPattern': for (const e of p.elements) visitPattern(e, scope); return
+      case 'AssignmentPattern': visitPattern(p.left, scope, assign); visit(p.right, scope); return
+      case 'RestElement': visitPattern(p.argument, scope, assign); return
+      case 'ArrayPattern': for (const e of p.elements) visitPattern(e, scope, assign); return
       case 'ObjectPattern':
         for (const prop of p.properties) {
-          if (prop.type === 'KeyValuePatternProperty') { if (prop.key.type === 'Computed') visit(prop.key, scope); visitPattern(prop.value, scope) }
-          else if (prop.type === 'AssignmentPatternProperty') { names.add(prop.key.value); if (prop.value) visit(prop.value, scope) }
-          else visitPattern(prop, scope)
+          if (prop.type === 'KeyValuePatternProperty') { if (prop.key.type === 'Computed') visit(prop.key, scope); visitPattern(prop.value, scope, assign) }
+          else if (prop.type === 'AssignmentPatternProperty') { names.add(prop.key.value); if (assign) assigned.push({ id: prop.key, scope }); if (prop.value) visit(prop.value, scope) }
+          else visitPattern(prop, scope, assign)
         }
         return
-      case 'ParenthesisExpression': visitPattern(p.expression, scope); return
+      case 'ParenthesisExpression': visitPattern(p.expression, scope, assign); return
       default: visit(p, scope) // member expressions and TS wrappers as assignment targets
     }
   }
@@ -300,5 +309,5 @@ export function resolveModule(module: Node, watched: ReadonlySet<string>): Resol
   }
 
   visit(module.body, program)
-  return { program, refs, scopes, names }
+  return { program, refs, scopes, names, assigned }
 }

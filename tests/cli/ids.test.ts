@@ -55,7 +55,7 @@ ids('--diff old.json: which functions a deploy starts afresh; --exit-code makes 
   writeFileSync(join(project, 'old.json'), (await fncache(['ids', 'src', '--json'], { cwd: project })).stdout)
   const same = await fncache(['ids', 'src', '--diff', 'old.json', '--exit-code'], { cwd: project })
   assert.is(same.code, 0, same.stderr)
-  assert.match(same.stdout, /0 start afresh \(code changed\), 0 removed, 0 new, 3 keep their entries/)
+  assert.match(same.stdout, /0 start afresh \(code or what it uses changed\), 0 removed, 0 new, 3 keep their entries/)
   // A deploy: getUser's body changes, listUsers is removed, a new function appears; getPost is untouched.
   write('src/users.ts', `import cached from 'fncache.macro'
 export const getUser = cached(async function getUser(id: string) { return { id, v: 2 } }, { ttl: '5m' })
@@ -71,7 +71,8 @@ export const countUsers = cached(async () => 3)
   assert.is(j.unchanged, 1)
   const strict = await fncache(['ids', 'src', '--diff', 'old.json', '--exit-code'], { cwd: project })
   assert.is(strict.code, 6)
-  assert.match(strict.stdout, /^changed\s+src\/users\.ts#getUser\s+[0-9a-f]{8} -> [0-9a-f]{8}$/m)
+  assert.match(strict.stdout, /^changed\s+src\/users\.ts#getUser\s+[0-9a-f]{8} -> [0-9a-f]{8}\s+its own code changed$/m)
+  assert.equal(j.changed[0].causes, ['its own code changed'])
 })
 
 ids('a file that does not compile is reported and exits 5; other files are still listed', async () => {

@@ -56,11 +56,13 @@ options.run()
 
 const config = suite('normaliseConfig()')
 config('defaults', () => {
-  assert.equal(normaliseConfig(undefined), { version: 'function', runtimeImport: 'fncache.macro/runtime' })
+  assert.equal(normaliseConfig(undefined), { version: 'deps', runtimeImport: 'fncache.macro/runtime', purity: true })
 })
 config('reads every key', () => {
-  assert.equal(normaliseConfig({ root: 'pkg', namespace: 'app', ttl: '1m', version: 'module', runtimeImport: './rt.js' }),
-    { root: 'pkg', scope: 'app', ttl: 60_000, version: 'module', runtimeImport: './rt.js' })
+  assert.equal(normaliseConfig({ root: 'pkg', namespace: 'app', ttl: '1m', version: 'module', runtimeImport: './rt.js', purity: false }),
+    { root: 'pkg', scope: 'app', ttl: 60_000, version: 'module', runtimeImport: './rt.js', purity: false })
+  assert.is(normaliseConfig({ version: 'function' }).version, 'function')
+  assert.is(normaliseConfig({ version: 'deps' }).version, 'deps')
   assert.equal(normaliseConfig({ scope: 'app' }), normaliseConfig({ namespace: 'app' }), 'namespace is the deprecated name of scope')
   try { normaliseConfig({ scope: 'a', namespace: 'b' }); assert.unreachable() } catch (e) {
     assert.is((e as TransformError).code, 'E_CONFIG')
@@ -76,5 +78,6 @@ config('is strict: an unknown key is an error naming it and the nearest key', ()
   }
   assert.throws(() => normaliseConfig({ ttl: 'soon' }), /E_CONFIG/)
   assert.throws(() => normaliseConfig({ version: 3 }), /E_CONFIG/)
+  assert.throws(() => normaliseConfig({ purity: 'off' }), /E_CONFIG.*purity/s)
 })
 config.run()

@@ -11,7 +11,7 @@ export const param = (name: string, type: TypeKind[] | null = null, extra: Parti
 
 export const fnSite = (params: ParamSite[], extra: Partial<FunctionSite> = {}): FunctionSite => ({
   kind: 'arrow', async: false, generator: false, name: null, selfReferences: 0, outerNameShadowed: false,
-  params, text: `(${params.map((p) => p.name).join(', ')}) => 1`, loc: L, ...extra,
+  params, text: `(${params.map((p) => p.name).join(', ')}) => 1`, uses: [], loc: L, ...extra,
 })
 
 export const lit = (value: string | number | boolean | string[]): ValueSite =>

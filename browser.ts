@@ -37,5 +37,14 @@ export default function cached<F extends AnyFn>(fn: F, options?: CacheOptions<Pa
   return runtimeCached(fn, options)
 }
 
+/**
+ * `cached.batch(fn, options)` for code the transform did not compile: the runtime's, with the
+ * same one-time `FNCACHE_UNCOMPILED` warning.
+ */
+cached.batch = ((fn, options) => {
+  warnUncompiled()
+  return runtimeCached.batch(fn, options)
+}) as typeof runtimeCached.batch
+
 // One `cached` (as in index.ts): the named import is the default one, which warns when uncompiled.
 export { cached }

@@ -33,6 +33,10 @@ function cached(fnOrMacroCall: AnyFn | MacroCall, options?: CacheOptions): unkno
   return uncompiled(fnOrMacroCall as AnyFn, options)
 }
 
+// `cached.batch(fn, options)`: compiled, the macro plans the member call like `cached(...)`;
+// uncompiled, the runtime's with the same one-time warning.
+cached.batch = uncompiled.batch
+
 // What babel-plugin-macros checks before calling a macro (createMacro sets the same two fields).
 ;(cached as unknown as { isBabelMacro: boolean }).isBabelMacro = true
 ;(cached as unknown as { options: { configName: string } }).options = { configName: 'fncache' }

@@ -10,7 +10,7 @@ export const PLACEHOLDERS = { tags: '%%tags%%', key: '%%key%%', cacheIf: '%%cach
 export const PLACEHOLDER_PATTERN = /%%(tags|key|cacheIf)%%/g
 
 /** Local names the emitter chose for the runtime helpers (only those the file's plans use). */
-export type HelperNames = Partial<Record<'wrap' | 'tagPart', string>>
+export type HelperNames = Partial<Record<'wrap' | 'wrapBatch' | 'tagPart', string>>
 
 /** A top-level import declaration of the file, as an emitter describes it. */
 export interface ExistingImport {
@@ -79,6 +79,8 @@ export function printOptions(plan: Plan, helpers: HelperNames): string {
   if (plan.tags?.kind === 'list') out.push(`tags: ${printTags(plan, plan.tags.tags, plan.tags.arity, helpers.tagPart ?? '_tagPart')}`)
   else if (plan.tags?.kind === 'passthrough') out.push(`tags: ${PLACEHOLDERS.tags}`)
   if (plan.cacheIf) out.push(`cacheIf: ${PLACEHOLDERS.cacheIf}`)
+  if (plan.batch?.maxBatch !== undefined) out.push(`maxBatch: ${plan.batch.maxBatch}`)
+  if (plan.batch?.batchWindow !== undefined) out.push(`batchWindow: ${plan.batch.batchWindow}`)
   return `{ ${out.join(', ')} }`
 }
 

@@ -105,6 +105,8 @@ export interface CallSite {
   fn: FunctionSite | null
   options: OptionsSite | null
   binding: BindingSite
+  /** `batch`: written `cached.batch(fn, options)` (a per-id function over a function of many ids). */
+  form?: 'batch'
 }
 
 /** What one file gives the planner, computed once per file (see core/identity.ts). */
@@ -188,8 +190,10 @@ export interface Plan {
    * rename its references to `to`; `temp`: route them through a new variable assigned the wrap.
    */
   self?: { name: string; strategy: 'drop-name' } | { name: string; strategy: 'rename'; to: string } | { name: string; strategy: 'temp' }
-  /** Runtime helpers this wrap uses (`wrap` always). */
-  helpers: ('wrap' | 'tagPart')[]
+  /** `cached.batch` only: its options (`maxBatch`; `batchWindow` in milliseconds). */
+  batch?: { maxBatch?: number; batchWindow?: number }
+  /** Runtime helpers this wrap uses; the first is the one the macro's callee becomes (`wrap`, or `wrapBatch`). */
+  helpers: ('wrap' | 'wrapBatch' | 'tagPart')[]
 }
 
 /** Named imports from the macro, rewritten to the runtime. */
@@ -210,5 +214,5 @@ export interface ImportPlan {
   /** Named runtime exports the user imported, with their local names. */
   named: { imported: string; local: string }[]
   /** Helpers the emitted code calls (the emitter picks collision-free local names). */
-  helpers: ('wrap' | 'tagPart')[]
+  helpers: ('wrap' | 'wrapBatch' | 'tagPart')[]
 }

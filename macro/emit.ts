@@ -97,7 +97,8 @@ function emitCall(babel: Babel, T: typeof BabelTypes, a: Analyzed, plan: Plan, l
   }
   const options = babel.template.expression(text, { syntacticPlaceholders: true })(replacements)
 
-  a.ref.replaceWith(T.identifier(locals.wrap!))
+  // The callee (`cached`, or `cached.batch` as a whole) becomes the plan's first helper.
+  a.callee.replaceWith(T.identifier(locals[plan.helpers[0]!]!))
   const args = call.get('arguments')
   if (args[1]) args[1].replaceWith(options)
   else call.pushContainer('arguments', options)

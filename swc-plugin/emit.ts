@@ -36,7 +36,8 @@ export function emit(code: string, module: any, spans: Spans, analysis: ModuleAn
 
 function emitCall(ms: MagicString, code: string, a: Analyzed, plan: Plan, locals: Record<string, string>, uid: (n: string) => string, inserts: (() => void)[], topVars: string[]): void {
   const text = printOptions(plan, locals)
-  ms.overwrite(a.ref[0], a.ref[1], locals.wrap!)
+  // The callee (`cached`, or `cached.batch` as a whole) becomes the plan's first helper.
+  ms.overwrite(a.callee[0], a.callee[1], locals[plan.helpers[0]!]!)
 
   // The options: printed text between the user's values, which stay in place when in order.
   const segments = text.split(PLACEHOLDER_PATTERN) // [text, name, text, name, ..., text]

@@ -9,7 +9,6 @@ import { describe, typeError } from './errors.js'
 import { parseDuration, DURATION_HINT } from './duration.js'
 import { parseTemplate } from '../shared/template.js'
 import { BATCH_PARAM } from '../shared/options.js'
-import type { AnyFn } from './call/context.js'
 import { cached as plainCached, wrap } from './wrap.js'
 import type { BatchOptions, Cached, CacheOptions } from './types.js'
 
@@ -21,6 +20,8 @@ interface BatchConfig {
   window: number
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyFn = (...args: any[]) => any
 type Wrap = (fn: AnyFn, options: Record<string, unknown>) => unknown
 
 interface Pending {

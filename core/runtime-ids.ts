@@ -22,5 +22,5 @@ export type Helper = keyof typeof HELPERS
 /** Value exports of fncache.macro/runtime, which a user may import from 'fncache.macro'. */
 export const RUNTIME_EXPORTS = [
   'cached', 'configure', 'invalidateTags', 'invalidatePrefix', 'invalidateTagsSync', 'invalidatePrefixSync',
-  'metrics', 'memory', 'MemoryBackend', 'parseDuration', 'FncacheError', 'BackendError', 'errors',
+  'metrics', 'memory', 'MemoryBackend', 'parseDuration', 'FncacheError', 'BackendError', 'errors', 'enableBytes',
 ] as const

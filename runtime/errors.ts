@@ -36,6 +36,7 @@ export const errors = {
   E_BACKEND_INVALID: 'E_BACKEND_INVALID',
   E_BACKEND_UNAVAILABLE: BackendError.code,
   E_NOT_A_FUNCTION: 'E_NOT_A_FUNCTION',
+  E_NO_BYTE_PATH: 'E_NO_BYTE_PATH',
 } as const
 
 /** Describes a received value for messages: `"5m"`, `-1`, `an object`, `a function`. */

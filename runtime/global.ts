@@ -57,6 +57,11 @@ export interface GlobalCache {
    * `namespace`: invalidations reach entries stored under each. Optional for older copies.
    */
   spaces?: Set<string>
+  /**
+   * The byte path (records, codec, signing, breaker), registered by the first byte backend made
+   * (call/bytes-call.ts enableBytes): a memory-only app never loads it. Optional for older copies.
+   */
+  bytePath?: import('./call/context.js').BytePath
 }
 
 /** What one invalidation covers, by logical key (no namespace). None of the fields: everything. */

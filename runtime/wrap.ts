@@ -1,15 +1,15 @@
-// Builds a cached function: key → lookup → dedupe → call → store. The memory hit path is
-// specialised by arity (one direct key; two or three primitive arguments through a trie) and
-// does one lookup, one freshness test and one counter increment; everything else is the slow
-// path in call/.
+// Builds a cached function (cached(), and wrap() for compiled code) and its hit path on memory:
+// specialised by arity (one direct key; two or three primitive arguments through a trie), one
+// lookup, one freshness test and one counter increment. Everything else is the slow path:
+// call/memory-call.ts on memory, the registered byte path (bound.bytes, call/bytes-call.ts) on
+// byte backends.
 
 import { MISS, UNSHAPED, type MemoryStore } from './backends/memory.js'
 import { DEBUG } from './debug.js'
 import { warnOnce } from './errors.js'
 import { G } from './global.js'
 import { normalizeOptions, type FnConfig } from './options.js'
-import { bytesCall } from './call/bytes-call.js'
-import { FnContext, isDirect, type AnyFn } from './call/context.js'
+import { FnContext, isDirect, type AnyFn, type CallKey } from './call/context.js'
 import { memoryCall } from './call/memory-call.js'
 import { methodsOf } from './call/methods.js'
 import type { CacheOptions, Cached, WrapOptions } from './types.js'
@@ -56,7 +56,8 @@ function objectHit(ctx: FnContext, store: MemoryStore, a: unknown, args: ArrayLi
       const v = store.getObject(a as object)
       if (v !== UNSHAPED) return v
     }
-    return store.getAny(ctx.computeKey(args), ctx.kindOf)
+    const k = ctx.computeKey(args)
+    return store.getAny(k.key, k.kind)
   } catch {
     return MISS
   }
@@ -82,26 +83,25 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
 
   function slow(self: unknown, args: ArrayLike<unknown>): unknown {
     try {
-      const b = ctx.current()
-      return b.store !== null ? memoryCall(ctx, b, self, args) : bytesCall(ctx, b, self, args)
+      const bound = ctx.current()
+      return bound.store !== null ? memoryCall(ctx, bound, self, args) : bound.bytes!.call(ctx, bound, self, args)
     } catch (e) {
       return fail(e)
     }
   }
 
-  /** The hit of one non-primitive argument; MISS when it cannot be keyed (the slow path then reports why). */
   let wrapper: AnyFn
   if (keyFn === null && keyIdx === null && (params !== null ? !rest && params.length === 1 : fn.length === 1)) {
     const strictOne = params === null
     wrapper = function (this: unknown, a: unknown) {
-      const b = ctx.bound
-      if (b.gen === G.gen && b.store !== null && (arguments.length === 1 || (arguments.length === 0 && !strictOne))) {
+      const bound = ctx.bound
+      if (bound.gen === G.gen && bound.store !== null && (arguments.length === 1 || (arguments.length === 0 && !strictOne))) {
         // isDirect(a), inlined: this is the hit path.
         const t = typeof a
         const direct = t === 'number' ? a !== 0 || 1 / (a as number) > 0 : t === 'string' || t === 'boolean' || a == null || t === 'bigint'
-        const v = direct ? b.store.getDirect(a) : objectHit(ctx, b.store, a, arguments)
+        const v = direct ? bound.store.getDirect(a) : objectHit(ctx, bound.store, a, arguments)
         if (v !== MISS) {
-          b.c.hits++
+          bound.counters.hits++
           return ctx.returnsPromise ? Promise.resolve(v) : v
         }
       }
@@ -111,12 +111,12 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     // Two or three primitive arguments: a trie lookup by the values themselves, no string built.
     const three = params.length === 3
     const n = params.length
-    wrapper = function (this: unknown, a: unknown, b1: unknown, c1: unknown) {
-      const b = ctx.bound
-      if (b.gen === G.gen && b.store !== null && arguments.length <= n && isDirect(a) && isDirect(b1) && (!three || isDirect(c1))) {
-        const v = three ? b.store.getPath3(a, b1, c1) : b.store.getPath2(a, b1)
+    wrapper = function (this: unknown, a: unknown, b: unknown, c: unknown) {
+      const bound = ctx.bound
+      if (bound.gen === G.gen && bound.store !== null && arguments.length <= n && isDirect(a) && isDirect(b) && (!three || isDirect(c))) {
+        const v = three ? bound.store.getPath3(a, b, c) : bound.store.getPath2(a, b)
         if (v !== MISS) {
-          b.c.hits++
+          bound.counters.hits++
           return ctx.returnsPromise ? Promise.resolve(v) : v
         }
       }
@@ -124,18 +124,18 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     }
   } else {
     wrapper = function (this: unknown) {
-      const b = ctx.bound
-      if (b.gen === G.gen && b.store !== null) {
-        let k: unknown
+      const bound = ctx.bound
+      if (bound.gen === G.gen && bound.store !== null) {
+        let k: CallKey
         try {
           k = ctx.computeKey(arguments)
         } catch (e) {
           // A key function that threw is not called a second time by the slow path.
           return fail(e)
         }
-        const v = b.store.getAny(k, ctx.kindOf)
+        const v = bound.store.getAny(k.key, k.kind)
         if (v !== MISS) {
-          b.c.hits++
+          bound.counters.hits++
           return ctx.returnsPromise ? Promise.resolve(v) : v
         }
       }
@@ -147,15 +147,15 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     // Hits on a memory store are counted synchronously: a counter that moved during the call is a hit.
     const inner = wrapper
     wrapper = function (this: unknown) {
-      let b
+      let bound
       try {
-        b = ctx.current()
+        bound = ctx.current()
       } catch (e) {
         return fail(e)
       }
-      const before = b.store !== null ? b.c.hits : -1
+      const before = bound.store !== null ? bound.counters.hits : -1
       const r = inner.apply(this, arguments as never)
-      if (before !== -1 && b.c.hits !== before) ctx.logLogical('hit', ctx.logicalKey(arguments))
+      if (before !== -1 && bound.counters.hits !== before) ctx.logLogical('hit', ctx.logicalKey(arguments))
       return r
     }
   }
@@ -187,7 +187,7 @@ function uncachedWrapper(fn: AnyFn, ctx: FnContext, why: { reason: string; idFro
       ? ` Its id "${id}" comes from load order and is unstable across builds and processes.`
       : ` Its id "${id}" comes from the function's name as it runs, which a minifier may change at every build.`))
   const wrapper = function (this: unknown, ...args: unknown[]) {
-    ctx.current().c.misses++
+    ctx.current().counters.misses++
     return fn.apply(this, args)
   }
   const methods = methodsOf(ctx, wrapper)

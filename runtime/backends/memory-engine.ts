@@ -8,7 +8,6 @@
 // hold across all per-function maps at once, and the LFU policy (runtime/eviction/lfu.ts) has no
 // lru-cache counterpart. The typed-array lists in runtime/eviction/ are lru-cache's technique.
 
-import { createPolicy } from '../eviction/index.js'
 import type { EvictionPolicy, Slot } from '../eviction/policy.js'
 import type { BackendStats, SetOptions } from './backend.js'
 import type { Counters } from '../metrics.js'
@@ -23,6 +22,8 @@ export interface EngineSettings {
   /** Infinity: no byte bound (sizes are then never computed). */
   maxBytes: number
   policy: 'lru' | 'lfu' | 'tinylfu'
+  /** Makes the policy over `capacity` slots (memory.ts resolves `policy` to it). */
+  makePolicy: (capacity: number) => EvictionPolicy
   sizeOf: (value: unknown, key: unknown) => number
   now: () => number
 }
@@ -68,7 +69,7 @@ export class MemoryEngine {
     this.#sizeOf = settings.sizeOf
     if (settings.maxBytes !== Infinity) this.#sizes = new Float64Array(0)
     this.sized = this.#sizes !== null
-    this.#policy = createPolicy(settings.policy, 1)
+    this.#policy = settings.makePolicy(1)
     this.#hashes = this.#policy.wantsHash === true
     this.#grow()
     this.#generic = this.store('\0generic', '', null)

@@ -7,6 +7,17 @@ import { describe, typeError } from '../errors.js'
 import { estimateSize } from './size.js'
 import { G, MEMORY_ENGINE } from '../global.js'
 import { MemoryEngine } from './memory-engine.js'
+import { createPolicy } from '../eviction/index.js'
+import { LruPolicy } from '../eviction/lru.js'
+import type { EvictionPolicy } from '../eviction/policy.js'
+
+type PolicyName = 'lru' | 'lfu' | 'tinylfu'
+
+/**
+ * The policies a MemoryBackend can be built with. LRU always; memory() adds the others, so an
+ * app on the default backend (LRU) does not bundle LFU, W-TinyLFU and the sketch.
+ */
+const POLICIES: Partial<Record<PolicyName, (capacity: number) => EvictionPolicy>> = { lru: (capacity) => new LruPolicy(capacity) }
 
 /** Options of {@link memory}. */
 export interface MemoryOptions {
@@ -80,7 +91,11 @@ export class MemoryBackend implements SyncBackend {
     this.max = max
     this.maxBytes = maxBytes ?? Infinity
     this.policyName = policy
-    this[MEMORY_ENGINE] = new MemoryEngine({ max, maxBytes: this.maxBytes, policy, sizeOf: sizeOf ?? estimateSize, now: now ?? (() => G.now()) })
+    const makePolicy = POLICIES[policy]
+    if (makePolicy === undefined) {
+      throw typeError('E_OPTION', `new MemoryBackend({ policy: '${policy}' }): only memory() loads the '${policy}' policy.`, `memory({ policy: '${policy}' })`)
+    }
+    this[MEMORY_ENGINE] = new MemoryEngine({ max, maxBytes: this.maxBytes, policy, makePolicy, sizeOf: sizeOf ?? estimateSize, now: now ?? (() => G.now()) })
   }
 
   getSync(key: string): Uint8Array | undefined { return this[MEMORY_ENGINE].getSync(key) }
@@ -113,6 +128,8 @@ export function engineOf(backend: MemoryBackend): MemoryEngine {
 
 /** Creates a memory backend. See {@link MemoryOptions}. */
 export function memory(options?: MemoryOptions): MemoryBackend {
+  POLICIES.lfu ??= (capacity) => createPolicy('lfu', capacity)
+  POLICIES.tinylfu ??= (capacity) => createPolicy('tinylfu', capacity)
   return new MemoryBackend(options)
 }
 

@@ -7,6 +7,7 @@ import type { Backend, BackendStats, Bus, BusMessage, BusPayload, InvalidateOpti
 import { engineOf, type MemoryBackend } from './memory.js'
 import { describe, typeError, warnOnce } from '../errors.js'
 import { isValueBackend, logInvalidation, namespaces } from '../global.js'
+import { enableBytes } from '../call/bytes-call.js'
 
 /** Options of {@link tiered}. */
 export interface TieredOptions {
@@ -39,6 +40,8 @@ export class TieredBackend implements Backend {
   #received = 0
 
   constructor(options: TieredOptions) {
+    // This backend stores bytes: load the byte path (a memory-only app never does).
+    enableBytes()
     if (options === null || typeof options !== 'object') throw typeError('E_OPTION', `tiered() expects { l1, l2 }; received ${describe(options)}.`)
     const { l1, l2, bus } = options
     if (!l1 || !isValueBackend(l1)) throw typeError('E_OPTION', `tiered() option l1 must be a memory() backend; received ${describe(l1)}.`, 'tiered({ l1: memory({ max: 10_000 }), l2: redis({ url }) })')

@@ -1,27 +1,35 @@
-// The state of one cached function: its options, its binding to a backend (re-resolved when
-// configure() changes the generation), its counters and in-flight calls, and the key builder
-// every path shares.
+// The state of one cached function (FnContext): its options, its binding to a backend (Bound,
+// re-resolved when configure() changes the generation), its counters and in-flight calls, and the
+// key of a call (computeKey) that every path shares. Also the one interface between the memory
+// path and the byte path (BytePath): byte backends register it (enableBytes in bytes-call.ts), so
+// an app that only caches in memory never loads the codec, records, signing or the breaker.
 
-import { isSyncBackend } from '../backends/backend.js'
+import { isSyncBackend, type Backend } from '../backends/backend.js'
 import { DIRECT, ENCODED, OBJECT, PATH, defaultBackend, engineOf, type KeyKind, type MemoryEngine, type MemoryStore } from '../backends/memory.js'
 import { objectKey, objectKeyText } from '../backends/object-key.js'
-import { isTiered } from '../backends/tiered.js'
-import { breakerFor } from '../breaker.js'
+import type { Breaker } from '../breaker.js'
 import { debugLog } from '../debug.js'
 import { typeError, warnOnce } from '../errors.js'
 import { G, covers, isValueBackend, reportError, type Coverage } from '../global.js'
-import { boundKey } from '../hash.js'
 import { encodeArgs, encodeValue } from '../key.js'
 import { Counters, addInto, emptyStats, withRate } from '../metrics.js'
 import type { FnConfig } from '../options.js'
-import { isThenable, type Target } from '../persistent.js'
 import type { FunctionStats } from '../types.js'
 
 export type AnyFn = (...args: any[]) => any
 
 /** The backend a function is bound to. */
-export interface Bound extends Target {
+export interface Bound {
   gen: number
+  backend: Backend
+  /** The backend's name in configure({ backends }). */
+  name: string
+  counters: Counters
+  fnId: string
+  /** The backend's circuit breaker: byte backends only (null on memory). */
+  breaker: Breaker | null
+  /** The byte path, for byte and tiered backends (null on memory). */
+  bytes: BytePath | null
   /** Set when the backend holds live values (memory, or a tiered backend's L1): the fast path. */
   store: MemoryStore | null
   mem: MemoryEngine | null
@@ -53,6 +61,46 @@ export interface Flight extends Note {
 /** "No value" where undefined is a value. */
 export const NONE = Symbol('none')
 
+/** The key of one call: the store key (a primitive, a path of primitives, an object key or an encoded string) and how to look it up. */
+export interface CallKey {
+  key: unknown
+  kind: KeyKind
+}
+
+/**
+ * What the memory path (wrap.ts, memory-call.ts, methods.ts) asks of the byte path
+ * (bytes-call.ts): the whole call on a byte backend, and a tiered backend's L2 below its L1.
+ * `logical` is the call's logical key (prefix + encoded arguments, no namespace).
+ */
+export interface BytePath {
+  /** A call on a byte backend (file, Redis, custom). */
+  call(ctx: FnContext, bound: Bound, self: unknown, args: ArrayLike<unknown>): unknown
+  /** A miss in a tiered backend's L1: L2 answers (or the function runs); `local` keeps the value in L1. */
+  tieredMiss(ctx: FnContext, bound: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, local: Local): unknown
+  /** Stores a result computed on an L1 miss into L2 (and, once L2 accepted it, into L1). */
+  tieredPut(ctx: FnContext, bound: Bound, logical: string, args: ArrayLike<unknown>, local: Local): Put
+  /** Calls and stores without reading first (refresh()). */
+  refresh(ctx: FnContext, bound: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, local?: Local): unknown
+  /** The fresh value stored for `logical`, else undefined (peek()); sync when the backend and the function are. */
+  peek(ctx: FnContext, bound: Bound, logical: string): unknown
+  /** Deletes the entry of `logical`, stamped so a computation in flight elsewhere cannot write it back. */
+  remove(ctx: FnContext, bound: Bound, logical: string): boolean | undefined | Promise<boolean | undefined>
+  /** The circuit breaker of a byte backend (one per backend). */
+  breaker(backend: Backend): Breaker
+}
+
+/** Stores a result; `epoch` is the invalidation epoch and `since` the clock when its computation started. */
+export type Put = (value: unknown, epoch: number, since: number, note: Note) => void | Promise<void>
+
+export function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function'
+}
+
+function isTieredBackend(b: Backend): b is Backend & { l1: Backend } {
+  const t = b as unknown as Record<string, unknown>
+  return b.kind === 'tiered' && typeof t.l1 === 'object' && t.l1 !== null && typeof t.l2 === 'object' && t.l2 !== null
+}
+
 const AsyncFunction = (async () => {}).constructor
 
 /** Whether a single key value can key a map as itself (primitives but -0, which a Map folds into 0). */
@@ -73,8 +121,6 @@ export class FnContext {
   readonly inflight = new Map<string, Flight>()
   readonly refreshing = new Set<string>()
   bound = { gen: -1 } as Bound
-  /** Set by computeKey: how the returned key is to be looked up. */
-  kindOf: KeyKind = DIRECT
 
   constructor(readonly fn: AnyFn, readonly cfg: FnConfig) {
     this.id = cfg.id
@@ -96,18 +142,27 @@ export class FnContext {
       throw typeError('E_UNKNOWN_BACKEND', `${id}: backend "${name}" is not registered; registered backends: ${[...G.backends.keys()].join(', ')}.`,
         `configure({ backends: { ${JSON.stringify(name).slice(1, -1)}: memory({ max: 10_000 }) } })`)
     }
-    let c = this.counters.get(name)
-    if (c === undefined) {
-      this.counters.set(name, (c = new Counters(id, name)))
-      G.counters.push(c)
+    let counters = this.counters.get(name)
+    if (counters === undefined) {
+      this.counters.set(name, (counters = new Counters(id, name)))
+      G.counters.push(counters)
     }
-    let breaker = G.breakers.get(backend)
-    if (breaker === undefined) G.breakers.set(backend, (breaker = breakerFor(backend)))
-    const tier = isTiered(backend)
+    const tier = isTieredBackend(backend)
     const l1 = tier ? backend.l1 : isValueBackend(backend) ? backend : null
-    const mem = l1 === null ? null : engineOf(l1)
-    const store = mem !== null ? mem.store(id, this.prefix, c) : null
-    c.store = store // per-function entries for metrics()
+    const mem = l1 === null ? null : engineOf(l1 as never)
+    let bytes: BytePath | null = null
+    let breaker: Breaker | null = null
+    if (mem === null || tier) {
+      bytes = G.bytePath ?? null
+      if (bytes === null) {
+        throw typeError('E_NO_BYTE_PATH', `${id}: backend "${name}" (${backend.kind}) stores bytes, but the byte path is not loaded: file(), redis() and tiered() load it when they create a backend; a backend of your own needs one call.`,
+          `import { enableBytes } from 'fncache.macro/runtime'; enableBytes() // once, before the first call`)
+      }
+      breaker = G.breakers.get(backend) ?? null
+      if (breaker === null) G.breakers.set(backend, (breaker = bytes.breaker(backend)))
+    }
+    const store = mem !== null ? mem.store(id, this.prefix, counters) : null
+    counters.store = store // per-function entries for metrics()
     if (store !== null) {
       if (store.version !== cfg.version && store.size > 0) mem!.clearStore(store)
       store.version = cfg.version
@@ -116,7 +171,7 @@ export class FnContext {
     const ttl = cfg.ttl ?? G.ttl
     const ns = cfg.namespace ?? G.namespace
     this.bound = {
-      gen: G.gen, backend, name, c, breaker, fnId: id, store, mem, tiered: tier,
+      gen: G.gen, backend, name, counters, breaker, bytes, fnId: id, store, mem, tiered: tier,
       sync: tier ? false : mem !== null || isSyncBackend(backend),
       ttl: ttl === Infinity ? 0 : ttl,
       ns: ns === '' ? '' : ns + ':',
@@ -138,8 +193,8 @@ export class FnContext {
     return args
   }
 
-  /** The store key of a call (a primitive, a path of primitives or an encoded string); sets `kindOf`. */
-  computeKey(args: ArrayLike<unknown>): unknown {
+  /** The key of a call: its store key and how that key is looked up. */
+  computeKey(args: ArrayLike<unknown>): CallKey {
     const { keyFn, keyIdx, params, rest, keyOf } = this.cfg
     let values: ArrayLike<unknown>
     let names = params ?? undefined
@@ -151,35 +206,25 @@ export class FnContext {
       if (keyIdx !== null && params !== null) names = keyIdx.map((i) => params[i]!)
     }
     const n = values.length
-    if (n === 1 && isDirect(values[0])) {
-      this.kindOf = DIRECT
-      return values[0]
-    }
+    if (n === 1 && isDirect(values[0])) return { key: values[0], kind: DIRECT }
     if (n === 1 && typeof values[0] === 'object') {
       const k = objectKey(values[0]!)
-      if (k !== undefined) {
-        this.kindOf = OBJECT
-        return k
-      }
+      if (k !== undefined) return { key: k, kind: OBJECT }
     }
     if (n >= 2) {
       let direct = true
       for (let i = 0; i < n && direct; i++) direct = isDirect(values[i])
-      if (direct) {
-        this.kindOf = PATH
-        return values
-      }
+      if (direct) return { key: values, kind: PATH }
     }
-    this.kindOf = ENCODED
     if (keyOf !== null && keyFn === null && params !== null && !rest && args.length <= params.length) {
       const k = keyOf.apply(undefined, args as unknown[])
-      if (k !== undefined) return k
+      if (k !== undefined) return { key: k, kind: ENCODED }
     }
-    return encodeArgs(values, this.id, names)
+    return { key: encodeArgs(values, this.id, names), kind: ENCODED }
   }
 
   /** The encoded arguments of a key: the logical key without its prefix. */
-  encodedOf(key: unknown, kind: KeyKind): string {
+  encodedOf({ key, kind }: CallKey): string {
     const { keyOf, keyIdx, keyFn, params } = this.cfg
     if (kind === ENCODED) return key as string
     if (kind === DIRECT) return encodeValue(key, this.id, 'key')
@@ -193,18 +238,18 @@ export class FnContext {
 
   /** The logical key of a call's arguments. */
   logicalKey(args: ArrayLike<unknown>): string {
-    const key = this.computeKey(args)
-    return this.prefix + this.encodedOf(key, this.kindOf)
+    return this.prefix + this.encodedOf(this.computeKey(args))
   }
 
-  storageKey(b: Bound, logical: string): string {
-    return boundKey(b.ns + logical, G.maxKeyLength)
+  /** The logical key of a computed key. */
+  logicalOf(k: CallKey): string {
+    return this.prefix + this.encodedOf(k)
   }
 
   // --- what to store ---
 
   /** The tags of a result, undefined when none, NONE when the tags function failed (reported). */
-  tagsFor(b: Bound, value: unknown, args: ArrayLike<unknown>): readonly string[] | undefined | typeof NONE {
+  tagsFor(bound: Bound, value: unknown, args: ArrayLike<unknown>): readonly string[] | undefined | typeof NONE {
     const tagsOf = this.cfg.tags
     if (tagsOf === null) return undefined
     try {
@@ -214,58 +259,58 @@ export class FnContext {
       }
       return t
     } catch (e) {
-      b.c.errors++
+      bound.counters.errors++
       reportError(e, { operation: 'tags', functionId: this.id }, warnOnce)
       return NONE
     }
   }
 
   /** Whether cacheIf lets the result be stored (a throwing cacheIf is reported, and stores nothing). */
-  storable(b: Bound, value: unknown): boolean {
+  storable(bound: Bound, value: unknown): boolean {
     const cacheIf = this.cfg.cacheIf
     if (cacheIf === null) return true
     try {
       return cacheIf(value) === true
     } catch (e) {
-      b.c.errors++
+      bound.counters.errors++
       reportError(e, { operation: 'cacheIf', functionId: this.id }, warnOnce)
       return false
     }
   }
 
-  /** Registers an async result under `ik` (its logical key) so concurrent callers of one key share it. */
-  track(ik: string, r: unknown, args: ArrayLike<unknown>, note: Note): unknown {
+  /** Registers an async result under `flightKey` (its logical key) so concurrent callers of one key share it. */
+  track(flightKey: string, r: unknown, args: ArrayLike<unknown>, note: Note): unknown {
     if (isThenable(r) && this.cfg.dedupe) {
       const p = r as Promise<unknown>
-      this.fly(ik, p, args, note)
-      const done = () => this.land(ik, p)
+      this.fly(flightKey, p, args, note)
+      const done = () => this.land(flightKey, p)
       p.then(done, done)
     }
     return r
   }
 
   /**
-   * Joins the shared call in flight for `ik`, if any. When that call's write is refused (an
+   * Joins the shared call in flight for `flightKey`, if any. When that call's write is refused (an
    * invalidation in another process, or the CLI's, overtook it), a joiner cannot tell whether it
    * arrived after that invalidation resolved: it starts afresh through `again`.
    */
-  join(ik: string, again: () => unknown): Promise<unknown> | undefined {
-    const f = this.inflight.size === 0 ? undefined : this.inflight.get(ik)
+  join(flightKey: string, again: () => unknown): Promise<unknown> | undefined {
+    const f = this.inflight.size === 0 ? undefined : this.inflight.get(flightKey)
     if (f === undefined) return undefined
     return f.p.then((v) => (f.refused ? again() : v))
   }
 
-  fly(ik: string, p: Promise<unknown>, args: ArrayLike<unknown>, note: Note): void {
+  fly(flightKey: string, p: Promise<unknown>, args: ArrayLike<unknown>, note: Note): void {
     const f = note as Flight
     f.p = p
     f.args = args
-    this.inflight.set(ik, f)
+    this.inflight.set(flightKey, f)
     ;(G.busy ??= new Set()).add(this)
   }
 
-  land(ik: string, p: Promise<unknown>): void {
-    if (this.inflight.get(ik)?.p !== p) return
-    this.inflight.delete(ik)
+  land(flightKey: string, p: Promise<unknown>): void {
+    if (this.inflight.get(flightKey)?.p !== p) return
+    this.inflight.delete(flightKey)
     if (this.inflight.size === 0) G.busy?.delete(this)
   }
 
@@ -276,7 +321,7 @@ export class FnContext {
    */
   detach(what: Coverage): void {
     const { tags, tagsFromArgs } = this.cfg
-    for (const [ik, f] of this.inflight) {
+    for (const [flightKey, f] of this.inflight) {
       let t: readonly string[] | undefined | true
       if (what.tags === undefined || tags === null) t = undefined
       else if (!tagsFromArgs) t = true
@@ -287,13 +332,13 @@ export class FnContext {
           t = true
         }
       }
-      if (covers(what, ik, t)) this.inflight.delete(ik)
+      if (covers(what, flightKey, t)) this.inflight.delete(flightKey)
     }
     if (this.inflight.size === 0) G.busy?.delete(this)
   }
 
-  freshFrom(b: Bound, now: number): number {
-    return b.ttl > 0 ? now + b.ttl : Infinity
+  freshFrom(bound: Bound, now: number): number {
+    return bound.ttl > 0 ? now + bound.ttl : Infinity
   }
 
   /** A value as the function returns it: a promise for promise-returning functions. */
@@ -306,8 +351,8 @@ export class FnContext {
   }
 
   /** Debug log of an event on one key (only called when DEBUG). */
-  log(event: string, key: unknown, kind: KeyKind): void {
-    debugLog(event, this.id, this.prefix + this.encodedOf(key, kind))
+  log(event: string, k: CallKey): void {
+    debugLog(event, this.id, this.prefix + this.encodedOf(k))
   }
 
   logLogical(event: string, logical: string): void {
@@ -316,7 +361,7 @@ export class FnContext {
 
   stats(): FunctionStats {
     const s = emptyStats()
-    for (const c of this.counters.values()) addInto(s, c)
+    for (const counters of this.counters.values()) addInto(s, counters)
     return withRate(s)
   }
 }

@@ -1,73 +1,82 @@
-// Calls on a backend that holds live values (memory, or a tiered backend's L1): stale serving,
-// in-flight dedupe, the call itself, stale-if-error, and storing the result.
+// A call that missed the wrapper's hit path on a backend holding live values (memory, or a
+// tiered backend's L1), top to bottom: lookup and freshness, stale serving, dedupe, the call,
+// stale-if-error, store. A tiered backend's L2 is reached only through the BytePath interface
+// (bound.bytes), never by importing the byte path.
 
-import { type KeyKind } from '../backends/memory.js'
 import { estimateSize } from '../backends/size.js'
 import { DEBUG } from '../debug.js'
 import { warnOnce } from '../errors.js'
 import { G, callEnded, callStarted, invalidatedSince, reportError } from '../global.js'
 import { missEnd, missStart } from '../metrics.js'
-import { drive, isThenable } from '../persistent.js'
-import { asyncBytes, probe, putFlow } from './bytes-call.js'
-import { NONE, type Bound, type FnContext, type Local, type Note } from './context.js'
+import { NONE, isThenable, type Bound, type CallKey, type FnContext, type Local, type Note, type Put } from './context.js'
 
-/** Stores a result; `since` is when its computation started (the runtime's clock). */
-export type Put = (value: unknown, epoch: number, since: number, note: Note) => void | Promise<void>
+/** How {@link invoke} runs one computation. */
+export interface Invocation {
+  /** Register the computation so concurrent callers of its key share it (dedupe). */
+  share: boolean
+  /** A stale value to serve if the computation fails (stale-if-error), else NONE. */
+  stale: unknown
+  /** Until when (runtime clock, ms) `stale` may be served. */
+  staleUntil: number
+  /** Stores the result in a shared tier (tiered backends); null: into this memory store. */
+  put: Put | null
+}
 
-export function putMemory(ctx: FnContext, b: Bound, key: unknown, kind: KeyKind, value: unknown, args: ArrayLike<unknown>, epoch: number): void {
-  if (!ctx.storable(b, value)) return
-  const tags = ctx.tagsFor(b, value, args)
+/** A plain miss: shared, nothing stale to fall back on, stored in memory. */
+const PLAIN: Invocation = { share: true, stale: NONE, staleUntil: 0, put: null }
+/** refresh(): computed and stored, not shared. */
+export const REFRESH: Invocation = { share: false, stale: NONE, staleUntil: 0, put: null }
+
+function putMemory(ctx: FnContext, bound: Bound, k: CallKey, value: unknown, args: ArrayLike<unknown>, epoch: number): void {
+  if (!ctx.storable(bound, value)) return
+  const tags = ctx.tagsFor(bound, value, args)
   if (tags === NONE) return
-  if (epoch !== G.epoch && invalidatedSince(epoch, ctx.prefix + ctx.encodedOf(key, kind), tags)) return
+  if (epoch !== G.epoch && invalidatedSince(epoch, ctx.logicalOf(k), tags)) return
   if (G.maxEntrySize !== Infinity) {
-    const size = estimateSize(value, key)
+    const size = estimateSize(value, k.key)
     if (size > G.maxEntrySize) return ctx.tooLarge(size)
   }
+  const mem = bound.mem!
   // The clock is read only for entries that expire: most memory caches have no ttl.
-  if (b.mem!.put(b.store!, key, kind, value, b.ttl > 0 ? b.mem!.now() + b.ttl : Infinity, tags)) {
-    b.c.sets++
-    if (DEBUG) ctx.log('store', key, kind)
+  if (mem.put(bound.store!, k.key, k.kind, value, bound.ttl > 0 ? mem.now() + bound.ttl : Infinity, tags)) {
+    bound.counters.sets++
+    if (DEBUG) ctx.log('store', k)
   }
 }
 
 /** Where a tiered backend keeps a value in this process. */
-export function localTier(b: Bound, key: unknown, kind: KeyKind): Local {
-  return { put: (value, fresh, tags) => { b.mem!.put(b.store!, key, kind, value, fresh, tags) } }
-}
-
-/** The string that keys a call in flight: its logical key (built only for promise results and stale refreshes). */
-function inflightKey(ctx: FnContext, key: unknown, kind: KeyKind): string {
-  return ctx.prefix + ctx.encodedOf(key, kind)
+export function localTier(bound: Bound, k: CallKey): Local {
+  return { put: (value, fresh, tags) => { bound.mem!.put(bound.store!, k.key, k.kind, value, fresh, tags) } }
 }
 
 /**
- * Calls the function and stores its result: into this memory store, or through `put` when given
- * (tiered backends). Settles dedupe (when `share`), stale-if-error and the in-flight log.
- * Returns the result (a promise for async results). No closure is made unless the result is a
- * promise: this is the miss path of sync functions.
+ * Calls the function and stores its result (see {@link Invocation}). Settles dedupe,
+ * stale-if-error and the in-flight log. Returns the result (a promise for async results). No
+ * closure is made unless the result is a promise: this is the miss path of sync functions.
  */
-export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, key: unknown, kind: KeyKind,
-  share: boolean, staleValue: unknown, staleUntil: number, put: Put | null): unknown {
+export function invoke(ctx: FnContext, bound: Bound, self: unknown, args: ArrayLike<unknown>, k: CallKey, how: Invocation): unknown {
+  const { put, stale, staleUntil } = how
+  const counters = bound.counters
   const epoch = callStarted()
   const note: Note = { refused: false }
   // Only shared tiers need the start time (to refuse a write an invalidation overtook).
   const since = put === null ? 0 : G.now()
   let result: unknown
-  const t0 = missStart(b.c)
+  const t0 = missStart(counters)
   try {
     result = ctx.fn.apply(self, args as unknown[])
   } catch (err) {
     callEnded(epoch)
-    if (staleValue !== NONE && G.now() < staleUntil) {
-      b.c.staleHits++
-      return staleValue
+    if (stale !== NONE && G.now() < staleUntil) {
+      counters.staleHits++
+      return stale
     }
     throw err
   }
   if (!isThenable(result)) {
-    missEnd(b.c, t0)
+    missEnd(counters, t0)
     try {
-      if (put === null) putMemory(ctx, b, key, kind, result, args, epoch)
+      if (put === null) putMemory(ctx, bound, k, result, args, epoch)
       else put(result, epoch, since, note)
     } finally {
       callEnded(epoch)
@@ -75,59 +84,58 @@ export function invoke(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<
     return result
   }
   ctx.returnsPromise = true
-  const ik = share ? inflightKey(ctx, key, kind) : null
+  const flightKey = how.share ? ctx.logicalOf(k) : null
   const p = Promise.resolve(result).then(
     async (value) => {
-      missEnd(b.c, t0)
-      if (put === null) putMemory(ctx, b, key, kind, value, args, epoch)
+      missEnd(counters, t0)
+      if (put === null) putMemory(ctx, bound, k, value, args, epoch)
       else await put(value, epoch, since, note)
       return value
     },
     (err) => {
-      if (staleValue !== NONE && G.now() < staleUntil) {
-        b.c.staleHits++
-        return staleValue
+      if (stale !== NONE && G.now() < staleUntil) {
+        counters.staleHits++
+        return stale
       }
       throw err
     },
   )
   const done = () => {
-    if (ik !== null) ctx.land(ik, p)
+    if (flightKey !== null) ctx.land(flightKey, p)
     callEnded(epoch)
   }
   p.then(done, done)
-  if (ctx.cfg.dedupe && ik !== null) ctx.fly(ik, p, args, note)
+  if (ctx.cfg.dedupe && flightKey !== null) ctx.fly(flightKey, p, args, note)
   return p
 }
 
-/** One background refresh per key; failures are counted and reported, never thrown. */
-function revalidate(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, key: unknown, kind: KeyKind, put: Put | null): void {
-  const ik = inflightKey(ctx, key, kind)
-  if (ctx.refreshing.has(ik) || ctx.inflight.has(ik)) return
-  ctx.refreshing.add(ik)
+/** One background refresh per key after a stale value was served; failures are counted and reported, never thrown. */
+function revalidate(ctx: FnContext, bound: Bound, self: unknown, args: ArrayLike<unknown>, k: CallKey, put: Put | null): void {
+  const flightKey = ctx.logicalOf(k)
+  if (ctx.refreshing.has(flightKey) || ctx.inflight.has(flightKey)) return
+  ctx.refreshing.add(flightKey)
   const argv = Array.from(args)
   const fail = (e: unknown) => {
-    ctx.refreshing.delete(ik)
-    b.c.errors++
+    ctx.refreshing.delete(flightKey)
+    bound.counters.errors++
     reportError(e, { operation: 'revalidate', functionId: ctx.id }, warnOnce)
   }
   setTimeout(() => {
     try {
-      const r = invoke(ctx, b, self, argv, key, kind, true, NONE, 0, put)
-      if (isThenable(r)) Promise.resolve(r).then(() => ctx.refreshing.delete(ik), fail)
-      else ctx.refreshing.delete(ik)
+      const r = invoke(ctx, bound, self, argv, k, put === null ? PLAIN : { ...PLAIN, put })
+      if (isThenable(r)) Promise.resolve(r).then(() => ctx.refreshing.delete(flightKey), fail)
+      else ctx.refreshing.delete(flightKey)
     } catch (e) {
       fail(e)
     }
   }, 0)
 }
 
-export function memoryCall(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>): unknown {
-  const key = ctx.computeKey(args)
-  const kind = ctx.kindOf
-  const mem = b.mem!
-  const store = b.store!
-  const slot = store.slotOf(key, kind)
+export function memoryCall(ctx: FnContext, bound: Bound, self: unknown, args: ArrayLike<unknown>): unknown {
+  const k = ctx.computeKey(args)
+  const mem = bound.mem!
+  const counters = bound.counters
+  const slot = bound.store!.slotOf(k.key, k.kind)
   let stale: unknown = NONE
   let fresh = 0
   let now = 0
@@ -135,42 +143,30 @@ export function memoryCall(ctx: FnContext, b: Bound, self: unknown, args: ArrayL
     fresh = mem.freshOf(slot)
     now = fresh === Infinity ? 0 : mem.now()
     if (fresh === Infinity || fresh > now) {
-      b.c.hits++
+      counters.hits++
       return ctx.ret(mem.read(slot))
     }
     if (fresh + ctx.window > now) stale = mem.valueAt(slot)
     else mem.expire(slot)
   }
   // Tiered backends also write the shared tier (rare enough for a closure); memory stores directly.
-  const put: Put | null = b.tiered
-    ? (value, epoch, since, note) => drive(putFlow(ctx, b, b.ns + ctx.prefix + ctx.encodedOf(key, kind), value, args, epoch, since, localTier(b, key, kind), note),
-      b, false, () => undefined) as Promise<void>
-    : null
+  const put: Put | null = bound.tiered ? bound.bytes!.tieredPut(ctx, bound, ctx.logicalOf(k), args, localTier(bound, k)) : null
   if (stale !== NONE && now < fresh + ctx.cfg.swr) {
-    b.c.staleHits++
-    if (DEBUG) ctx.log('stale', key, kind)
-    revalidate(ctx, b, self, args, key, kind, put)
+    counters.staleHits++
+    if (DEBUG) ctx.log('stale', k)
+    revalidate(ctx, bound, self, args, k, put)
     return ctx.ret(stale)
   }
   if (ctx.cfg.dedupe && ctx.inflight.size > 0) {
-    const p = ctx.join(inflightKey(ctx, key, kind), () => memoryCall(ctx, ctx.current(), self, args))
+    const p = ctx.join(ctx.logicalOf(k), () => memoryCall(ctx, ctx.current(), self, args))
     if (p !== undefined) {
-      b.c.dedupedCalls++
-      if (DEBUG) ctx.log('dedupe', key, kind)
+      counters.dedupedCalls++
+      if (DEBUG) ctx.log('dedupe', k)
       return p
     }
   }
-  if (b.tiered) return tieredMiss(ctx, b, self, args, key, kind, inflightKey(ctx, key, kind))
-  b.c.misses++
-  if (DEBUG) ctx.log('miss', key, kind)
-  return invoke(ctx, b, self, args, key, kind, true, stale, fresh + ctx.cfg.sie, put)
-}
-
-/** A miss in a tiered backend's L1: the shared tier answers (or the function runs), and L1 keeps the value. */
-function tieredMiss(ctx: FnContext, b: Bound, self: unknown, args: ArrayLike<unknown>, key: unknown, kind: KeyKind, logical: string): unknown {
-  const ik = logical
-  const local = localTier(b, key, kind)
-  if (!ctx.returnsPromise) return probe(ctx, b, self, args, logical, local)
-  const note: Note = { refused: false }
-  return ctx.track(ik, asyncBytes(ctx, b, self, args, logical, local, note), args, note)
+  if (bound.tiered) return bound.bytes!.tieredMiss(ctx, bound, self, args, ctx.logicalOf(k), localTier(bound, k))
+  counters.misses++
+  if (DEBUG) ctx.log('miss', k)
+  return invoke(ctx, bound, self, args, k, stale === NONE ? PLAIN : { share: true, stale, staleUntil: fresh + ctx.cfg.sie, put: null })
 }

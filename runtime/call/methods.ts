@@ -1,15 +1,13 @@
 // The methods every cached function carries: invalidate, peek, refresh, warm, key, clear, stats.
-// Each mirrors the function's own shape where it returns a value (sync for sync functions).
+// Each mirrors the function's own shape where it returns a value (sync for sync functions). On a
+// byte backend (or a tiered backend's L2) they go through the BytePath interface (bound.bytes).
 
 import { DEBUG } from '../debug.js'
 import { typeError, warnOnce } from '../errors.js'
 import { G, logInvalidation, reportError } from '../global.js'
-import { drive } from '../persistent.js'
-import { BAD_SIGNATURE, keyMatches, readRecord as decodeStored } from '../record.js'
 import type { CachedMethods } from '../types.js'
-import { runBytes } from './bytes-call.js'
-import { NONE, type AnyFn, type FnContext } from './context.js'
-import { invoke, localTier } from './memory-call.js'
+import { isThenable, type AnyFn, type FnContext } from './context.js'
+import { REFRESH, invoke, localTier } from './memory-call.js'
 
 export function methodsOf(ctx: FnContext, wrapper: AnyFn): Omit<CachedMethods<unknown[], unknown>, 'id'> {
   const { prefix, id } = ctx
@@ -23,26 +21,25 @@ export function methodsOf(ctx: FnContext, wrapper: AnyFn): Omit<CachedMethods<un
   }
 
   function invalidateKey(args: unknown[]): Promise<boolean> {
-    const b = ctx.current()
-    const key = ctx.computeKey(args)
-    const kind = ctx.kindOf
-    const logical = prefix + ctx.encodedOf(key, kind)
+    const bound = ctx.current()
+    const k = ctx.computeKey(args)
+    const logical = ctx.logicalOf(k)
     logInvalidation({ keys: [logical] })
     if (DEBUG) ctx.logLogical('invalidate', logical)
     let local = false
-    if (b.store !== null) {
-      local = b.mem!.remove(b.store, key, kind)
-      if (!b.tiered) {
-        if (local) b.c.invalidations++
+    if (bound.store !== null) {
+      local = bound.mem!.remove(bound.store, k.key, k.kind)
+      if (!bound.tiered) {
+        if (local) bound.counters.invalidations++
         return Promise.resolve(local)
       }
     }
-    return Promise.resolve(drive((function* () {
-      // Stamped: a computation of this key in flight in another process cannot write it back.
-      const r = (yield { op: 'delete', key: ctx.storageKey(b, logical), at: G.now() }) as boolean | undefined
-      if (r || local) b.c.invalidations++
+    const removed = (r: boolean | undefined): boolean => {
+      if (r || local) bound.counters.invalidations++
       return r === true || local
-    })(), b, b.sync, () => undefined))
+    }
+    const r = bound.bytes!.remove(ctx, bound, logical)
+    return isThenable(r) ? Promise.resolve(r).then(removed) : Promise.resolve(removed(r))
   }
 
   // peek and refresh mirror the function's shape: a promise-returning function's reject.
@@ -56,31 +53,24 @@ export function methodsOf(ctx: FnContext, wrapper: AnyFn): Omit<CachedMethods<un
   }
 
   function peek(...args: unknown[]): unknown {
-    const b = ctx.current()
-    const key = ctx.computeKey(args)
-    const kind = ctx.kindOf
-    if (b.store !== null) {
-      const slot = b.store.slotOf(key, kind)
-      return ctx.ret(slot !== undefined && b.mem!.freshOf(slot) > b.mem!.now() ? b.mem!.valueAt(slot) : undefined)
+    const bound = ctx.current()
+    const k = ctx.computeKey(args)
+    if (bound.store !== null) {
+      const slot = bound.store.slotOf(k.key, k.kind)
+      const mem = bound.mem!
+      return ctx.ret(slot !== undefined && mem.freshOf(slot) > mem.now() ? mem.valueAt(slot) : undefined)
     }
-    const logical = prefix + ctx.encodedOf(key, kind)
-    const full = b.ns + logical
-    const r = drive((function* () {
-      const bytes = (yield { op: 'get', key: ctx.storageKey(b, logical) }) as Uint8Array | undefined
-      const rec = bytes === undefined ? undefined : decodeStored(bytes)
-      return rec !== undefined && rec !== BAD_SIGNATURE && keyMatches(rec.key, full) && rec.version === ctx.cfg.version && rec.fresh > G.now() ? rec.value : undefined
-    })(), b, b.sync && !ctx.returnsPromise, () => undefined)
+    const r = bound.bytes!.peek(ctx, bound, ctx.logicalOf(k))
     return ctx.returnsPromise ? Promise.resolve(r) : r
   }
 
   function refresh(this: unknown, ...args: unknown[]): unknown {
-    const b = ctx.current()
-    const key = ctx.computeKey(args)
-    const kind = ctx.kindOf
-    if (b.store === null) return runBytes(ctx, b, this, args, prefix + ctx.encodedOf(key, kind), false)
-    if (b.tiered) return runBytes(ctx, b, this, args, prefix + ctx.encodedOf(key, kind), false, localTier(b, key, kind))
-    b.c.misses++
-    return invoke(ctx, b, this, args, key, kind, false, NONE, 0, null)
+    const bound = ctx.current()
+    const k = ctx.computeKey(args)
+    if (bound.store === null) return bound.bytes!.refresh(ctx, bound, this, args, ctx.logicalOf(k))
+    if (bound.tiered) return bound.bytes!.refresh(ctx, bound, this, args, ctx.logicalOf(k), localTier(bound, k))
+    bound.counters.misses++
+    return invoke(ctx, bound, this, args, k, REFRESH)
   }
 
   async function warm(argLists: Iterable<unknown[]>, options: { concurrency?: number } = {}): Promise<{ stored: number; failed: number }> {
@@ -109,13 +99,13 @@ export function methodsOf(ctx: FnContext, wrapper: AnyFn): Omit<CachedMethods<un
   const key = (...args: unknown[]): string => ctx.logicalKey(args)
 
   async function clear(): Promise<void> {
-    const b = ctx.current()
+    const bound = ctx.current()
     logInvalidation({ prefixes: [prefix] })
-    if (b.store !== null) {
-      b.c.invalidations += b.mem!.clearStore(b.store)
-      if (!b.tiered) return
+    if (bound.store !== null) {
+      bound.counters.invalidations += bound.mem!.clearStore(bound.store)
+      if (!bound.tiered) return
     }
-    b.c.invalidations += await b.backend.invalidatePrefix([b.ns + prefix], { at: G.now() })
+    bound.counters.invalidations += await bound.backend.invalidatePrefix([bound.ns + prefix], { at: G.now() })
   }
 
   return { invalidate, peek: shaped(peek) as never, refresh: shaped(refresh) as never, warm, key, clear, stats: () => ctx.stats() }

@@ -4,6 +4,7 @@
 
 import type { Backend } from '../../runtime/backends/backend.js'
 import { memory } from '../../runtime/backends/memory.js'
+import { enableBytes } from '../../runtime/call/bytes-call.js'
 
 export interface BytesBackend extends Backend {
   down: boolean
@@ -15,6 +16,7 @@ export interface BytesBackend extends Backend {
 }
 
 export function bytesBackend(options: { sync?: boolean; now?: () => number } = {}): BytesBackend {
+  enableBytes()
   const inner = memory({ max: 100_000, ...(options.now ? { now: options.now } : {}) })
   const b = {
     kind: 'bytes',

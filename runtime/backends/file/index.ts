@@ -24,21 +24,21 @@
 // less than one thread-pool hop); async methods wrap them, and the long ones (tag invalidation,
 // prune) yield to the event loop every few milliseconds.
 
-import { join } from 'node:path'
 import type { BackendStats, InvalidateOptions, SetOptions, SyncBackend } from '../backend.js'
-import { checkGroup, unsafe, type Ctx } from './context.js'
+import { unsafe } from './context.js'
 import { Generations } from './generations.js'
-import { invalidatePrefix, makeGroup } from './groups.js'
 import { HotCache } from './hot.js'
-import { FileBackendError, isMissing, mkdirp, realFs, type Fs } from './io.js'
-import { Layout, defaultDir, type Location } from './layout.js'
+import { clearAll, deleteKey, invalidatePrefixes, invalidateTagsNow, invalidateTagsYielding, overtaken, type InvalidationCtx } from './invalidation.js'
+import { FileBackendError, mkdirp, realFs, type Fs } from './io.js'
+import { Layout, defaultDir } from './layout.js'
 import { resolveOptions, type FileOptions } from './options.js'
-import { decodeEntry, encodeEntry } from './record.js'
-import { FOREIGN, kindOf, ownUid, readRegular, removeName } from './safe.js'
-import { appendLines, closeAll, confirm, lineOf } from './tag-index.js'
-import { claimTags, finishTags, removeIfSame } from './tags.js'
-import { Sweeper, mtimeOf, type PruneReport } from './sweep.js'
+import { readEntry, type ReadCtx } from './read.js'
+import { encodeEntry } from './record.js'
+import { kindOf, ownUid } from './safe.js'
+import { Sweeper, type PruneReport } from './sweep.js'
 import { Stamps } from './stamps.js'
+import { writeEntry, type WriteCtx } from './write.js'
+import { enableBytes } from '../../call/bytes-call.js'
 
 export { defaultDir } from './layout.js'
 export { FileBackendError } from './io.js'
@@ -53,8 +53,6 @@ export interface FileStats extends BackendStats {
   /** The longest prune slice so far, in ms (the event loop was held that long). */
   pruneMaxSliceMs: number
 }
-
-let seq = 0
 
 /** A file backend: `configure({ backends: { disk: file({ dir: '.cache/fn' }) } })`. */
 export function file(options: FileOptions = {}): FileBackend {
@@ -71,9 +69,9 @@ export class FileBackend implements SyncBackend {
   readonly #gens: Generations
   readonly #hot: HotCache
   readonly #now: () => number
-  readonly #fsync: boolean
   readonly #sweeper: Sweeper
-  readonly #c: Ctx
+  /** What the step modules (write.ts, invalidation.ts, groups.ts, tags.ts, sweep.ts) share. */
+  readonly #c: WriteCtx & InvalidationCtx & ReadCtx
   readonly #counts = { corrupt: 0, errors: 0, expirations: 0, evictions: 0 }
   /** path -> [last use (real ms), expiry]: atimes written back by prune() (cheap approximate LRU). */
   readonly #touched = new Map<string, [number, number]>()
@@ -85,13 +83,14 @@ export class FileBackend implements SyncBackend {
   #last: PruneReport | undefined
 
   constructor(options: FileOptions = {}) {
+    // This backend stores bytes: load the byte path (a memory-only app never does).
+    enableBytes()
     const o = resolveOptions(options)
     this.dir = o.dir ?? defaultDir()
     this.maxBytes = o.maxBytes
     this.maxEntries = o.maxEntries
     this.#fs = o.fs ?? realFs
     this.#now = o.now
-    this.#fsync = o.fsync
     this.#layout = new Layout(this.dir)
     this.#gens = new Generations(this.#fs, this.#layout.gens, o.fileMode)
     this.#hot = new HotCache(o.memoryEntries, o.memoryBytes)
@@ -99,6 +98,9 @@ export class FileBackend implements SyncBackend {
     this.#c = {
       fs: this.#fs, layout: this.#layout, gens: this.#gens, counts: this.#counts, maxEntrySize: o.maxEntrySize,
       fileMode: o.fileMode, dirMode: o.dirMode, owner: (o.dirMode & 0o077) === 0 ? ownUid() : undefined,
+      fsync: o.fsync, stamp: () => this.#stamp(), fail: (operation, e) => this.#fail(operation, e),
+      stamps: () => this.#stampsOf(), guard: (operation, f) => this.#guard(operation, f),
+      hot: this.#hot, now: this.#now, touch: (path, expires) => this.#touch(path, expires),
     }
     this.#sweeper = new Sweeper({
       ...this.#c, now: this.#now, touched: this.#touched, maxBytes: this.maxBytes, maxEntries: this.maxEntries, sliceMs: o.sliceMs,
@@ -126,7 +128,7 @@ export class FileBackend implements SyncBackend {
       }
       this.#hot.delete(key)
     }
-    return this.#read(key)
+    return readEntry(this.#c, key)
   }
 
   get(key: string): Promise<Uint8Array | undefined> {
@@ -135,37 +137,6 @@ export class FileBackend implements SyncBackend {
     } catch (e) {
       return Promise.reject(e)
     }
-  }
-
-  #read(key: string): Uint8Array | undefined {
-    const loc = this.#layout.locate(key)
-    let gen: number
-    let buf: Buffer | undefined | typeof FOREIGN
-    try {
-      gen = this.#gens.snapshot(loc.shard) // before the read: a change during it shows next time
-      // Never a link, FIFO or device, never more than maxEntrySize: those are corrupt entries.
-      buf = readRegular(this.#fs, loc.path, this.#c.maxEntrySize)
-    } catch (e) {
-      throw this.#fail('read an entry', e)
-    }
-    if (buf === undefined) return undefined
-    if (buf === FOREIGN) return this.#corrupt(loc)
-    const rec = decodeEntry(buf)
-    if (rec === undefined || rec.key !== key) return this.#corrupt(loc)
-    if (rec.expires <= this.#now()) {
-      this.#counts.expirations++
-      this.#guard('remove an expired entry', () => this.#remove(loc))
-      return undefined
-    }
-    this.#hot.set(key, { value: rec.value, expires: rec.expires, shard: loc.shard, gen, path: loc.path })
-    this.#touch(loc.path, rec.expires)
-    return rec.value
-  }
-
-  #corrupt(loc: Location): undefined {
-    this.#counts.corrupt++
-    try { this.#remove(loc) } catch { /* best effort: the next set replaces it */ }
-    return undefined
   }
 
   #touch(path: string, expires: number): void {
@@ -189,15 +160,15 @@ export class FileBackend implements SyncBackend {
     const loc = this.#layout.locate(key)
     this.#hot.delete(key)
     const since = options?.since
-    if (since === undefined) this.#write(loc, encodeEntry(key, value, expires, tags), expires, tags, 0)
+    if (since === undefined) writeEntry(this.#c, loc, encodeEntry(key, value, expires, tags), expires, tags)
     else {
       // A value computed before its key, a prefix of it or one of its tags was invalidated (by any
       // process) is not written. Marked in progress first: see stamps.ts for why that closes the window.
       const stamps = this.#stampsOf()
       const mark = this.#guard('set', () => stamps.begin())
       try {
-        if (this.#guard('set', () => stamps.overtook(tags.map((t) => this.#layout.tagHash(t)), 'k' + this.#layout.tagHash(key), key, since))) return false
-        this.#write(loc, encodeEntry(key, value, expires, tags), expires, tags, 0)
+        if (this.#guard('set', () => overtaken(this.#c, key, tags, since))) return false
+        writeEntry(this.#c, loc, encodeEntry(key, value, expires, tags), expires, tags)
       } finally {
         stamps.end(mark)
       }
@@ -217,87 +188,16 @@ export class FileBackend implements SyncBackend {
     }
   }
 
-  /**
-   * temp file (same directory) → write → mtime := expiry → [fsync] → tag lines → rename → confirm
-   * tag lines → bump the shard's generation. Any failure removes the temp file: no partial entry.
-   */
-  #write(loc: Location, bytes: Uint8Array, expires: number, tags: readonly string[], attempt: number): void {
-    const fs = this.#fs
-    // Too big to be read back (maxEntrySize): the old entry goes, the new one is not written.
-    if (bytes.length > this.#c.maxEntrySize) return void this.#guard('remove an entry', () => this.#remove(loc))
-    // Never write through a link planted as the group directory (or `g/`): it is removed first.
-    if (this.#guard('check a group', () => checkGroup(this.#c, loc.groupDir)) === 'foreign') throw this.#fail('write an entry', unsafe(loc.groupDir, 'not a directory of this user'))
-    const tmp = join(loc.groupDir, `.t${process.pid}-${++seq}`)
-    let fd = -1
-    let renamed = false
-    try {
-      try {
-        fd = fs.openSync(tmp, 'wx', this.#c.fileMode)
-      } catch (e) {
-        if (!isMissing(e)) throw e
-        makeGroup(this.#c, loc.groupDir, loc.group)
-        fd = fs.openSync(tmp, 'wx', this.#c.fileMode)
-      }
-      for (let off = 0; off < bytes.length;) off += fs.writeSync(fd, bytes, off, bytes.length - off)
-      fs.futimesSync(fd, this.#stamp() / 1000, mtimeOf(expires) / 1000)
-      if (this.#fsync) fs.fsyncSync(fd)
-      const ino = tags.length > 0 ? fs.fstatSync(fd).ino : 0
-      fs.closeSync(fd)
-      fd = -1
-      const paths = tags.map((t) => this.#layout.tagPath(t))
-      const line = lineOf(loc.gh, loc.kh, ino)
-      const tagFds = tags.length > 0 ? appendLines(fs, paths, line, this.#c.fileMode) : []
-      try {
-        fs.renameSync(tmp, loc.path)
-        renamed = true
-      } finally {
-        if (!renamed) closeAll(fs, tagFds)
-      }
-      if (tags.length > 0) confirm(fs, paths, tagFds, line, this.#c.fileMode)
-      if (this.#fsync) this.#syncDir(loc.groupDir)
-      this.#gens.bump(loc.shard)
-    } catch (e) {
-      if (fd >= 0) try { fs.closeSync(fd) } catch { /* closed */ }
-      if (!renamed) try { fs.unlinkSync(tmp) } catch { /* moved or never made */ }
-      if (!renamed && isMissing(e) && fd < 0) {
-        // The group directory was renamed away by a concurrent invalidation or clear: write again.
-        // After a few such races in a row the write is dropped; it raced invalidations each time.
-        if (attempt < 4) return this.#write(loc, bytes, expires, tags, attempt + 1)
-        return
-      }
-      throw this.#fail('write an entry', e)
-    }
-  }
-
-  #syncDir(dir: string): void {
-    const fd = this.#fs.openSync(dir, 'r')
-    try { this.#fs.fsyncSync(fd) } finally { this.#fs.closeSync(fd) }
-  }
-
   #pruneEvery(): number {
     return this.maxEntries === Infinity ? 10_000 : Math.max(64, Math.min(10_000, Math.floor(this.maxEntries / 8)))
   }
 
   // --- deletes and invalidation ---
 
-  #remove(loc: Location): boolean {
-    // Removing through a planted group link would delete a file elsewhere: check, then unlink the name.
-    const removed = checkGroup(this.#c, loc.groupDir) === 'dir' && removeName(this.#fs, loc.path)
-    // Even when absent: another process may have unlinked it and not bumped yet.
-    this.#gens.bump(loc.shard)
-    return removed
-  }
-
   deleteSync(key: string, options?: InvalidateOptions): boolean {
     this.#open()
     this.#hot.delete(key)
-    return this.#guard('delete an entry', () => {
-      if (options?.at !== undefined) {
-        this.#stampsOf().raise('k' + this.#layout.tagHash(key), options.at)
-        this.#stampsOf().drain()
-      }
-      return this.#remove(this.#layout.locate(key))
-    })
+    return deleteKey(this.#c, key, options)
   }
 
   delete(key: string, options?: InvalidateOptions): Promise<boolean> {
@@ -306,62 +206,21 @@ export class FileBackend implements SyncBackend {
 
   invalidateTagsSync(tags: readonly string[], options?: InvalidateOptions): number {
     this.#open()
-    return this.#guard('invalidate tags', () => {
-      this.#stampTags(tags, options)
-      const work = claimTags(this.#c, tags)
-      let n = 0
-      for (const [rel, ino] of work.lines) n += removeIfSame(this.#c, rel, ino, work)
-      return finishTags(this.#c, work, n)
-    })
+    return invalidateTagsNow(this.#c, tags, options)
   }
 
-  async invalidateTags(tags: readonly string[], options?: InvalidateOptions): Promise<number> {
-    this.#open()
-    const work = this.#guard('invalidate tags', () => {
-      this.#stampTags(tags, options)
-      return claimTags(this.#c, tags)
-    })
-    let n = 0
-    let t0 = performance.now()
-    for (const [rel, ino] of work.lines) {
-      n += this.#guard('invalidate tags', () => removeIfSame(this.#c, rel, ino, work))
-      // Yield every ~5 ms: 1,000 entries take ~20 ms, and other callers should not wait for all of it.
-      if (performance.now() - t0 > 5) {
-        await new Promise((r) => setImmediate(r))
-        t0 = performance.now()
-      }
+  invalidateTags(tags: readonly string[], options?: InvalidateOptions): Promise<number> {
+    try {
+      this.#open()
+      return invalidateTagsYielding(this.#c, tags, options)
+    } catch (e) {
+      return Promise.reject(e)
     }
-    return this.#guard('invalidate tags', () => finishTags(this.#c, work, n))
-  }
-
-  #stamps: Stamps | undefined
-
-  #stampsOf(): Stamps {
-    return (this.#stamps ??= new Stamps(this.#fs, this.#layout.stamps))
-  }
-
-  /**
-   * Stamps come before the claim: a write that checks after the stamp is refused; one that checked
-   * before it is waited for (drain), so its line is in the claimed index and its entry in place.
-   */
-  #stampTags(tags: readonly string[], options: InvalidateOptions | undefined): void {
-    if (options?.at === undefined) return
-    for (const tag of new Set(tags)) this.#stampsOf().raise(this.#layout.tagHash(tag), options.at)
-    this.#stampsOf().drain()
   }
 
   invalidatePrefixSync(prefixes: readonly string[], options?: InvalidateOptions): number {
     this.#open()
-    return this.#guard('invalidate prefixes', () => {
-      if (options?.at !== undefined) {
-        this.#stampsOf().raisePrefixes(prefixes, options.at)
-        this.#stampsOf().drain()
-      }
-      const n = invalidatePrefix(this.#c, prefixes)
-      // Always: a concurrent invalidation may have moved the group away and not bumped yet.
-      this.#gens.bumpAll()
-      return n
-    })
+    return invalidatePrefixes(this.#c, prefixes, options)
   }
 
   invalidatePrefix(prefixes: readonly string[], options?: InvalidateOptions): Promise<number> {
@@ -370,23 +229,18 @@ export class FileBackend implements SyncBackend {
 
   clearSync(options?: InvalidateOptions): void {
     this.#open()
-    this.#guard('clear', () => {
-      if (options?.at !== undefined) {
-        this.#stampsOf().raisePrefixes([''], options.at)
-        this.#stampsOf().drain()
-      }
-      const stamp = `${process.pid}-${++seq}`
-      for (const sub of [this.#layout.groups, this.#layout.tags]) {
-        try { this.#fs.renameSync(sub, join(this.#layout.trash, `${sub.slice(-1)}.${stamp}`)) } catch (e) { if (!isMissing(e)) throw e }
-        mkdirp(this.#fs, sub, this.#c.dirMode)
-      }
-      this.#hot.clear()
-      this.#gens.bumpAll()
-    })
+    clearAll(this.#c, options)
+    this.#hot.clear()
   }
 
   clear(options?: InvalidateOptions): Promise<void> {
     return this.#async(() => this.clearSync(options))
+  }
+
+  #stamps: Stamps | undefined
+
+  #stampsOf(): Stamps {
+    return (this.#stamps ??= new Stamps(this.#fs, this.#layout.stamps))
   }
 
   // --- maintenance ---

@@ -19,6 +19,7 @@ import { RedisBus } from './bus.js'
 import { resolve, type LockOptions, type RedisBackendOptions, type RedisClient } from './options.js'
 import { SCRIPTS, type ScriptName } from './scripts.js'
 import { bySlot, keySlot } from './slot.js'
+import { enableBytes } from '../../call/bytes-call.js'
 
 export type { RedisBackendOptions, LockOptions, RedisClient } from './options.js'
 export { RedisBus } from './bus.js'
@@ -108,6 +109,8 @@ export class RedisBackend implements Backend {
   }
 
   constructor(options: RedisBackendOptions) {
+    // This backend stores bytes: load the byte path (a memory-only app never does).
+    enableBytes()
     const r = resolve(options)
     this.client = r.client
     this.#c = defineScripts(r.client)

@@ -1,0 +1,328 @@
+// The call flow on byte backends, written once: read the record, check key, version and
+// freshness, serve stale or take a lease, call, then write the record (callFlow, putFlow). It is a
+// generator of backend operations; drive() below runs it synchronously (sync twins, sync
+// function) or asynchronously, switching to async the moment an operation returns a promise.
+// The flow and its driver live together so a call never hops between files to take one step.
+
+import type { Lease, SetOptions } from '../backends/backend.js'
+import type { Breaker } from '../breaker.js'
+import type { StoredRecord } from '../codec.js'
+import { DEBUG } from '../debug.js'
+import { warnOnce } from '../errors.js'
+import { G, callEnded, callStarted, invalidatedSince, reportError } from '../global.js'
+import { backendOpEnd, clock, entryWritten, missEnd, missStart } from '../metrics.js'
+import { BAD_SIGNATURE, keyMatches, maxRecordBytes, readRecord, writeRecord } from '../record.js'
+import { NONE, isThenable, type Bound, type FnContext, type Local, type Note } from './context.js'
+
+/** Distributed stampede protection, on backends that offer acquire() without `lock` settings: lease and wait. */
+const LEASE_MS = 10_000
+/** First and last pause between re-reads while another process holds the lease. */
+const WAIT_MIN_MS = 10
+const WAIT_MAX_MS = 200
+
+/** A binding to a byte backend (or a tiered backend's L2): it always has a breaker. */
+export type ByteBound = Bound & { breaker: Breaker }
+
+export type Op =
+  | { op: 'get'; key: string }
+  | { op: 'set'; key: string; bytes: Uint8Array; options: SetOptions }
+  | { op: 'delete'; key: string; at?: number }
+  | { op: 'acquire'; key: string; leaseMs: number }
+  | { op: 'release'; lease: Lease }
+  | { op: 'sleep'; ms: number }
+  | { op: 'call' }
+
+/** The answer to an `acquire` op when another holder has the lease (undefined means the backend failed). */
+export const HELD = Symbol('held')
+/** The answer to a `get` op that failed (undefined means a miss). */
+export const FAILED = Symbol('failed')
+
+/** Bytes already read for a call: null when known absent, FAILED when the read failed. */
+export type Prefetched = Uint8Array | null | typeof FAILED
+
+/** One call through {@link callFlow}. */
+export interface ByteCall {
+  self: unknown
+  args: ArrayLike<unknown>
+  /** The call's logical key (prefix + encoded arguments, no namespace). */
+  logical: string
+  /** Where the backend stores it (bytes-call.ts storageKey). */
+  key: string
+  /** Read the record first (false: refresh, which calls and stores). */
+  lookup: boolean
+  /** A tiered backend's L1, which keeps what L2 serves or accepts. */
+  local?: Local
+  /** The record's bytes when the caller already read them. */
+  pre?: Prefetched
+  /** Learns whether the write was refused, for callers who joined this call. */
+  note?: Note
+}
+
+/** One result to write as a record ({@link putFlow}). */
+export interface RecordWrite {
+  logical: string
+  /** Where the backend stores it (bytes-call.ts storageKey). */
+  key: string
+  value: unknown
+  args: ArrayLike<unknown>
+  /** The invalidation epoch the computation started in. */
+  epoch: number
+  /** When the computation started (the runtime's clock): a backend refuses the write if an invalidation came after. */
+  since: number
+  local?: Local
+  note?: Note
+}
+
+// --- the driver ---
+
+/** Counts and reports a backend failure (fail-open); a failed `get` answers FAILED, others undefined. */
+export function failed(bound: ByteBound, operation: string, error: unknown): undefined | typeof FAILED {
+  bound.breaker.failure()
+  bound.counters.errors++
+  reportError(error, { operation, backend: bound.name, functionId: bound.fnId }, warnOnce)
+  return operation === 'get' ? FAILED : undefined
+}
+
+/** Runs one backend operation; failures are counted and reported, never thrown (fail-open). */
+function perform(bound: ByteBound, op: Exclude<Op, { op: 'call' }>, sync: boolean): unknown {
+  if (op.op === 'sleep') return new Promise((resolve) => setTimeout(resolve, op.ms))
+  if (!bound.breaker.allow()) return op.op === 'get' ? FAILED : undefined
+  const backend = bound.backend
+  const t0 = clock.now()
+  try {
+    const r = op.op === 'get' ? (sync ? backend.getSync!(op.key) : backend.get(op.key))
+      : op.op === 'set' ? (sync ? backend.setSync!(op.key, op.bytes, op.options) : backend.set(op.key, op.bytes, op.options))
+      : op.op === 'delete' ? (op.at === undefined ? (sync ? backend.deleteSync!(op.key) : backend.delete(op.key)) : (sync ? backend.deleteSync!(op.key, { at: op.at }) : backend.delete(op.key, { at: op.at })))
+      : op.op === 'acquire' ? backend.acquire!(op.key, op.leaseMs).then((lease) => lease ?? HELD)
+      : op.lease.release()
+    if (isThenable(r)) {
+      return Promise.resolve(r).then((v) => { backendOpEnd(bound.counters, op.op, t0); bound.breaker.success(); return v }, (e) => failed(bound, op.op, e))
+    }
+    backendOpEnd(bound.counters, op.op, t0)
+    bound.breaker.success()
+    return r
+  } catch (e) {
+    return failed(bound, op.op, e)
+  }
+}
+
+/**
+ * Drives `flow` to completion: synchronously while every step answers synchronously, then
+ * asynchronously from the first promise on. `call` runs the user's function.
+ */
+export function drive<T>(flow: Generator<Op, T, unknown>, bound: ByteBound, sync: boolean, call: () => unknown): T | Promise<T> {
+  return step(flow, bound, sync, call, undefined, NONE)
+}
+
+function step<T>(flow: Generator<Op, T, unknown>, bound: ByteBound, sync: boolean, call: () => unknown, input: unknown, error: unknown): T | Promise<T> {
+  for (;;) {
+    const next = error !== NONE ? flow.throw(error) : flow.next(input)
+    error = NONE
+    if (next.done) return next.value
+    const op = next.value
+    let r: unknown
+    if (op.op === 'call') {
+      try {
+        r = call()
+      } catch (e) {
+        error = e
+        continue
+      }
+    } else {
+      r = perform(bound, op, sync)
+    }
+    if (isThenable(r)) {
+      return Promise.resolve(r).then(
+        (v) => step(flow, bound, false, call, v, NONE),
+        (e) => step(flow, bound, false, call, undefined, e),
+      )
+    }
+    input = r
+  }
+}
+
+/** Counts a record that failed to decode (or to verify) and removes it in the background. */
+export function corruptRecord(bound: Bound, key: string, badSignature = false): void {
+  const { counters, name, fnId } = bound
+  counters.corrupt++
+  counters.errors++
+  if (badSignature) {
+    warnOnce('FNCACHE_BAD_SIGNATURE', name, `backend "${name}" held a record whose signature does not verify (first seen for ${fnId}): written without the secret, or with another one. It was treated as a miss and removed.`)
+  } else {
+    warnOnce('FNCACHE_CORRUPT_ENTRY', name, `backend "${name}" held a corrupt or foreign record (first seen for ${fnId}); it was treated as a miss and removed.`)
+  }
+  try {
+    const r = bound.backend.delete(key)
+    if (isThenable(r)) Promise.resolve(r).then(undefined, () => {})
+  } catch {
+    // Removal is best effort; the next set overwrites the record anyway.
+  }
+}
+
+// --- the flow ---
+
+/** Writes the record of a result. */
+export function* putFlow(ctx: FnContext, bound: Bound, write: RecordWrite): Generator<Op, void, unknown> {
+  const { logical, key, value, args, epoch, since, local, note } = write
+  if (!ctx.storable(bound, value)) return
+  const tags = ctx.tagsFor(bound, value, args)
+  if (tags === NONE) return
+  if (epoch !== G.epoch && invalidatedSince(epoch, logical, tags)) return
+  const now = G.now()
+  const fresh = ctx.freshFrom(bound, now)
+  const rec: StoredRecord = { key: bound.ns + logical, version: ctx.cfg.version, created: now, fresh, stale: fresh + ctx.window, tags: tags ?? [], value }
+  const bytes = writeRecord(rec)
+  if (bytes === undefined) {
+    warnOnce('FNCACHE_UNENCODABLE', ctx.id, `${ctx.id} returned a value that cannot be stored (a function, symbol or class instance inside it); such results are returned uncached.`)
+    return
+  }
+  if (bytes.length > maxRecordBytes()) return ctx.tooLarge(bytes.length, maxRecordBytes())
+  const ttl = rec.stale === Infinity ? undefined : rec.stale - now
+  const ns = bound.ns
+  const written = yield { op: 'set', key, bytes, options: { ttl, tags: ns === '' ? rec.tags : rec.tags.map((t) => ns + t), since } }
+  if (written === false) {
+    // An invalidation overtook this computation (here or in another process): store nothing, and
+    // let callers who joined it start afresh.
+    if (note !== undefined) note.refused = true
+    return
+  }
+  // The local tier keeps only what the shared tier accepted, unless an invalidation here came in between.
+  if (local !== undefined && (epoch === G.epoch || !invalidatedSince(epoch, logical, tags))) local.put(value, fresh, rec.tags)
+  entryWritten(bound.counters, bytes.length)
+  bound.counters.sets++
+  if (DEBUG) ctx.logLogical('store', logical)
+}
+
+/** The record in `bytes` if it is this call's (`full`: namespace + logical key; fresh or not) and verifies; corrupt ones are counted and removed. */
+export function ownRecord(ctx: FnContext, bound: Bound, key: string, full: string, bytes: Uint8Array): StoredRecord | undefined {
+  const rec = readRecord(bytes)
+  if (rec === undefined || rec === BAD_SIGNATURE) corruptRecord(bound, key, rec === BAD_SIGNATURE)
+  else if (keyMatches(rec.key, full) && rec.version === ctx.cfg.version) return rec
+  return undefined
+}
+
+/** The record stored at `key` (see ownRecord), or FAILED when the backend failed. `pre`: bytes already read. */
+function* fetchRecord(ctx: FnContext, bound: Bound, key: string, full: string, pre?: Prefetched): Generator<Op, StoredRecord | undefined | typeof FAILED, unknown> {
+  const bytes = pre !== undefined ? pre : (yield { op: 'get', key }) as Uint8Array | undefined | typeof FAILED
+  if (bytes === FAILED) return FAILED
+  if (bytes === undefined || bytes === null) return undefined
+  return ownRecord(ctx, bound, key, full, bytes)
+}
+
+function* callFlow(ctx: FnContext, bound: Bound, call: ByteCall): Generator<Op, unknown, unknown> {
+  const { logical, key, lookup, local } = call
+  const counters = bound.counters
+  const full = bound.ns + logical
+  const read = lookup ? yield* fetchRecord(ctx, bound, key, full, call.pre) : undefined
+  // A backend that just failed a read will likely fail the write too: do not wait for it twice.
+  const reachable = read !== FAILED
+  const rec = read === FAILED ? undefined : read
+  const now = G.now()
+  if (rec !== undefined) {
+    if (rec.fresh > now) {
+      counters.hits++
+      if (DEBUG) ctx.logLogical('hit', logical)
+      local?.put(rec.value, rec.fresh, rec.tags)
+      return rec.value
+    }
+    if (now < rec.fresh + ctx.cfg.swr) {
+      counters.staleHits++
+      if (DEBUG) ctx.logLogical('stale', logical)
+      revalidate(ctx, bound as ByteBound, call)
+      return rec.value
+    }
+  }
+  if (lookup) {
+    counters.misses++
+    if (DEBUG) ctx.logLogical('miss', logical)
+  }
+  let lease: Lease | undefined
+  const backend = bound.backend
+  if (lookup && reachable && ctx.returnsPromise && backend.acquire !== undefined) {
+    // Another process may be computing this key: take the lease, or wait (boundedly) for its result.
+    const leaseMs = backend.lock?.leaseMs ?? LEASE_MS
+    const deadline = G.now() + (backend.lock?.waitMs ?? leaseMs)
+    for (let pause = WAIT_MIN_MS; ; pause = Math.min(WAIT_MAX_MS, pause * 2)) {
+      const got = yield { op: 'acquire', key, leaseMs }
+      if (got !== HELD) {
+        lease = got as Lease | undefined
+        // Read again once the lease is ours: the holder before us may have written its result and
+        // released between our miss (or last re-read) and this acquire. Computing then would run
+        // the function twice, which the lease exists to prevent.
+        if (lease !== undefined) {
+          const theirs = yield* fetchRecord(ctx, bound, key, full)
+          if (theirs !== undefined && theirs !== FAILED && theirs.fresh > G.now()) {
+            yield { op: 'release', lease }
+            counters.dedupedCalls++
+            local?.put(theirs.value, theirs.fresh, theirs.tags)
+            return theirs.value
+          }
+        }
+        break
+      }
+      if (G.now() >= deadline) break
+      yield { op: 'sleep', ms: pause }
+      const theirs = yield* fetchRecord(ctx, bound, key, full)
+      if (theirs !== undefined && theirs !== FAILED && theirs.fresh > G.now()) {
+        counters.dedupedCalls++
+        local?.put(theirs.value, theirs.fresh, theirs.tags)
+        return theirs.value
+      }
+    }
+  }
+  const epoch = callStarted()
+  const since = G.now()
+  try {
+    let value: unknown
+    const t0 = missStart(counters)
+    try {
+      value = yield { op: 'call' }
+      missEnd(counters, t0)
+    } catch (err) {
+      if (rec !== undefined && G.now() < rec.fresh + ctx.cfg.sie) {
+        counters.staleHits++
+        return rec.value
+      }
+      throw err
+    }
+    if (reachable) yield* putFlow(ctx, bound, { logical, key, value, args: call.args, epoch, since, local, note: call.note })
+    else if (local !== undefined && ctx.storable(bound, value)) {
+      const tags = ctx.tagsFor(bound, value, call.args)
+      if (tags !== NONE) local.put(value, ctx.freshFrom(bound, G.now()), tags ?? [])
+    }
+    return value
+  } finally {
+    callEnded(epoch)
+    if (lease !== undefined) yield { op: 'release', lease }
+  }
+}
+
+/** Runs the whole flow of one call (sync while the backend and the function answer synchronously). */
+export function runBytes(ctx: FnContext, bound: ByteBound, call: ByteCall): unknown {
+  const { self, args } = call
+  const r = drive(callFlow(ctx, bound, call), bound, bound.sync && !ctx.returnsPromise, () => ctx.fn.apply(self, args as unknown[]))
+  if (isThenable(r)) ctx.returnsPromise = true
+  return r
+}
+
+/** One background refresh per key, after a stale record was served; failures are counted and reported, never thrown. */
+function revalidate(ctx: FnContext, bound: ByteBound, call: ByteCall): void {
+  const { logical } = call
+  if (ctx.refreshing.has(logical)) return
+  ctx.refreshing.add(logical)
+  const again: ByteCall = { self: call.self, args: Array.from(call.args), logical, key: call.key, lookup: false, local: call.local }
+  const fail = (e: unknown) => {
+    ctx.refreshing.delete(logical)
+    bound.counters.errors++
+    reportError(e, { operation: 'revalidate', functionId: ctx.id }, warnOnce)
+  }
+  setTimeout(() => {
+    try {
+      const r = runBytes(ctx, bound, again)
+      if (isThenable(r)) Promise.resolve(r).then(() => ctx.refreshing.delete(logical), fail)
+      else ctx.refreshing.delete(logical)
+    } catch (e) {
+      fail(e)
+    }
+  }, 0)
+}

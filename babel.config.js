@@ -1,5 +1,6 @@
 // Babel config for this repository's examples and tools (tests pass their own inline config):
-// babel-plugin-macros (config key `fncache`) + @babel/preset-typescript, as a user would write it.
+// babel-plugin-macros (config key `fncache`) + @babel/preset-typescript, as a user would write it
+// (and @babel/plugin-proposal-decorators for examples/decorators).
 // The package is not in its own node_modules, so a file of this repository that imports
 // 'fncache.macro' cannot find it through node resolution; `resolvePath` then points at the built
 // entry (dist/cjs/index.js, what "main" gives users) or, under tsx, at the macro's source.
@@ -23,5 +24,6 @@ function resolvePath(source, basedir) {
 
 export default {
   presets: [['@babel/preset-typescript', { onlyRemoveTypeImports: false }]],
-  plugins: [['macros', { resolvePath, fncache: {} }]],
+  // The macro first (it plans `@cached` methods); then standard decorators are compiled.
+  plugins: [['macros', { resolvePath, fncache: {} }], ['@babel/plugin-proposal-decorators', { version: '2023-11' }]],
 }

@@ -3,7 +3,7 @@
 // so babel-plugin-macros, cosmiconfig and resolve never reach a client or edge bundle.
 // babel-plugin-macros loads the macro through "main" (index.ts, CommonJS), never through here.
 import { cached as runtimeCached } from './runtime/index.js'
-import type { Cached, CacheOptions } from './runtime/index.js'
+import type { Cached, CacheOptions, CachedDecorator } from './runtime/index.js'
 import { warnOnce } from './runtime/errors.js'
 import { enableHint } from './runtime/uncompiled.js'
 
@@ -32,9 +32,15 @@ function warnUncompiled(): void {
  * id, a source-hash version, checked options and a specialised key; uncompiled (this function), the
  * runtime's `cached(fn, options)` with one `FNCACHE_UNCOMPILED` warning.
  */
-export default function cached<F extends AnyFn>(fn: F, options?: CacheOptions<Parameters<F>, ReturnType<F>>): Cached<F> {
+export default function cached<F extends AnyFn>(fn: F, options?: CacheOptions<Parameters<F>, ReturnType<F>>): Cached<F>
+/** The decorator form, `@cached(options)` on a class method; uncompiled, the same warning. */
+export default function cached(options?: CacheOptions): CachedDecorator
+export default function cached<This, A extends any[], R>(value: (this: This, ...args: A) => R, context: ClassMethodDecoratorContext<This, (this: This, ...args: A) => R>): (this: This, ...args: A) => R
+export default function cached(target: object, key: string | symbol, descriptor: PropertyDescriptor): any
+export default function cached(): unknown {
   warnUncompiled()
-  return runtimeCached(fn, options)
+  // Every argument: a bare decorator passes two or three.
+  return (runtimeCached as (...args: unknown[]) => unknown).apply(undefined, arguments as unknown as unknown[])
 }
 
 /**

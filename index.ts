@@ -3,7 +3,7 @@
 // lazily, only then); user code that runs without the transform calls it as `cached(fn, options)`.
 // Bundlers and ESM imports get browser.ts instead, which has no macro.
 import uncompiled from './browser.js'
-import type { Cached, CacheOptions } from './runtime/index.js'
+import type { Cached, CacheOptions, CachedDecorator } from './runtime/index.js'
 
 export * from './runtime/index.js'
 // The two-tier backend is isomorphic (no node: imports): reachable from the root as well as from
@@ -25,12 +25,16 @@ interface MacroCall {
  * `cached(fn, options)` (and one `FNCACHE_UNCOMPILED` warning).
  */
 function cached<F extends AnyFn>(fn: F, options?: CacheOptions<Parameters<F>, ReturnType<F>>): Cached<F>
-function cached(fnOrMacroCall: AnyFn | MacroCall, options?: CacheOptions): unknown {
+/** The decorator form, `@cached(options)` on a class method: compiled by the macro like `cached(fn)`. */
+function cached(options?: CacheOptions): CachedDecorator
+function cached<This, A extends any[], R>(value: (this: This, ...args: A) => R, context: ClassMethodDecoratorContext<This, (this: This, ...args: A) => R>): (this: This, ...args: A) => R
+function cached(target: object, key: string | symbol, descriptor: PropertyDescriptor): any
+function cached(fnOrMacroCall?: AnyFn | MacroCall | CacheOptions | object): unknown {
   if (typeof fnOrMacroCall !== 'function' && fnOrMacroCall && (fnOrMacroCall as MacroCall).isBabelMacrosCall === true) {
     // Only reached through babel-plugin-macros, which loads this entry with require().
-    return (require('./macro/index.js') as { default: (args: MacroCall) => unknown }).default(fnOrMacroCall)
+    return (require('./macro/index.js') as { default: (args: MacroCall) => unknown }).default(fnOrMacroCall as MacroCall)
   }
-  return uncompiled(fnOrMacroCall as AnyFn, options)
+  return (uncompiled as (...args: unknown[]) => unknown).apply(undefined, arguments as unknown as unknown[])
 }
 
 // `cached.batch(fn, options)`: compiled, the macro plans the member call like `cached(...)`;

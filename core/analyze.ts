@@ -5,6 +5,7 @@
 // and shadowing, parameters (a TS `this` parameter is skipped), annotations -> primitive kinds,
 // literal option values, reading the options object, type-only imports. Still no rule about what
 // is valid: planCall decides.
+import { analyzeDecorator } from './decorator.js'
 import type { BindingSite, CallSite, FunctionSite, ImportSite, Loc, OptionSite, OptionsSite, ParamSite, TypeKind, Usage, ValueSite } from './types.js'
 
 /**
@@ -32,6 +33,8 @@ export interface SyntaxView<N> {
   loc(n: N): Loc
   /** The source text exactly as written. */
   text(n: N): string
+  /** The source text from the start of `from` to the end of `to` (a decorated method without its decorators). */
+  textBetween(from: N, to: N): string
   /** References to a named function expression's own name that resolve to that name. */
   selfReferences(fn: N): N[]
   /** What `name` resolves to at the reference `at` (compared by identity only). */
@@ -79,7 +82,7 @@ export function importSite(spec: { imported: string; local: string; markedType: 
 }
 
 /** The outermost node around `n` that only wraps it transparently. */
-function outer<N>(view: SyntaxView<N>, n: N): N {
+export function outer<N>(view: SyntaxView<N>, n: N): N {
   let p = n
   for (let up = view.parent(p); up !== null && TRANSPARENT.has(view.type(up)); up = view.parent(p)) p = up
   return p
@@ -96,6 +99,8 @@ const USAGES: Record<string, [field: string, usage: Usage]> = {
 }
 
 export function analyzeReference<N>(view: SyntaxView<N>, ref: N): Analysis<N> {
+  const decorated = analyzeDecorator(view, ref)
+  if (decorated) return decorated
   const p = outer(view, ref)
   const parent = view.parent(p)
   const rule = parent ? USAGES[view.type(parent)] : undefined
@@ -149,13 +154,13 @@ function batchCallOf<N>(view: SyntaxView<N>, member: N): N | null {
 
 const FUNCTIONS = new Set(['ArrowFunctionExpression', 'FunctionExpression'])
 
-function sameChild<N>(view: SyntaxView<N>, parent: N, field: string, n: N): boolean {
+export function sameChild<N>(view: SyntaxView<N>, parent: N, field: string, n: N): boolean {
   const c = view.child(parent, field)
   return c !== null && view.same(c, n)
 }
 
 /** A property's, member's or class field's key as a name; null when computed from anything but a string. */
-function keyName<N>(view: SyntaxView<N>, owner: N): string | null {
+export function keyName<N>(view: SyntaxView<N>, owner: N): string | null {
   const t = view.type(owner)
   const key = view.child(owner, t === 'MemberExpression' ? 'property' : 'key')
   if (key === null) return null
@@ -215,13 +220,7 @@ function bindingOf<N>(view: SyntaxView<N>, call: N): BindingSite {
   const parentType = parent === null ? null : view.type(parent)
   if (parent !== null && (parentType === 'ClassProperty' || parentType === 'ClassPrivateProperty') && sameChild(view, parent, 'value', p)) {
     const name = keyName(view, parent)
-    let cls = view.parent(parent)
-    if (cls !== null && view.type(cls) === 'ClassBody') cls = view.parent(cls)
-    let className: string | null = null
-    if (cls !== null && (view.type(cls) === 'ClassDeclaration' || view.type(cls) === 'ClassExpression')) {
-      const id = view.child(cls, 'id')
-      className = id !== null ? view.name(id) : ownerPath(view, cls)?.join('.') ?? null
-    }
+    const className = classNameOf(view, parent)
     if (name !== null && className !== null) return { kind: 'class-field', className, name, static: !!view.attr(parent, 'static') }
     return { kind: 'anonymous' }
   }
@@ -231,13 +230,22 @@ function bindingOf<N>(view: SyntaxView<N>, call: N): BindingSite {
   return { kind: 'member', path }
 }
 
+/** The name of the class owning the member `member`: its own name, else what it is assigned to (`default` for `export default class`). */
+export function classNameOf<N>(view: SyntaxView<N>, member: N): string | null {
+  let cls = view.parent(member)
+  if (cls !== null && view.type(cls) === 'ClassBody') cls = view.parent(cls)
+  if (cls === null || (view.type(cls) !== 'ClassDeclaration' && view.type(cls) !== 'ClassExpression')) return null
+  const id = view.child(cls, 'id')
+  return id !== null ? view.name(id) : ownerPath(view, cls)?.join('.') ?? null
+}
+
 function ownName<N>(view: SyntaxView<N>, fn: N): string | null {
   if (view.type(fn) !== 'FunctionExpression') return null
   const id = view.child(fn, 'id')
   return id === null ? null : view.name(id)
 }
 
-function functionSite<N>(view: SyntaxView<N>, fn: N, binding: BindingSite, selfRefs: N[]): FunctionSite {
+export function functionSite<N>(view: SyntaxView<N>, fn: N, binding: BindingSite, selfRefs: N[]): FunctionSite {
   const name = ownName(view, fn)
   let outerNameShadowed = false
   // Renaming self-references to the outer binding is only safe where that name means the same thing.
@@ -313,7 +321,7 @@ function typeKinds<N>(view: SyntaxView<N>, type: N): TypeKind[] {
   return ['other']
 }
 
-function optionsSite<N>(view: SyntaxView<N>, arg: N, values: Map<string, N>): OptionsSite {
+export function optionsSite<N>(view: SyntaxView<N>, arg: N, values: Map<string, N>): OptionsSite {
   const p = unwrap(view, arg)
   if (view.type(p) !== 'ObjectExpression') return { kind: 'other', nodeType: view.type(p), loc: view.loc(p) }
   const properties = (view.children(p, 'properties') as N[]).map((prop): OptionSite => {

@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'E_DUPLICATE_ID'
   | 'E_CONFIG'
   | 'E_BATCH'
+  | 'E_DECORATOR'
 
 /** A build error: a code, where (`null`: no place in the file, e.g. config), what, and the fix. */
 export class TransformError extends Error {
@@ -120,6 +121,21 @@ export const errors = {
     new TransformError('E_TAG_PARAM', loc,
       `tag template "{${name}}" in "${tag}" expects {id} in cached.batch(), which names each id whatever the batch parameter is called; received "${name}".`,
       "tags: ['user:{id}'] (or {id.field} for object ids)"),
+  decoratorTarget: (callee: string, received: string, fix: string, loc: Loc) =>
+    new TransformError('E_DECORATOR', loc,
+      `@${callee} expects to decorate a class method; received ${received}.`, fix),
+  decoratorArguments: (callee: string, count: number, loc: Loc) =>
+    new TransformError('E_DECORATOR', loc,
+      `@${callee}(...) expects at most 1 argument (an options object); received ${count}.`,
+      `@${callee}({ ttl: '5m', tags: ['user:{id}'] })`),
+  decoratorName: (callee: string, loc: Loc) =>
+    new TransformError('E_DECORATOR', loc,
+      `@${callee} expects a method with a plain name (it names the function id); received a computed name.`,
+      `name the method, or give an explicit id: @${callee}({ id: 'users#byKey' })`),
+  instanceKeyNotMethod: (callee: string, loc: Loc) =>
+    new TransformError('E_DECORATOR', loc,
+      `option "instanceKey" expects a @${callee} method (it keys on the instance the method is called on); received ${callee}(fn), whose function has no instance.`,
+      `decorate a method: @${callee}({ instanceKey: (service) => service.tenantId }) async getUser(id: string) { ... }`),
   configUnknownKey: (key: string, known: readonly string[], nearest: string | null) =>
     new TransformError('E_CONFIG', null,
       `the fncache config expects only ${known.join(', ')}; received unknown key "${key}".`,
@@ -142,6 +158,7 @@ function hintFor(name: string): string | undefined {
     case 'id': return "id: 'users#byEmail'"
     case 'maxBatch': return 'maxBatch: 100'
     case 'batchWindow': return "batchWindow: '10ms'"
+    case 'instanceKey': return 'instanceKey: (service) => service.tenantId'
     default: return undefined
   }
 }

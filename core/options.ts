@@ -17,7 +17,7 @@ export function parseDuration(value: number | string): number | null {
 }
 
 /** One option as the planner needs it: normalised literals, or a marker for code passed through. */
-export interface NormalisedOptions extends Pick<Plan, 'ttl' | 'staleWhileRevalidate' | 'staleIfError' | 'prefix' | 'backend' | 'dedupe' | 'cacheIf'> {
+export interface NormalisedOptions extends Pick<Plan, 'ttl' | 'staleWhileRevalidate' | 'staleIfError' | 'prefix' | 'backend' | 'dedupe' | 'cacheIf' | 'instanceKey'> {
   version?: string
   id?: string
   /** Tag strings with the location of each (templates are compiled in plan.ts), or a function. */

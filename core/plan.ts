@@ -3,6 +3,7 @@
 import { errors } from './errors.js'
 import { normaliseOptions, type NormalisedOptions } from './options.js'
 import { shortHash } from './identity.js'
+import { checkDecorator, decoratorPlan } from './decorator.js'
 import { paramIndex } from '../shared/params.js'
 import { parseTemplate } from '../shared/template.js'
 import { BATCH_PARAM } from '../shared/options.js'
@@ -22,6 +23,7 @@ export function planCall(site: CallSite, config: MacroConfig, module: ModuleCont
   const batch = site.form === 'batch'
   // Messages name the form as written: `cached()` or `cached.batch()`.
   const callee = batch ? `${site.callee}.batch` : site.callee
+  if (site.decorator) checkDecorator(site)
   if (site.usage !== 'call') throw errors.notCalled(callee, USAGE[site.usage](callee), site.loc)
   if (site.spreadArgLoc) throw errors.spreadArgument(callee, site.spreadArgLoc)
   if (site.argCount > 2) throw errors.tooManyArguments(callee, site.argCount, site.extraArgLoc ?? site.loc)
@@ -42,7 +44,8 @@ export function planCall(site: CallSite, config: MacroConfig, module: ModuleCont
     async: batch || fn.async,
     params,
     rest,
-    helpers: [batch ? 'wrapBatch' : 'wrap'],
+    helpers: [site.decorator ? 'method' : batch ? 'wrapBatch' : 'wrap'],
+    ...decoratorPlan(site, options.instanceKey !== undefined),
   }
   if (batch) {
     plan.batch = {}

@@ -4,13 +4,13 @@
 import type { ImportPlan, KeyEncoding, Plan, TagPlan } from './types.js'
 
 /** Placeholders in printed options, by option, filled with the user's code as written. */
-export const PLACEHOLDERS = { tags: '%%tags%%', key: '%%key%%', cacheIf: '%%cacheIf%%' } as const
+export const PLACEHOLDERS = { tags: '%%tags%%', key: '%%key%%', cacheIf: '%%cacheIf%%', instanceKey: '%%instanceKey%%' } as const
 
 /** Splits printed options into `[text, name, text, name, ..., text]` around the placeholders. */
-export const PLACEHOLDER_PATTERN = /%%(tags|key|cacheIf)%%/g
+export const PLACEHOLDER_PATTERN = /%%(tags|key|cacheIf|instanceKey)%%/g
 
 /** Local names the emitter chose for the runtime helpers (only those the file's plans use). */
-export type HelperNames = Partial<Record<'wrap' | 'wrapBatch' | 'tagPart', string>>
+export type HelperNames = Partial<Record<'wrap' | 'wrapBatch' | 'tagPart' | 'method', string>>
 
 /** A top-level import declaration of the file, as an emitter describes it. */
 export interface ExistingImport {
@@ -79,6 +79,7 @@ export function printOptions(plan: Plan, helpers: HelperNames): string {
   if (plan.tags?.kind === 'list') out.push(`tags: ${printTags(plan, plan.tags.tags, plan.tags.arity, helpers.tagPart ?? '_tagPart')}`)
   else if (plan.tags?.kind === 'passthrough') out.push(`tags: ${PLACEHOLDERS.tags}`)
   if (plan.cacheIf) out.push(`cacheIf: ${PLACEHOLDERS.cacheIf}`)
+  if (plan.instanceKey) out.push(`instanceKey: ${PLACEHOLDERS.instanceKey}`)
   if (plan.batch?.maxBatch !== undefined) out.push(`maxBatch: ${plan.batch.maxBatch}`)
   if (plan.batch?.batchWindow !== undefined) out.push(`batchWindow: ${plan.batch.batchWindow}`)
   return `{ ${out.join(', ')} }`

@@ -107,6 +107,23 @@ export interface CallSite {
   binding: BindingSite
   /** `batch`: written `cached.batch(fn, options)` (a per-id function over a function of many ids). */
   form?: 'batch'
+  /** Set when the reference is a decorator (`@cached`, `@cached({ ... })`): what it decorates (core/decorator.ts). */
+  decorator?: DecoratorSite
+}
+
+/**
+ * What a `@cached` decorator is written on. `fn` of its CallSite is the method (text: from the
+ * key to the end of the body, decorators excluded); `binding` names it like a class field.
+ */
+export interface DecoratorSite {
+  /** `method` is the one valid target; the others are build errors with the fix. */
+  target: 'method' | 'getter' | 'setter' | 'field' | 'accessor' | 'constructor' | 'class' | 'other'
+  /** The decorated member's name (`#name` for a private one); null when computed. */
+  name: string | null
+  /** Written without a call (`@cached`). */
+  bare: boolean
+  /** The decorated member (or class). */
+  targetLoc: Loc
 }
 
 /** What one file gives the planner, computed once per file (see core/identity.ts). */
@@ -192,8 +209,12 @@ export interface Plan {
   self?: { name: string; strategy: 'drop-name' } | { name: string; strategy: 'rename'; to: string } | { name: string; strategy: 'temp' }
   /** `cached.batch` only: its options (`maxBatch`; `batchWindow` in milliseconds). */
   batch?: { maxBatch?: number; batchWindow?: number }
-  /** Runtime helpers this wrap uses; the first is the one the macro's callee becomes (`wrap`, or `wrapBatch`). */
-  helpers: ('wrap' | 'wrapBatch' | 'tagPart')[]
+  /** `decorator`: a `@cached` method (emitted as the `method` helper's decorator); absent: `cached(fn)`. */
+  form?: 'decorator'
+  /** `passthrough`: the user's instanceKey, as written (decorated methods only). */
+  instanceKey?: { kind: 'passthrough' }
+  /** Runtime helpers this wrap uses; the first is the one the macro's callee becomes (`wrap`, `wrapBatch`, or `method` for a decorator). */
+  helpers: ('wrap' | 'wrapBatch' | 'tagPart' | 'method')[]
 }
 
 /** Named imports from the macro, rewritten to the runtime. */
@@ -214,5 +235,5 @@ export interface ImportPlan {
   /** Named runtime exports the user imported, with their local names. */
   named: { imported: string; local: string }[]
   /** Helpers the emitted code calls (the emitter picks collision-free local names). */
-  helpers: ('wrap' | 'wrapBatch' | 'tagPart')[]
+  helpers: ('wrap' | 'wrapBatch' | 'tagPart' | 'method')[]
 }

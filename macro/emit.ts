@@ -85,10 +85,9 @@ function describeImport(d: NodePath<t.ImportDeclaration>): ExistingImport {
 }
 
 function emitCall(babel: Babel, T: typeof BabelTypes, a: Analyzed, plan: Plan, locals: Record<string, string>): void {
-  const call = a.call! as NodePath<t.CallExpression>
   const text = printOptions(plan, locals)
   const replacements: Record<string, t.Expression> = {}
-  for (const name of ['tags', 'key', 'cacheIf'] as const) {
+  for (const name of ['tags', 'key', 'cacheIf', 'instanceKey'] as const) {
     if (!text.includes(PLACEHOLDERS[name])) continue
     const prop = a.values.get(name)!.node as t.ObjectProperty | t.ObjectMethod
     replacements[name] = prop.type === 'ObjectMethod'
@@ -97,10 +96,19 @@ function emitCall(babel: Babel, T: typeof BabelTypes, a: Analyzed, plan: Plan, l
   }
   const options = babel.template.expression(text, { syntacticPlaceholders: true })(replacements)
 
-  // The callee (`cached`, or `cached.batch` as a whole) becomes the plan's first helper.
-  a.callee.replaceWith(T.identifier(locals[plan.helpers[0]!]!))
+  // The decorator form: `@cached(options)` becomes `@method(planned options)` (a bare `@cached` too).
+  const decorator = plan.form === 'decorator'
+  // The plan's first helper replaces the callee: `cached`, `cached.batch` as a whole, or the decorator's.
+  const helper = T.identifier(locals[plan.helpers[0]!]!)
+  if (!a.call) {
+    a.ref.replaceWith(T.callExpression(helper, [options]))
+    return
+  }
+  const call = a.call as NodePath<t.CallExpression>
+  a.callee.replaceWith(helper)
   const args = call.get('arguments')
-  if (args[1]) args[1].replaceWith(options)
+  const at = decorator ? 0 : 1
+  if (args[at]) args[at].replaceWith(options)
   else call.pushContainer('arguments', options)
 
   const self = plan.self

@@ -39,6 +39,7 @@ export function babelView(code: string): SyntaxView<P> {
     },
     loc: (p) => locOf(p.node),
     text: (p) => code.slice(p.node.start!, p.node.end!),
+    textBetween: (from, to) => code.slice(from.node.start!, to.node.end!),
     selfReferences: (fn) => {
       const node = fn.node as t.FunctionExpression
       const own = node.id ? fn.scope.getOwnBinding(node.id.name) : undefined

@@ -10,7 +10,7 @@ import { parseDuration, DURATION_HINT } from './duration.js'
 import { parseTemplate } from '../shared/template.js'
 import { BATCH_PARAM } from '../shared/options.js'
 import { cached as plainCached, wrap } from './wrap.js'
-import type { BatchOptions, Cached, CacheOptions } from './types.js'
+import type { BatchOptions, Cached } from './types.js'
 
 /** Batch-only options, validated and removed before the rest go to the ordinary wrap. */
 interface BatchConfig {
@@ -180,12 +180,8 @@ export const batch: BatchFn = (fn, options) => batchWith(plainCached as Wrap, fn
 /** The transform's `cached.batch`: options normalised at build time. */
 export const wrapBatch = (fn: AnyFn, options: Record<string, unknown>): unknown => batchWith(wrap as unknown as Wrap, fn, options)
 
-type CachedFn = <F extends AnyFn>(fn: F, options?: CacheOptions<Parameters<F>, ReturnType<F>>) => Cached<F>
-
-/** The runtime's `cached`, with `cached.batch`. */
-export const cached: CachedFn & { batch: BatchFn } = /* @__PURE__ */ Object.assign(
-  function cached<F extends AnyFn>(fn: F, options?: CacheOptions<Parameters<F>, ReturnType<F>>): Cached<F> {
-    return plainCached(fn, options)
-  },
-  { batch },
-)
+/**
+ * The runtime's `cached` (every form: `cached(fn)`, the decorators) with `cached.batch`: the
+ * same function, so no call or decorator protocol goes through an extra layer.
+ */
+export const cached: typeof plainCached & { batch: BatchFn } = /* @__PURE__ */ Object.assign(plainCached, { batch })

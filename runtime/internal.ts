@@ -6,3 +6,15 @@
 export { wrap } from './wrap.js'
 export { wrapBatch } from './batch.js'
 export { tagPart } from './key.js'
+
+import { wrap } from './wrap.js'
+import { decorator, instanceKeyed } from './decorator.js'
+import type { CachedDecorator, WrapOptions } from './types.js'
+
+/** The decorator compiled `@cached(...)` becomes: the method wrapped with the planned options. */
+export function method(options: WrapOptions): CachedDecorator {
+  return decorator(options, wrapMethod) as CachedDecorator
+}
+
+const wrapMethod = (fn: (...args: any[]) => any, options: WrapOptions) =>
+  options.instanceKey !== undefined ? instanceKeyed(fn, options, wrap) : wrap(fn, options)

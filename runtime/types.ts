@@ -67,6 +67,15 @@ export interface CacheOptions<Args extends unknown[] = any[], R = any> {
    * @default the transform's `src/file.ts#binding` (uncompiled: the function's name)
    */
   id?: string
+  /**
+   * Puts instance state in the key: a function of the receiver (`this`) of each call, whose
+   * result is keyed in front of the arguments. For `@cached` methods, whose cache is otherwise
+   * one per method, shared by every instance (services are singletons); e.g. per tenant:
+   * `instanceKey: (service) => service.tenantId`. Compiled, for `@cached` methods only (on
+   * `cached(fn)` a build error: a function has no instance to key on).
+   * @default none: one cache per method, shared by every instance
+   */
+  instanceKey?: (instance: any) => unknown
 }
 
 /**
@@ -148,6 +157,16 @@ export interface CachedMethods<Args extends unknown[], R> {
 }
 
 export type Cached<F> = F extends (...args: infer A) => infer R ? F & CachedMethods<A, R> : never
+
+/**
+ * What `cached(options)` returns: a method decorator for standard decorators (value, context) and
+ * TypeScript's `experimentalDecorators` (prototype, key, descriptor). The decorated method's cache
+ * methods: `cacheOf(instance, 'name')`.
+ */
+export interface CachedDecorator {
+  <This, A extends any[], R>(value: (this: This, ...args: A) => R, context: ClassMethodDecoratorContext<This, (this: This, ...args: A) => R>): (this: This, ...args: A) => R
+  (target: object, key: string | symbol, descriptor: PropertyDescriptor): any
+}
 
 /**
  * Options of `cached.batch(fn, options)`: those of {@link CacheOptions} for the per-id function

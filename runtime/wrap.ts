@@ -6,17 +6,21 @@
 
 import { MISS, UNSHAPED, type MemoryStore } from './backends/memory.js'
 import { DEBUG } from './debug.js'
-import { warnOnce } from './errors.js'
+import { typeError, warnOnce } from './errors.js'
 import { G } from './global.js'
 import { normalizeOptions, type FnConfig } from './options.js'
 import { FnContext, isDirect, type AnyFn, type CallKey } from './call/context.js'
 import { memoryCall } from './call/memory-call.js'
 import { methodsOf } from './call/methods.js'
-import type { CacheOptions, Cached, WrapOptions } from './types.js'
+import { asDecorator, instanceKeyed, NOT_DECORATOR } from './decorator.js'
+import type { CacheOptions, Cached, CachedDecorator, WrapOptions } from './types.js'
 import { enableHint, isUnstableId } from './uncompiled.js'
 
 /** Wraps `fn` with options already normalised by the transform (or by {@link cached}). */
 export function wrap<F extends AnyFn>(fn: F, options: WrapOptions): Cached<F> {
+  // Compiled code passes instanceKey only to method() (runtime/internal.ts), so that a bundle without
+  // @cached methods carries none of runtime/decorator.ts.
+  if (options.instanceKey !== undefined) throw typeError('E_OPTION', `${options.id}: option instanceKey applies to @cached methods, compiled through method().`)
   return build(fn, normalizeOptions(fn, options as unknown as Record<string, unknown>)) as Cached<F>
 }
 
@@ -24,8 +28,19 @@ export function wrap<F extends AnyFn>(fn: F, options: WrapOptions): Cached<F> {
  * Wraps `fn` in a cache. Without the compiler transform the id is the function's name and keys
  * use the generic encoder; with it, ids, versions and key builders come from the build.
  */
-export function cached<F extends AnyFn>(fn: F, options?: CacheOptions<Parameters<F>, ReturnType<F>>): Cached<F> {
-  return build(fn, normalizeOptions(fn, options as Record<string, unknown> | undefined)) as Cached<F>
+export function cached<F extends AnyFn>(fn: F, options?: CacheOptions<Parameters<F>, ReturnType<F>>): Cached<F>
+/** The decorator form, `@cached(options)` on a class method (see docs/decorators.md). */
+export function cached(options?: CacheOptions): CachedDecorator
+/** A bare `@cached` (standard decorators). */
+export function cached<This, A extends any[], R>(value: (this: This, ...args: A) => R, context: ClassMethodDecoratorContext<This, (this: This, ...args: A) => R>): (this: This, ...args: A) => R
+/** A bare `@cached` (TypeScript's experimentalDecorators). */
+export function cached(target: object, key: string | symbol, descriptor: PropertyDescriptor): any
+export function cached(fn: any, options?: any): any {
+  // `@cached(...)` without the transform: the decorator (both protocols), wrapping with cached().
+  const decorated = asDecorator(arguments, cached)
+  if (decorated !== NOT_DECORATOR) return decorated
+  if (options?.instanceKey !== undefined) return instanceKeyed(fn, options, cached)
+  return build(fn, normalizeOptions(fn, options as Record<string, unknown> | undefined))
 }
 
 function uniqueId(fn: Function, cfg: FnConfig): string {

@@ -69,6 +69,9 @@ export const OPTIONS = [
   { name: 'id', kind: 'name', expects: 'a string', literal: 'literal',
     default: "the transform's `src/file.ts#binding` (uncompiled: the function's name)",
     summary: 'The function id, normally derived by the transform' },
+  { name: 'instanceKey', kind: 'function', expects: 'a function (instance) => value', literal: 'code',
+    default: 'none: one cache per method, shared by every instance',
+    summary: 'Puts instance state in the key: a function of the receiver (`this`) of each call' },
 ] as const satisfies readonly OptionSpec[]
 
 export type OptionName = (typeof OPTIONS)[number]['name']

@@ -98,7 +98,9 @@ function ranges(spans: Spans, resolved: Resolved, r: Reference, a: Analysis<Node
   const args: Node[] = a.call.arguments
   out.call = spans.range(a.call.span)
   out.firstArg = args[0] ? spans.range(argSpan(args[0])) : null
-  out.optionsArg = args[1] ? spans.range(argSpan(args[1])) : null
+  // The decorator form takes its options first (`@cached({ ttl })`).
+  const options = a.site.decorator ? args[0] : args[1]
+  out.optionsArg = options ? spans.range(argSpan(options)) : null
   if (a.fn?.identifier) out.fnName = spans.range(a.fn.identifier.span)
   for (const [name, prop] of a.values) out.values.set(name, valueRange(spans, prop.$raw ?? prop))
   // A self-reference written as a shorthand property (`{ fib }`): renaming must keep the key.

@@ -36,7 +36,8 @@ export function emit(code: string, module: any, spans: Spans, analysis: ModuleAn
 
 function emitCall(ms: MagicString, code: string, a: Analyzed, plan: Plan, locals: Record<string, string>, uid: (n: string) => string, inserts: (() => void)[], topVars: string[]): void {
   const text = printOptions(plan, locals)
-  // The callee (`cached`, or `cached.batch` as a whole) becomes the plan's first helper.
+  const decorator = plan.form === 'decorator'
+  // The plan's first helper replaces the callee: `cached`, `cached.batch` as a whole, or the decorator's.
   ms.overwrite(a.callee[0], a.callee[1], locals[plan.helpers[0]!]!)
 
   // The options: printed text between the user's values, which stay in place when in order.
@@ -54,6 +55,9 @@ function emitCall(ms: MagicString, code: string, a: Analyzed, plan: Plan, locals
   } else {
     const printed = segments.map((s, i) => (i % 2 ? values[(i - 1) / 2]!.prefix + code.slice(...values[(i - 1) / 2]!.range) : s)).join('')
     if (a.optionsArg) ms.overwrite(a.optionsArg[0], a.optionsArg[1], printed)
+    // A bare `@cached` becomes a call; `@cached()` gets the options before its `)`.
+    else if (decorator && a.call === null) inserts.push(() => ms.appendLeft(a.ref[1], `(${printed})`))
+    else if (decorator) { const close = a.call![1] - 1; inserts.push(() => ms.appendLeft(close, printed)) }
     else { const end = a.firstArg![1]; inserts.push(() => ms.appendLeft(end, `, ${printed}`)) }
   }
 

@@ -24,6 +24,9 @@ export function babelType(node: Node): string {
     case 'KeyValueProperty': return 'ObjectProperty'
     case 'ExportDefaultExpression': return 'ExportDefaultDeclaration'
     case 'PrivateProperty': return 'ClassPrivateProperty'
+    case 'PrivateMethod': return 'ClassPrivateMethod'
+    case 'Constructor': return 'ClassMethod'
+    case 'AutoAccessor': return 'ClassAccessorProperty'
     case 'Invalid': return 'Invalid'
   }
   return (node.type as string).replace(/^Ts/, 'TS')
@@ -74,8 +77,12 @@ function child(raw: Node, field: string): Node | null {
   return unparen(n[field]) ?? null
 }
 
+/** A class method keeps its parameters and flags on its `function`, where Babel has them on the method. */
+const isMethod = (n: Node) => n.type === 'ClassMethod' || n.type === 'PrivateMethod'
+
 function children(raw: Node, field: string): (Node | null)[] {
   const n = deref(raw)
+  if (isMethod(n) && field === 'params') return n.function.params ?? []
   switch (field) {
     case 'arguments': return (n.arguments ?? []).map(element)
     case 'elements': return (n.elements ?? []).map(element)
@@ -90,7 +97,11 @@ function attr(raw: Node, k: string): unknown {
   switch (k) {
     case 'computed': return (n.type === 'MemberExpression' ? n.property : n.key)?.type === 'Computed'
     case 'static': return n.isStatic
-    case 'kind': return n.type === 'MethodProperty' ? 'method' : n.type === 'GetterProperty' ? 'get' : n.type === 'SetterProperty' ? 'set' : n.kind
+    case 'kind':
+      if (isMethod(n)) return n.kind === 'getter' ? 'get' : n.kind === 'setter' ? 'set' : n.kind
+      if (n.type === 'Constructor') return 'constructor'
+      return n.type === 'MethodProperty' ? 'method' : n.type === 'GetterProperty' ? 'get' : n.type === 'SetterProperty' ? 'set' : n.kind
+    case 'async': case 'generator': if (isMethod(n)) return n.function[k]
   }
   return n[k]
 }
@@ -141,6 +152,7 @@ export function swcView(code: string, spans: Spans, resolved: Resolved): SyntaxV
     },
     loc: (n) => spans.locOf(spanOf(n)),
     text: (n) => code.slice(...spans.range(spanOf(n))),
+    textBetween: (from, to) => code.slice(spans.range(spanOf(from))[0], spans.range(spanOf(to))[1]),
     selfReferences: (fn) => {
       const own = resolved.scopes.get(fn)
       const name: string | undefined = fn.identifier?.value

@@ -29,9 +29,9 @@ build('builds the package, compiles every example and runs those that need no se
   const r = spawnSync(process.execPath, ['scripts/example.mjs'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FNCACHE_EXAMPLE_WORK: work, REDIS_URL: '' }, timeout: 180_000 })
   assert.is(r.status, 0, r.stdout + r.stderr)
   assert.match(r.stdout, /── report ──/)
-  for (const name of ['basic', 'file-backend', 'http-service', 'swc']) assert.match(r.stdout, new RegExp(`^  ${name}\\s+ok\\s`, 'm'))
+  for (const name of ['basic', 'decorators', 'file-backend', 'http-service', 'swc']) assert.match(r.stdout, new RegExp(`^  ${name}\\s+ok\\s`, 'm'))
   assert.match(r.stdout, /^  redis\s+skipped \(needs a server: set REDIS_URL\)/m)
-  assert.match(r.stdout, /all 4 examples ran/)
+  assert.match(r.stdout, /all 5 examples ran/)
 })
 
 build.run()
@@ -45,6 +45,16 @@ each('basic: the macro build caches, invalidates by tag, recurses through the ca
   assert.match(out, /getUser\("1"\) twice: Ada Ada \(1 query\)/)
   assert.match(out, /after invalidateTags\(\["user:1"\]\): Ada Lovelace \(2 queries\)/)
   assert.match(out, /fib\(40\) = 102334155 in 41 evaluations/)
+})
+
+each('decorators: @cached methods share hits across instances, invalidate by tag, keep tenants apart', () => {
+  const out = run('decorators')
+  assert.match(out, /getUser\("1"\) from two instances: acme acme \(1 query\)/)
+  assert.match(out, /after invalidateTags\(\["user:1"\]\): globex \(2 queries\)/)
+  assert.match(out, /search twice: 1 query/)
+  assert.match(out, /plans: enterprise free enterprise \(2 queries: one per tenant\)/)
+  assert.match(out, /id +decorators\/users\.service\.ts#UserService\.prototype\.getUser/)
+  assert.match(out, /after invalidate\("1"\), peek: undefined/)
 })
 
 each('swc: the SWC transform gives ids and caching like the macro', () => {

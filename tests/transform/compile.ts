@@ -34,6 +34,8 @@ export function compile(code: string, filename: string, options: CompileOptions 
     babelrc: false,
     highlightCode: false,
     sourceMaps: options.sourceMaps ?? false,
+    // Decorators parsed, not transformed: `@cached` methods (the decorator form) stay decorators in the output.
+    parserOpts: { plugins: ['decorators'] },
     plugins: [[macros, pluginOptions]],
     presets: [[ts, { onlyRemoveTypeImports: false }]],
   })!

@@ -54,7 +54,7 @@ export function babelSites(code: string, filename: string): { sites: CallSite[];
       },
     },
   })
-  babel.transformSync(code, { filename, babelrc: false, configFile: false, code: false, plugins: [collect], parserOpts: { plugins: ['typescript'] } })
+  babel.transformSync(code, { filename, babelrc: false, configFile: false, code: false, plugins: [collect], parserOpts: { plugins: ['typescript', 'decorators'] } })
   sites.sort((a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column)
   return { sites, named }
 }

@@ -10,7 +10,7 @@ import { expand, mentionsMacro, transformSync, TransformError } from '../../swc-
 
 const FIXTURES = join(ROOT, 'tests/fixtures/transform')
 const UPDATE = process.env.UPDATE === '1'
-const SWC = { jsc: { target: 'es2022' as const, parser: { syntax: 'typescript' as const } } }
+const SWC = { jsc: { target: 'es2022' as const, parser: { syntax: 'typescript' as const, decorators: true } } }
 
 function golden(file: string, actual: string, update = UPDATE) {
   if (update) { writeFileSync(file, actual); return }

@@ -1,3 +1,4 @@
+// test-timeout-ms: 600000
 // The package's types as users' TypeScript sees them: declarations emitted as `npm run build`
 // does into the installed layout (tests/helpers/package-layout.ts), then tests/types/fixtures/
 // usage.ts type-checked under moduleResolution node10 (CommonJS, which reads "typesVersions"),
@@ -24,13 +25,13 @@ const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 }
 
 /** Checks the fixture in an app folder of the given module kind; returns formatted diagnostics. */
-function check(name: string, type: 'module' | 'commonjs', options: ts.CompilerOptions): string[] {
+function check(name: string, type: 'module' | 'commonjs', options: ts.CompilerOptions, fixture = 'usage.ts'): string[] {
   const app = join(BASE, name)
   mkdirSync(join(app, 'src'), { recursive: true })
   // Its own package scope, so the import goes to node_modules (not the repository's self-reference).
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: `types-${name}`, private: true, type }) + '\n')
-  copyFileSync(join(ROOT, 'tests/types/fixtures/usage.ts'), join(app, 'src/usage.ts'))
-  const file = join(app, 'src/usage.ts')
+  copyFileSync(join(ROOT, 'tests/types/fixtures', fixture), join(app, 'src', fixture))
+  const file = join(app, 'src', fixture)
   const program = ts.createProgram([file], { strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, types: ['node'], esModuleInterop: true, ...options })
   return ts.getPreEmitDiagnostics(program).map((d) => ts.formatDiagnostic(d, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => app, getNewLine: () => '\n' }).trim())
 }
@@ -55,6 +56,11 @@ types('moduleResolution nodenext (ESM)', () => {
 
 types('moduleResolution bundler', () => {
   assert.equal(check('bundler', 'module', { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler }), [])
+})
+
+types('@cached methods and cacheOf(): standard decorators, and experimentalDecorators', () => {
+  assert.equal(check('decorators-standard', 'module', { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler }, 'decorators.ts'), [])
+  assert.equal(check('decorators-legacy', 'commonjs', { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, experimentalDecorators: true }, 'decorators.ts'), [])
 })
 
 types.run()

@@ -43,5 +43,14 @@ export default function cached(): unknown {
   return (runtimeCached as (...args: unknown[]) => unknown).apply(undefined, arguments as unknown as unknown[])
 }
 
+/**
+ * `cached.batch(fn, options)` for code the transform did not compile: the runtime's, with the
+ * same one-time `FNCACHE_UNCOMPILED` warning.
+ */
+cached.batch = ((fn, options) => {
+  warnUncompiled()
+  return runtimeCached.batch(fn, options)
+}) as typeof runtimeCached.batch
+
 // One `cached` (as in index.ts): the named import is the default one, which warns when uncompiled.
 export { cached }

@@ -37,6 +37,10 @@ function cached(fnOrMacroCall?: AnyFn | MacroCall | CacheOptions | object): unkn
   return (uncompiled as (...args: unknown[]) => unknown).apply(undefined, arguments as unknown as unknown[])
 }
 
+// `cached.batch(fn, options)`: compiled, the macro plans the member call like `cached(...)`;
+// uncompiled, the runtime's with the same one-time warning.
+cached.batch = uncompiled.batch
+
 // What babel-plugin-macros checks before calling a macro (createMacro sets the same two fields).
 ;(cached as unknown as { isBabelMacro: boolean }).isBabelMacro = true
 ;(cached as unknown as { options: { configName: string } }).options = { configName: 'fncache' }

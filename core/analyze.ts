@@ -50,6 +50,8 @@ export interface Analysis<N> {
   site: CallSite
   /** The call (null: the macro is not called). */
   call: N | null
+  /** What the emitter replaces by the wrap helper: the reference, or `cached.batch` as a whole. */
+  callee: N
   /** The wrapped function expression or arrow. */
   fn: N | null
   /** Option name -> its property (an ObjectProperty or ObjectMethod), for code passed through. */
@@ -104,15 +106,17 @@ export function analyzeReference<N>(view: SyntaxView<N>, ref: N): Analysis<N> {
   const p = outer(view, ref)
   const parent = view.parent(p)
   const rule = parent ? USAGES[view.type(parent)] : undefined
-  const usage: Usage = rule && parent && sameChild(view, parent, rule[0], p) ? rule[1] : 'value'
+  let usage: Usage = rule && parent && sameChild(view, parent, rule[0], p) ? rule[1] : 'value'
   const values = new Map<string, N>()
   const callee = view.name(ref)
+  const batchCall = usage === 'member' ? batchCallOf(view, parent!) : null
+  if (batchCall !== null) usage = 'call'
   if (usage !== 'call') {
     const loc = view.loc(usage === 'value' || !parent ? ref : parent)
     const site: CallSite = { callee, usage, loc, argCount: 0, firstArg: null, extraArgLoc: null, spreadArgLoc: null, fn: null, options: null, binding: { kind: 'anonymous' } }
-    return { site, call: null, fn: null, values, selfRefs: [] }
+    return { site, call: null, callee: ref, fn: null, values, selfRefs: [] }
   }
-  const call = parent!
+  const call = batchCall ?? parent!
   const args = view.children(call, 'arguments') as N[]
   const first = args[0]
   const spread = args.find((a) => view.type(a) === 'SpreadElement')
@@ -138,7 +142,16 @@ export function analyzeReference<N>(view: SyntaxView<N>, ref: N): Analysis<N> {
     options: second !== undefined ? optionsSite(view, second, values) : null,
     binding,
   }
-  return { site, call, fn, values, selfRefs }
+  if (batchCall !== null) site.form = 'batch'
+  return { site, call, callee: batchCall !== null ? parent! : ref, fn, values, selfRefs }
+}
+
+/** The call of `cached.batch(...)` (a plain `.batch` member called directly), or null. */
+function batchCallOf<N>(view: SyntaxView<N>, member: N): N | null {
+  if (view.type(member) !== 'MemberExpression' || view.attr(member, 'computed') || keyName(view, member) !== 'batch') return null
+  const m = outer(view, member)
+  const up = view.parent(m)
+  return up !== null && view.type(up) === 'CallExpression' && sameChild(view, up, 'callee', m) ? up : null
 }
 
 const FUNCTIONS = new Set(['ArrowFunctionExpression', 'FunctionExpression'])

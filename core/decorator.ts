@@ -67,7 +67,7 @@ export function analyzeDecorator<N>(view: SyntaxView<N>, ref: N): Analysis<N> | 
     binding,
     decorator: { target, name, bare: call === null, targetLoc: view.loc(key ?? up) },
   }
-  return { site, call, fn: null, values, selfRefs: [] }
+  return { site, call, callee: ref, fn: null, values, selfRefs: [] }
 }
 
 const METHOD = (c: string) => `@${c}({ ttl: '5m' }) async getUser(id: string) { ... }`

@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'E_IMPORT_UNKNOWN'
   | 'E_DUPLICATE_ID'
   | 'E_CONFIG'
+  | 'E_BATCH'
   | 'E_DECORATOR'
 
 /** A build error: a code, where (`null`: no place in the file, e.g. config), what, and the fix. */
@@ -113,6 +114,18 @@ export const errors = {
     new TransformError('E_DUPLICATE_ID', loc,
       `each cached function in a file expects its own id; received a second function with id "${id}".`,
       "give it another binding name, or an explicit id: { id: 'users#byEmail' }"),
+  batchParams: (callee: string, received: string, loc: Loc) =>
+    new TransformError('E_BATCH', loc,
+      `${callee}.batch() expects a function of one parameter, the array of ids; received ${received}.`,
+      `export const getUser = ${callee}.batch(async (ids: readonly string[]) => db.users.findMany(ids), { maxBatch: 100 })`),
+  batchKey: (loc: Loc) =>
+    new TransformError('E_BATCH', loc,
+      'cached.batch() keys each entry by its id; received a key option.',
+      'remove the key option, or use cached() for a function of several arguments'),
+  batchTagParam: (tag: string, name: string, loc: Loc) =>
+    new TransformError('E_TAG_PARAM', loc,
+      `tag template "{${name}}" in "${tag}" expects {id} in cached.batch(), which names each id whatever the batch parameter is called; received "${name}".`,
+      "tags: ['user:{id}'] (or {id.field} for object ids)"),
   decoratorTarget: (callee: string, received: string, fix: string, loc: Loc) =>
     new TransformError('E_DECORATOR', loc,
       `@${callee} expects to decorate a class method; received ${received}.`, fix),
@@ -152,6 +165,8 @@ function hintFor(name: string): string | undefined {
     case 'dedupe': return 'dedupe: false'
     case 'version': return "version: '2'"
     case 'id': return "id: 'users#byEmail'"
+    case 'maxBatch': return 'maxBatch: 100'
+    case 'batchWindow': return "batchWindow: '10ms'"
     case 'instanceKey': return 'instanceKey: (service) => service.tenantId'
     default: return undefined
   }

@@ -3,7 +3,7 @@
 // plan.ts. Every rejection is a catalog error.
 import { errors, nearest } from './errors.js'
 import { parseDuration as parse } from '../shared/duration.js'
-import { OPTION_NAMES, optionSpec, type OptionName, type OptionSpec } from '../shared/options.js'
+import { BATCH_EXCLUDED, BATCH_OPTIONS, OPTION_NAMES, batchOptionSpec, optionSpec, type OptionName, type OptionSpec } from '../shared/options.js'
 import type { Loc, OptionSite, OptionsSite, Plan, ValueSite } from './types.js'
 
 export { OPTION_NAMES, type OptionName }
@@ -24,6 +24,9 @@ export interface NormalisedOptions extends Pick<Plan, 'ttl' | 'staleWhileRevalid
   /** Tag strings with the location of each (templates are compiled in plan.ts), or a function. */
   tags?: { kind: 'list'; items: { value: string; loc: Loc }[] } | { kind: 'passthrough' }
   key?: { kind: 'names'; items: { value: string; loc: Loc }[] } | { kind: 'passthrough' }
+  /** `cached.batch` only (shared/options.ts BATCH_OPTIONS). */
+  maxBatch?: number
+  batchWindow?: number
 }
 
 const describe = (v: ValueSite): string => {
@@ -39,20 +42,25 @@ const describe = (v: ValueSite): string => {
 }
 
 /** Checks and normalises the options object of one call. */
-export function normaliseOptions(callee: string, site: OptionsSite | null): NormalisedOptions {
+export function normaliseOptions(callee: string, site: OptionsSite | null, batch = false): NormalisedOptions {
   const out: NormalisedOptions = {}
   if (!site) return out
   if (site.kind === 'other') throw errors.optionsNotObject(callee, site.nodeType, site.loc)
-  for (const prop of site.properties) readOption(out, prop)
+  for (const prop of site.properties) readOption(out, prop, batch)
   return out
 }
 
-function readOption(out: NormalisedOptions, prop: OptionSite): void {
+/** The options `cached.batch` takes: the table's (but `key`) and the batch table's. */
+const BATCH_NAMES: readonly string[] = [...OPTION_NAMES.filter((n) => !BATCH_EXCLUDED.includes(n)), ...BATCH_OPTIONS.map((o) => o.name)]
+
+function readOption(out: NormalisedOptions, prop: OptionSite, batch: boolean): void {
   if (prop.kind === 'spread') throw errors.optionsSpread(prop.loc)
   if (prop.kind === 'computed') throw errors.optionsComputedKey(prop.loc)
   const { name, value } = prop
-  const spec = optionSpec(name)
-  if (!spec) throw errors.unknownOption(name, OPTION_NAMES, nearest(name, OPTION_NAMES), prop.keyLoc)
+  const known = batch ? BATCH_NAMES : OPTION_NAMES
+  const spec = known.includes(name) ? optionSpec(name) ?? batchOptionSpec(name) : undefined
+  if (!spec && batch && (BATCH_EXCLUDED as readonly string[]).includes(name)) throw errors.batchKey(prop.keyLoc)
+  if (!spec) throw errors.unknownOption(name, known, nearest(name, known), prop.keyLoc)
   const option = name as OptionName
   const code = value.kind === 'other' || value.kind === 'function'
   // Code is passed through where the table allows it; elsewhere the value must be a literal.
@@ -88,6 +96,11 @@ function literal(spec: OptionSpec, value: Exclude<ValueSite, { kind: 'other' | '
     case 'early-refresh':
       // `{ beta }` is code (an object literal), checked at run time; a literal must be a boolean.
       if (value.kind !== 'boolean') throw errors.wrongType(option, spec.expects, describe(value), value.loc)
+      return value.value
+    case 'count':
+      if (value.kind !== 'number' || !(value.value >= 1) || !(Number.isInteger(value.value) || value.value === Infinity)) {
+        throw errors.wrongType(option, spec.expects, describe(value), value.loc)
+      }
       return value.value
     case 'names-or-function': {
       if (value.kind !== 'array') throw errors.wrongType(option, spec.expects, describe(value), value.loc)

@@ -7,6 +7,7 @@ import { checkDecorator, decoratorPlan } from './decorator.js'
 import { depsVersion } from './deps.js'
 import { paramIndex } from '../shared/params.js'
 import { parseTemplate } from '../shared/template.js'
+import { BATCH_PARAM } from '../shared/options.js'
 import type { CallSite, FunctionSite, KeyEncoding, Loc, MacroConfig, ModuleContext, ParamSite, Plan, TagPart, TagPlan, TypeKind } from './types.js'
 
 const USAGE: Record<CallSite['usage'], (callee: string) => string> = {
@@ -20,7 +21,9 @@ const USAGE: Record<CallSite['usage'], (callee: string) => string> = {
 
 /** Plans one wrap. Throws TransformError (from the catalog in errors.ts) for anything invalid. */
 export function planCall(site: CallSite, config: MacroConfig, module: ModuleContext): Plan {
-  const { callee } = site
+  const batch = site.form === 'batch'
+  // Messages name the form as written: `cached()` or `cached.batch()`.
+  const callee = batch ? `${site.callee}.batch` : site.callee
   if (site.decorator) checkDecorator(site)
   if (site.usage !== 'call') throw errors.notCalled(callee, USAGE[site.usage](callee), site.loc)
   if (site.spreadArgLoc) throw errors.spreadArgument(callee, site.spreadArgLoc)
@@ -28,24 +31,32 @@ export function planCall(site: CallSite, config: MacroConfig, module: ModuleCont
   const fn = site.fn
   if (!fn) throw errors.notAFunction(callee, site.firstArg?.nodeType ?? null, site.firstArg?.loc ?? site.loc)
   if (fn.generator) throw errors.generator(callee, fn.loc)
-  const options = normaliseOptions(callee, site.options)
+  const options = normaliseOptions(callee, site.options, batch)
+  // cached.batch: the wrap is the per-id function, of one parameter named BATCH_PARAM.
+  const fnParams = batch ? batchParams(site.callee, fn) : fn.params
 
-  const params = fn.params.map((p) => (p.kind === 'name' ? p.name : null))
-  const rest = fn.params.length > 0 && fn.params[fn.params.length - 1]!.kind === 'rest'
+  const params = fnParams.map((p) => (p.kind === 'name' ? p.name : null))
+  const rest = fnParams.length > 0 && fnParams[fnParams.length - 1]!.kind === 'rest'
   const plan: Plan = {
     id: options.id ?? `${module.relativePath}#${nameOf(site)}`,
     version: versionOf(fn, options, config, module),
     loc: site.loc,
-    async: fn.async,
+    // The per-id function of a batch always returns a promise.
+    async: batch || fn.async,
     params,
     rest,
-    helpers: [site.decorator ? 'method' : 'wrap'],
+    helpers: [site.decorator ? 'method' : batch ? 'wrapBatch' : 'wrap'],
     ...decoratorPlan(site, options.instanceKey !== undefined),
   }
   if (options.version === undefined && config.version === 'deps' && module.dependencies) {
     const deps = module.dependencies(site)
     plan.version = depsVersion(deps)
     if (deps.on.length || deps.unseen.length) plan.deps = deps
+  }
+  if (batch) {
+    plan.batch = {}
+    if (options.maxBatch !== undefined && options.maxBatch !== Infinity) plan.batch.maxBatch = options.maxBatch
+    if (options.batchWindow !== undefined) plan.batch.batchWindow = options.batchWindow
   }
   if (config.scope !== undefined) plan.namespace = config.scope
   const ttl = options.ttl ?? config.ttl
@@ -60,20 +71,20 @@ export function planCall(site: CallSite, config: MacroConfig, module: ModuleCont
   if (options.key?.kind === 'passthrough') plan.key = { kind: 'passthrough' }
   else if (options.key) {
     keyIndices = options.key.items.map(({ value, loc }) => {
-      const found = lookupParam(fn.params, value)
+      const found = lookupParam(fnParams, value)
       if (typeof found === 'string') throw errors.keyParam(value, found, params, loc)
       return found
     })
     plan.key = { kind: 'indices', indices: keyIndices }
   }
-  const keyOf = planKeyOf(fn.params, keyIndices, plan.key?.kind === 'passthrough')
+  const keyOf = planKeyOf(fnParams, keyIndices, plan.key?.kind === 'passthrough')
   if (keyOf) plan.keyOf = keyOf
 
   if (options.tags?.kind === 'passthrough') plan.tags = { kind: 'passthrough' }
   else if (options.tags) {
     let arity = 0
     const tags = options.tags.items.map(({ value, loc }) => {
-      const tag = compileTag(value, fn.params, params, loc)
+      const tag = compileTag(value, fnParams, params, loc, batch)
       if (tag.kind === 'template') {
         for (const part of tag.parts) if ('param' in part) arity = Math.max(arity, part.param + 1)
         if (!plan.helpers.includes('tagPart')) plan.helpers.push('tagPart')
@@ -91,13 +102,28 @@ export function planCall(site: CallSite, config: MacroConfig, module: ModuleCont
     plan.isEmpty = { kind: 'passthrough' }
   }
 
-  if (fn.name !== null && fn.selfReferences > 0) {
+  // A batch function calling itself by name wants the batch function, not the per-id wrap.
+  if (fn.name !== null && fn.selfReferences > 0 && !batch) {
     const b = site.binding
     if (b.kind === 'variable' && b.name === fn.name) plan.self = { name: fn.name, strategy: 'drop-name' }
     else if (b.kind === 'variable' && !fn.outerNameShadowed) plan.self = { name: fn.name, strategy: 'rename', to: b.name }
     else plan.self = { name: fn.name, strategy: 'temp' }
   }
   return plan
+}
+
+/**
+ * The per-id function's parameters for `cached.batch(fn)`: one, named BATCH_PARAM, unannotated
+ * (keys of one value need no encoder). `fn` must take exactly the array of ids.
+ */
+function batchParams(callee: string, fn: FunctionSite): ParamSite[] {
+  const only = fn.params[0]
+  if (fn.params.length !== 1 || only!.kind === 'rest') {
+    const received = fn.params.length === 0 ? 'a function of no parameters'
+      : only!.kind === 'rest' && fn.params.length === 1 ? 'a rest parameter' : `a function of ${fn.params.length} parameters`
+    throw errors.batchParams(callee, received, fn.params[1]?.loc ?? only?.loc ?? fn.loc)
+  }
+  return [{ kind: 'name', name: BATCH_PARAM, hasDefault: false, optional: false, type: null, loc: only.loc }]
 }
 
 /** Plans every wrap of one file, and rejects two wraps that would share an id. */
@@ -151,11 +177,12 @@ function lookupParam(params: readonly ParamSite[], name: string): number | strin
 }
 
 /** `'user:{user.id}'` -> literal text and parameter paths; a string without templates stays literal. */
-function compileTag(tag: string, params: readonly ParamSite[], names: readonly (string | null)[], loc: Loc): TagPlan {
+function compileTag(tag: string, params: readonly ParamSite[], names: readonly (string | null)[], loc: Loc, batch: boolean): TagPlan {
   const parsed = parseTemplate(tag)
   if (!parsed.some((p) => 'name' in p)) return { kind: 'literal', value: tag }
   const parts: TagPart[] = parsed.map((part) => {
     if ('text' in part) return part
+    if (batch && part.name !== BATCH_PARAM) throw errors.batchTagParam(tag, part.written, loc)
     const found = lookupParam(params, part.name)
     if (typeof found === 'string') throw errors.tagParam(tag, part.written, found, names, loc)
     return { param: found, path: part.path }

@@ -13,7 +13,7 @@ export const PLACEHOLDERS = {
 export const PLACEHOLDER_PATTERN = /%%(tags|key|cacheIf|instanceKey|validate|earlyRefresh|isEmpty)%%/g
 
 /** Local names the emitter chose for the runtime helpers (only those the file's plans use). */
-export type HelperNames = Partial<Record<'wrap' | 'tagPart' | 'method', string>>
+export type HelperNames = Partial<Record<'wrap' | 'wrapBatch' | 'tagPart' | 'method', string>>
 
 /** A top-level import declaration of the file, as an emitter describes it. */
 export interface ExistingImport {
@@ -88,6 +88,8 @@ export function printOptions(plan: Plan, helpers: HelperNames): string {
   else if (plan.earlyRefresh) out.push(`earlyRefresh: ${PLACEHOLDERS.earlyRefresh}`)
   if (plan.emptyTtl !== undefined) out.push(`emptyTtl: ${plan.emptyTtl}`)
   if (plan.isEmpty) out.push(`isEmpty: ${PLACEHOLDERS.isEmpty}`)
+  if (plan.batch?.maxBatch !== undefined) out.push(`maxBatch: ${plan.batch.maxBatch}`)
+  if (plan.batch?.batchWindow !== undefined) out.push(`batchWindow: ${plan.batch.batchWindow}`)
   return `{ ${out.join(', ')} }`
 }
 

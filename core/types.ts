@@ -150,6 +150,8 @@ export interface CallSite {
   fn: FunctionSite | null
   options: OptionsSite | null
   binding: BindingSite
+  /** `batch`: written `cached.batch(fn, options)` (a per-id function over a function of many ids). */
+  form?: 'batch'
   /** Set when the reference is a decorator (`@cached`, `@cached({ ... })`): what it decorates (core/decorator.ts). */
   decorator?: DecoratorSite
 }
@@ -264,12 +266,14 @@ export interface Plan {
    * rename its references to `to`; `temp`: route them through a new variable assigned the wrap.
    */
   self?: { name: string; strategy: 'drop-name' } | { name: string; strategy: 'rename'; to: string } | { name: string; strategy: 'temp' }
+  /** `cached.batch` only: its options (`maxBatch`; `batchWindow` in milliseconds). */
+  batch?: { maxBatch?: number; batchWindow?: number }
   /** `decorator`: a `@cached` method (emitted as the `method` helper's decorator); absent: `cached(fn)`. */
   form?: 'decorator'
   /** `passthrough`: the user's instanceKey, as written (decorated methods only). */
   instanceKey?: { kind: 'passthrough' }
-  /** Runtime helpers this wrap uses (`wrap`, or `method` for a decorator). */
-  helpers: ('wrap' | 'tagPart' | 'method')[]
+  /** Runtime helpers this wrap uses; the first is the one the macro's callee becomes (`wrap`, `wrapBatch`, or `method` for a decorator). */
+  helpers: ('wrap' | 'wrapBatch' | 'tagPart' | 'method')[]
   /** What the version covers, with `version: 'deps'` when the wrap depends on anything (or something is unseen). */
   deps?: Dependencies
 }
@@ -292,5 +296,5 @@ export interface ImportPlan {
   /** Named runtime exports the user imported, with their local names. */
   named: { imported: string; local: string }[]
   /** Helpers the emitted code calls (the emitter picks collision-free local names). */
-  helpers: ('wrap' | 'tagPart' | 'method')[]
+  helpers: ('wrap' | 'wrapBatch' | 'tagPart' | 'method')[]
 }

@@ -162,19 +162,22 @@ function buildOptions(babel: Babel, T: typeof BabelTypes, calls: { analyzed: Ana
 function emitCall(T: typeof BabelTypes, a: Analyzed, plan: Plan, options: t.Expression, locals: Record<string, string>): { options: NodePath; ref: NodePath } {
   // The decorator form: `@cached(options)` becomes `@method(planned options)` (a bare `@cached` too).
   const decorator = plan.form === 'decorator'
-  const helper = T.identifier(locals[decorator ? 'method' : 'wrap']!)
+  // The plan's first helper replaces the callee: `cached`, `cached.batch` as a whole, or the decorator's.
+  const helper = T.identifier(locals[plan.helpers[0]!]!)
   if (!a.call) {
     const [bare] = a.ref.replaceWith(T.callExpression(helper, [options])) as NodePath<t.CallExpression>[]
     return { options: bare!.get('arguments')[0]!, ref: bare!.get('callee') }
   }
   const call = a.call as NodePath<t.CallExpression>
-  a.ref.replaceWith(helper)
+  // `cached.batch` as a whole is replaced: the helper's reference is the new node, not `a.ref`.
+  const ref = a.callee === a.ref ? a.ref : (a.callee.replaceWith(helper)[0] as NodePath)
+  if (ref === a.ref) a.ref.replaceWith(helper)
   const args = call.get('arguments')
   const at = decorator ? 0 : 1
   const optionsPath = args[at] ? args[at].replaceWith(options)[0]! : call.pushContainer('arguments', options)[0]!
 
   const self = plan.self
-  if (!self) return { options: optionsPath, ref: a.ref }
+  if (!self) return { options: optionsPath, ref }
   const fn = a.fn!.node as t.FunctionExpression
   if (self.strategy === 'drop-name') {
     fn.id = null
@@ -187,5 +190,5 @@ function emitCall(T: typeof BabelTypes, a: Analyzed, plan: Plan, options: t.Expr
     for (const r of a.selfRefs) (r.node as t.Identifier).name = temp.name
     call.replaceWith(T.assignmentExpression('=', temp, call.node))
   }
-  return { options: optionsPath, ref: a.ref }
+  return { options: optionsPath, ref }
 }

@@ -241,3 +241,23 @@ export interface CachedDecorator {
   <This, A extends any[], R>(value: (this: This, ...args: A) => R, context: ClassMethodDecoratorContext<This, (this: This, ...args: A) => R>): (this: This, ...args: A) => R
   (target: object, key: string | symbol, descriptor: PropertyDescriptor): any
 }
+
+/**
+ * Options of `cached.batch(fn, options)`: those of {@link CacheOptions} for the per-id function
+ * (tag templates name the id `{id}`, whatever the batch parameter is called; no `key`: the key is
+ * the id), plus how misses are batched.
+ */
+export interface BatchOptions<Id = any, R = any> extends Omit<CacheOptions<[id: Id], Promise<R | undefined>>, 'key'> {
+  /**
+   * The most distinct ids one call of the batch function gets; the misses of one window beyond
+   * it go to further calls (1,000 misses with `maxBatch: 100`: 10 calls).
+   * @default no limit
+   */
+  maxBatch?: number
+  /**
+   * How long to collect misses before calling the batch function: milliseconds or a duration
+   * string. `0`: the misses of one turn of the event loop (Node: until `setImmediate`).
+   * @default 0 (one turn of the event loop)
+   */
+  batchWindow?: Duration
+}

@@ -9,10 +9,10 @@
  * `finite-duration`: the same without `Infinity`; `string` / `name` (non-empty); `boolean`;
  * `names-or-function`: an array of strings or a function; `function`; `schema-or-function`: a
  * Standard Schema, a predicate or `{ schema, onMemory }` (always code); `early-refresh`: a boolean
- * literal, or `{ beta }` as code.
+ * literal, or `{ beta }` as code; `count`: a positive integer or `Infinity`.
  */
 export type OptionKind = 'duration' | 'finite-duration' | 'string' | 'name' | 'boolean' | 'names-or-function' | 'function'
-  | 'schema-or-function' | 'early-refresh'
+  | 'schema-or-function' | 'early-refresh' | 'count'
 
 /**
  * Build-time rule for the value as written: `literal` (checked and inlined), `literal-or-code`
@@ -101,4 +101,30 @@ export const COMPILED_OPTIONS = ['params', 'rest', 'keyOf', 'async', 'namespace'
 
 export function optionSpec(name: string): OptionSpec | undefined {
   return (OPTIONS as readonly OptionSpec[]).find((o) => o.name === name)
+}
+
+/**
+ * The options only `cached.batch(fn, options)` takes, beside those above (but `key`: the key is
+ * the id). Checked at build time like the others (core/options.ts); runtime/batch.ts at run time;
+ * BatchOptions in runtime/types.ts documents them (checked against this table by test).
+ */
+export const BATCH_OPTIONS = [
+  { name: 'maxBatch', kind: 'count', expects: 'a positive integer', literal: 'literal',
+    default: 'no limit',
+    summary: 'The most distinct ids one call of the batch function gets' },
+  { name: 'batchWindow', kind: 'finite-duration', expects: DURATION, unit: 'milliseconds', literal: 'literal',
+    default: '0 (one turn of the event loop)',
+    summary: 'How long to collect misses before calling the batch function' },
+] as const satisfies readonly OptionSpec[]
+
+/** The name tag templates of `cached.batch` give each id (`'user:{id}'`), whatever the batch parameter is called. */
+export const BATCH_PARAM = 'id'
+
+/** Options `cached.batch` refuses: the entry key is always the id. */
+export const BATCH_EXCLUDED: readonly OptionName[] = ['key']
+
+export type BatchOptionName = (typeof BATCH_OPTIONS)[number]['name']
+
+export function batchOptionSpec(name: string): OptionSpec | undefined {
+  return (BATCH_OPTIONS as readonly OptionSpec[]).find((o) => o.name === name)
 }

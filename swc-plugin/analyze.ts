@@ -19,6 +19,8 @@ export interface ValueRange { range: Range; prefix: string }
 export interface Analyzed {
   site: Analysis<Node>['site']
   ref: Range
+  /** What becomes the wrap helper: the reference, or `cached.batch` as a whole. */
+  callee: Range
   call: Range | null
   firstArg: Range | null
   /** The second argument as written (parentheses included). */
@@ -89,7 +91,7 @@ const argSpan = (a: Node) => (a.spread ? { start: a.spread.start, end: a.express
 
 function ranges(spans: Spans, resolved: Resolved, r: Reference, a: Analysis<Node>): Analyzed {
   const out: Analyzed = {
-    site: a.site, ref: spans.range(r.id.span), call: null, firstArg: null, optionsArg: null, fnName: null,
+    site: a.site, ref: spans.range(r.id.span), callee: spans.range(a.callee.span), call: null, firstArg: null, optionsArg: null, fnName: null,
     values: new Map(), selfRefs: [], varScope: null,
   }
   if (!a.call) return out

@@ -37,7 +37,8 @@ export function emit(code: string, module: any, spans: Spans, analysis: ModuleAn
 function emitCall(ms: MagicString, code: string, a: Analyzed, plan: Plan, locals: Record<string, string>, uid: (n: string) => string, inserts: (() => void)[], topVars: string[]): void {
   const text = printOptions(plan, locals)
   const decorator = plan.form === 'decorator'
-  ms.overwrite(a.ref[0], a.ref[1], locals[decorator ? 'method' : 'wrap']!)
+  // The plan's first helper replaces the callee: `cached`, `cached.batch` as a whole, or the decorator's.
+  ms.overwrite(a.callee[0], a.callee[1], locals[plan.helpers[0]!]!)
 
   // The options: printed text between the user's values, which stay in place when in order.
   const segments = text.split(PLACEHOLDER_PATTERN) // [text, name, text, name, ..., text]

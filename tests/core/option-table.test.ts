@@ -6,16 +6,16 @@ import * as assert from 'uvu/assert'
 import ts from 'typescript'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { OPTIONS, OPTION_NAMES, COMPILED_OPTIONS } from '../../shared/options.js'
+import { OPTIONS, OPTION_NAMES, COMPILED_OPTIONS, BATCH_OPTIONS } from '../../shared/options.js'
 import { normaliseOptions, TransformError, type OptionsSite, type ValueSite } from '../../core/index.js'
 import { cached } from '../../runtime/index.js'
 
 const TYPES = fileURLToPath(new URL('../../runtime/types.ts', import.meta.url))
 
 /** CacheOptions' members as written: name, type text, TSDoc text and @default. */
-function cacheOptionsMembers() {
+function cacheOptionsMembers(name = 'CacheOptions') {
   const file = ts.createSourceFile(TYPES, readFileSync(TYPES, 'utf8'), ts.ScriptTarget.ES2022, true)
-  const iface = file.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === 'CacheOptions')!
+  const iface = file.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name)!
   return iface.members.filter(ts.isPropertySignature).map((m) => {
     const doc = ts.getJSDocCommentsAndTags(m).find(ts.isJSDoc)
     const text = typeof doc?.comment === 'string' ? doc.comment : ts.getTextOfJSDocComment(doc?.comment) ?? ''
@@ -40,6 +40,16 @@ table('each option\'s TSDoc starts with the table\'s summary and states its defa
 table('options with a unit are typed Duration (milliseconds or a duration string)', () => {
   const members = new Map(cacheOptionsMembers().map((m) => [m.name, m]))
   for (const spec of OPTIONS) assert.is(members.get(spec.name)!.type === 'Duration', 'unit' in spec, spec.name)
+})
+table('BatchOptions adds exactly the batch table\'s options, each documented from it', () => {
+  const members = cacheOptionsMembers('BatchOptions')
+  assert.equal(members.map((m) => m.name), BATCH_OPTIONS.map((o) => o.name))
+  for (const spec of BATCH_OPTIONS) {
+    const m = members.find((x) => x.name === spec.name)!
+    assert.ok(m.text.startsWith(spec.summary), `${spec.name}: TSDoc "${m.text}" should start with "${spec.summary}"`)
+    assert.is(m.default, spec.default, `${spec.name}: @default`)
+    assert.is(m.type === 'Duration', 'unit' in spec, spec.name)
+  }
 })
 table('compiled-only options are not user options', () => {
   for (const name of COMPILED_OPTIONS) assert.not.ok((OPTION_NAMES as readonly string[]).includes(name), name)
@@ -80,6 +90,20 @@ sides('every option rejects an object of the wrong kind, on both sides, naming t
     const wrong: ValueSite = numberIsWrong ? { kind: 'number', value: 1, loc } : { kind: 'boolean', value: true, loc }
     assert.throws(() => normaliseOptions('cached', site(spec.name, wrong)), (e: unknown) => e instanceof TransformError && e.message.includes(spec.name), spec.name)
     assert.throws(() => cached((id: string) => id, { ...BESIDE[spec.name], [spec.name]: numberIsWrong ? 1 : true } as never), (e: unknown) => (e as Error).message.includes(spec.name), spec.name)
+  }
+})
+sides('batch options: accepted by cached.batch on both sides, unknown to cached, refused with the wrong kind', () => {
+  const good: Record<string, [ValueSite, unknown]> = { count: [{ kind: 'number', value: 100, loc }, 100], 'finite-duration': [GOOD['finite-duration']!, 250] }
+  const batchFn = async (ids: readonly string[]) => ids
+  for (const spec of BATCH_OPTIONS) {
+    const [literal, value] = good[spec.kind]!
+    normaliseOptions('cached.batch', site(spec.name, literal), true)
+    cached.batch(batchFn, { [spec.name]: value })
+    assert.throws(() => normaliseOptions('cached', site(spec.name, literal)), (e: unknown) => e instanceof TransformError && e.code === 'E_OPTION_UNKNOWN', spec.name)
+    assert.throws(() => cached((id: string) => id, { [spec.name]: value } as never), /unknown option/, spec.name)
+    const wrong: ValueSite = { kind: 'boolean', value: true, loc }
+    assert.throws(() => normaliseOptions('cached.batch', site(spec.name, wrong), true), (e: unknown) => e instanceof TransformError && e.message.includes(spec.name), spec.name)
+    assert.throws(() => cached.batch(batchFn, { [spec.name]: true } as never), (e: unknown) => (e as Error).message.includes(spec.name), spec.name)
   }
 })
 sides('ttl: Infinity is a literal at build time; a stale window of Infinity is refused on both sides', () => {

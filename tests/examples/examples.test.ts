@@ -83,6 +83,9 @@ each('http-service: the hit rate rises round by round; /metrics is Prometheus te
   for (let i = 1; i < rates.length; i++) assert.ok(rates[i]! > rates[i - 1]!, rates.join(' '))
   assert.match(out, /^  fncache_hits_total\{function="http-service\/catalog\.ts#loadProduct",backend="default"\} \d+$/m)
   assert.match(out, /database reads: \d+ for 400 requests/)
+  // The product page's 25 products: one query each, or one query for all with cached.batch.
+  assert.match(out, /product page, cold, one query per product: 25 database queries in \d+ ms/)
+  assert.match(out, /product page, cold, batched \(cached\.batch\): 1 database query in \d+ ms/)
 })
 
 each.run()

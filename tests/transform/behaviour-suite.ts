@@ -160,4 +160,39 @@ export const fail = cached(async (id: Id, attempt: number) => {
   }
 })
 maps.run()
+
+// ---
+
+const BATCH = `import cached, { invalidateTags } from 'fncache.macro'
+export const calls: string[][] = []
+export const getUser = cached.batch(async function getUsers(ids: readonly string[]) {
+  calls.push([...ids])
+  return ids.map((id) => (id === 'ghost' ? undefined : { id, name: 'user ' + id }))
+}, { ttl: '5m', tags: ['user:{id}'], maxBatch: 100 })
+export const plain = cached(async (id: string) => ({ id }), { id: 'plain', prefix: 'src/behaviour/batch.ts#getUser:' })
+export { invalidateTags }
+`
+
+const batch = suite(`${compiler.name}: compiled cached.batch, executed`)
+batch.before(async (context) => {
+  context.m = await load('src/behaviour/batch.ts', BATCH)
+})
+batch('1,000 concurrent misses with maxBatch 100: 10 batch calls; then hits', async ({ m }) => {
+  const ids = [...Array(1000).keys()].map(String)
+  const users = await Promise.all(ids.map((id) => m.getUser(id)))
+  assert.is(m.calls.length, 10)
+  users.forEach((u: { id: string }, i: number) => assert.is(u.id, String(i)))
+  await Promise.all(ids.map((id) => m.getUser(id)))
+  assert.is(m.calls.length, 10)
+  assert.is(m.getUser.id, 'src/behaviour/batch.ts#getUser')
+})
+batch('each id is keyed as a plain per-id function would be, and tagged from its id', async ({ m }) => {
+  assert.is(m.getUser.key('5'), m.plain.key('5'))
+  const before = m.calls.length
+  assert.is(await m.getUser('ghost'), undefined)
+  await m.invalidateTags(['user:5'])
+  await Promise.all(['5', '6'].map((id) => m.getUser(id)))
+  assert.equal(m.calls.slice(before), [['ghost'], ['5']])
+})
+batch.run()
 }

@@ -1,4 +1,4 @@
-// One of the processes of scenario 13: fills its share of the hot keys (so it has timed misses,
+// One of the processes of scenario 15: fills its share of the hot keys (so it has timed misses,
 // which XFetch weighs), then reads random hot keys as fast as it can past their shared expiry,
 // sampling its counters. Prints "ready", starts on a line on stdin, ends with one JSON line.
 // Args: redisUrl mode index procs.

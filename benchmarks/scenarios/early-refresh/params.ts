@@ -1,4 +1,4 @@
-// Shared by scenario 13 and its child processes.
+// Shared by scenario 15 and its child processes.
 export const PROCS = 4
 export const KEYS = 1_000
 export const TTL_MS = 2_500

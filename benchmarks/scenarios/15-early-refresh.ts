@@ -47,7 +47,7 @@ async function run(): Promise<Record<'off' | 'on', Report[]>> {
 }
 
 const scenario: Scenario = {
-  id: '13',
+  id: '15',
   title: 'early refresh',
   async run() {
     const rows: Row[] = []
@@ -95,7 +95,7 @@ const scenario: Scenario = {
     }
     const ratio = figures.on === undefined || figures.off === undefined ? 'n/a' : figures.on === 0 ? `${figures.off}x+ (0 misses)` : `${(figures.off / figures.on).toFixed(1)}x`
     return [{
-      id: '13', title: `early refresh: ${PROCS} processes, ${KEYS.toLocaleString('en')} hot keys with one TTL (${TTL_MS / 1000} s) on one Redis, ${COST_MS} ms function`,
+      id: '15', title: `early refresh: ${PROCS} processes, ${KEYS.toLocaleString('en')} hot keys with one TTL (${TTL_MS / 1000} s) on one Redis, ${COST_MS} ms function`,
       unit: 'misses', rows,
       notes: [
         `"ops" is the number of misses (summed over the processes) in the busiest second around the shared expiry; fewer is better. Fewer misses with earlyRefresh: ${ratio} (target >= 10x)`,

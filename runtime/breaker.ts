@@ -5,7 +5,7 @@
 // per process (no herd). The probe is a read of a key that does not exist, sent in the
 // background: no caller waits for it. Backends without `get` probe with the next call instead.
 
-import { G } from './global.js'
+import { globalCache } from './global.js'
 
 /** The key a background probe reads: never written, so a probe is one cheap miss. */
 export const PROBE_KEY = '\u0000fncache:probe'
@@ -78,5 +78,5 @@ export class Breaker {
 /** The breaker of a backend: on the runtime's clock, probing with a background read when it can. */
 export function breakerFor(backend: object): Breaker {
   const get = (backend as { get?: (key: string) => PromiseLike<unknown> }).get
-  return new Breaker(5, 250, 1_000, () => G.now(), typeof get === 'function' ? () => get.call(backend, PROBE_KEY) : undefined)
+  return new Breaker(5, 250, 1_000, () => globalCache.now(), typeof get === 'function' ? () => get.call(backend, PROBE_KEY) : undefined)
 }

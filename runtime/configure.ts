@@ -5,7 +5,7 @@ import { REQUIRED_METHODS } from './backends/backend.js'
 import { defaultBackend } from './backends/memory.js'
 import { describe, typeError } from './errors.js'
 import { parseDuration, DURATION_HINT } from './duration.js'
-import { G, isValueBackend, type ErrorContext } from './global.js'
+import { globalCache, isValueBackend, type ErrorContext } from './global.js'
 import { nearest } from './nearest.js'
 import { Signer, type SignOptions } from './sign.js'
 import { checkMaxKeyLength } from './hash.js'
@@ -105,40 +105,40 @@ export function configure(options: ConfigureOptions): void {
   }
 
   // Validated: apply.
-  if (namespace !== undefined) G.namespace = namespace
-  if (ttlMs !== undefined) G.ttl = ttlMs
-  if (onError !== undefined) G.onError = onError
-  if (now !== undefined) G.now = now
-  if (signer !== undefined) G.signer = signer
-  if (maxEntrySize !== undefined) G.maxEntrySize = maxEntrySize
-  if (maxKeyLength !== undefined) G.maxKeyLength = maxKeyLength
+  if (namespace !== undefined) globalCache.namespace = namespace
+  if (ttlMs !== undefined) globalCache.ttl = ttlMs
+  if (onError !== undefined) globalCache.onError = onError
+  if (now !== undefined) globalCache.now = now
+  if (signer !== undefined) globalCache.signer = signer
+  if (maxEntrySize !== undefined) globalCache.maxEntrySize = maxEntrySize
+  if (maxKeyLength !== undefined) globalCache.maxKeyLength = maxKeyLength
   if (next !== undefined) {
     if (!next.has('default')) {
-      const old = G.backends.get('default')
+      const old = globalCache.backends.get('default')
       next.set('default', old !== undefined && isValueBackend(old) ? old : defaultBackend())
     }
     const kept = new Set(next.values())
-    for (const old of G.backends.values()) {
+    for (const old of globalCache.backends.values()) {
       if (!kept.has(old)) old.close().catch(() => {})
     }
-    G.backends = next
+    globalCache.backends = next
   }
   if (endpoint !== undefined) applyInspect(endpoint)
-  G.gen++
+  globalCache.gen++
 }
 
 /** @internal for tests: back to a fresh default memory backend and default settings. */
 export function resetForTests(): void {
-  for (const b of G.backends.values()) b.close().catch(() => {})
-  G.backends = new Map([['default', defaultBackend()]])
-  G.breakers = new Map()
-  G.namespace = ''
-  G.ttl = 0
-  G.onError = undefined
-  G.now = Date.now
-  G.signer = null
-  G.maxEntrySize = Infinity
-  G.maxKeyLength = 512
-  G.ids.clear()
-  G.gen++
+  for (const b of globalCache.backends.values()) b.close().catch(() => {})
+  globalCache.backends = new Map([['default', defaultBackend()]])
+  globalCache.breakers = new Map()
+  globalCache.namespace = ''
+  globalCache.ttl = 0
+  globalCache.onError = undefined
+  globalCache.now = Date.now
+  globalCache.signer = null
+  globalCache.maxEntrySize = Infinity
+  globalCache.maxKeyLength = 512
+  globalCache.ids.clear()
+  globalCache.gen++
 }

@@ -3,7 +3,7 @@
 // Labels are bounded by construction: function ids, backend names and the operation only, never
 // keys or tags.
 
-import { G } from './global.js'
+import { globalCache } from './global.js'
 import { Histogram, LATENCY, SIZES } from './histogram.js'
 import { COUNTER_FIELDS, COUNTER_HELP, foldSaved, snake, type Counters } from './metrics.js'
 
@@ -27,7 +27,7 @@ export type Family =
 /** The counters grouped per (function, backend) pair (two copies of the runtime may each hold one). */
 function pairs(): Counters[][] {
   const byPair = new Map<string, Counters[]>()
-  for (const c of G.counters) {
+  for (const c of globalCache.counters) {
     const k = c.fnId + '\0' + c.backend
     const list = byPair.get(k)
     if (list === undefined) byPair.set(k, [c])
@@ -38,7 +38,7 @@ function pairs(): Counters[][] {
 
 function backendStats(): { backend: string; entries?: number; bytes?: number }[] {
   const out: { backend: string; entries?: number; bytes?: number }[] = []
-  for (const [name, b] of G.backends) {
+  for (const [name, b] of globalCache.backends) {
     try {
       const s = b.stats()
       out.push({ backend: name, entries: s.entries, bytes: s.bytes })
@@ -99,7 +99,7 @@ export function families(only?: string): Family[] {
   }))
   add('backend_duration_seconds', () => {
     const byBackend = new Map<string, { get: Histogram; set: Histogram }>()
-    for (const c of G.counters) {
+    for (const c of globalCache.counters) {
       if (c.getLatency.count === 0 && c.setLatency.count === 0) continue
       let b = byBackend.get(c.backend)
       if (b === undefined) byBackend.set(c.backend, (b = { get: new Histogram(LATENCY), set: new Histogram(LATENCY) }))

@@ -109,7 +109,7 @@ function create(): GlobalCache {
   return g
 }
 
-export const G: GlobalCache = ((globalThis as Record<symbol, GlobalCache | undefined>)[KEY] ??= create())
+export const globalCache: GlobalCache = ((globalThis as Record<symbol, GlobalCache | undefined>)[KEY] ??= create())
 
 /** True for backends that hold live values in this process (the memory backend, from any copy of the package). */
 /** Where a MemoryBackend keeps its slot engine; registered, so every copy of the package finds it. */
@@ -125,21 +125,21 @@ export function isValueBackend(b: Backend): b is import('./backends/memory.js').
  * calls it covers from later callers (they start afresh instead of sharing an older call).
  */
 export function logInvalidation(entry: Coverage): void {
-  const now = G.liveNow ?? 0
+  const now = globalCache.liveNow ?? 0
   if (now > 0) {
-    const live = (G.live ??= new Map())
-    live.set(G.epoch, (live.get(G.epoch) ?? 0) + now)
-    G.liveNow = 0
+    const live = (globalCache.live ??= new Map())
+    live.set(globalCache.epoch, (live.get(globalCache.epoch) ?? 0) + now)
+    globalCache.liveNow = 0
   }
-  G.epoch++
-  if (G.inflight > 0) G.log.push({ epoch: G.epoch, ...entry })
-  if (G.busy !== undefined && G.busy.size > 0) for (const f of [...G.busy]) f.detach(entry)
+  globalCache.epoch++
+  if (globalCache.inflight > 0) globalCache.log.push({ epoch: globalCache.epoch, ...entry })
+  if (globalCache.busy !== undefined && globalCache.busy.size > 0) for (const f of [...globalCache.busy]) f.detach(entry)
 }
 
 /** Every namespace entries of this process may be stored under: configure()'s and the functions' own. */
 export function namespaces(): string[] {
-  const all = new Set([G.namespace])
-  if (G.spaces !== undefined) for (const ns of G.spaces) all.add(ns)
+  const all = new Set([globalCache.namespace])
+  if (globalCache.spaces !== undefined) for (const ns of globalCache.spaces) all.add(ns)
   return [...all]
 }
 
@@ -157,9 +157,9 @@ export function covers(c: Coverage, logicalKey: string, tags: readonly string[] 
  * `'soft'` when only soft ones do (the result may then be stored stale, see runtime/soft.ts).
  */
 export function invalidatedSince(epoch: number, logicalKey: string, tags: readonly string[] | undefined): boolean | 'soft' {
-  if (epoch === G.epoch) return false
+  if (epoch === globalCache.epoch) return false
   let soft = false
-  for (const e of G.log) {
+  for (const e of globalCache.log) {
     if (e.epoch > epoch && covers(e, logicalKey, tags)) {
       if (e.soft !== true) return true
       soft = true
@@ -169,38 +169,38 @@ export function invalidatedSince(epoch: number, logicalKey: string, tags: readon
 }
 
 export function callStarted(): number {
-  G.inflight++
-  G.liveNow = (G.liveNow ?? 0) + 1
-  return G.epoch
+  globalCache.inflight++
+  globalCache.liveNow = (globalCache.liveNow ?? 0) + 1
+  return globalCache.epoch
 }
 
 export function callEnded(epoch: number): void {
-  const live = G.live
-  if (epoch === G.epoch) G.liveNow = Math.max(0, (G.liveNow ?? 1) - 1)
+  const live = globalCache.live
+  if (epoch === globalCache.epoch) globalCache.liveNow = Math.max(0, (globalCache.liveNow ?? 1) - 1)
   else if (live !== undefined) {
     const n = (live.get(epoch) ?? 1) - 1
     if (n <= 0) live.delete(epoch)
     else live.set(epoch, n)
   }
-  if (--G.inflight <= 0) {
+  if (--globalCache.inflight <= 0) {
     // Nothing in flight: every count starts again from zero (also resyncs after an older copy's calls).
-    G.inflight = 0
-    G.liveNow = 0
+    globalCache.inflight = 0
+    globalCache.liveNow = 0
     if (live !== undefined && live.size > 0) live.clear()
-    if (G.log.length > 0) G.log.length = 0
-  } else if (G.log.length > 64) {
+    if (globalCache.log.length > 0) globalCache.log.length = 0
+  } else if (globalCache.log.length > 64) {
     // Calls overlap without pause (a busy server): keep only what calls still in flight can need.
-    let oldest = (G.liveNow ?? 0) > 0 ? G.epoch : Infinity
+    let oldest = (globalCache.liveNow ?? 0) > 0 ? globalCache.epoch : Infinity
     if (live !== undefined) for (const e of live.keys()) if (e < oldest) oldest = e
-    if (oldest !== Infinity && G.log[0]!.epoch <= oldest) G.log = G.log.filter((e) => e.epoch > oldest)
+    if (oldest !== Infinity && globalCache.log[0]!.epoch <= oldest) globalCache.log = globalCache.log.filter((e) => e.epoch > oldest)
   }
 }
 
 /** Reports a cache-side failure once per operation and backend, through onError or a warning. */
 export function reportError(error: unknown, context: ErrorContext, warn: (code: string, key: string, message: string) => void): void {
-  if (G.onError) {
+  if (globalCache.onError) {
     try {
-      G.onError(error, context)
+      globalCache.onError(error, context)
     } catch {
       // A throwing onError must not turn a cache failure into a caller failure.
     }

@@ -4,7 +4,7 @@
 
 import type { Backend } from './backends/backend.js'
 import { BackendError, describe, typeError } from './errors.js'
-import { G, isValueBackend, logInvalidation, namespaces } from './global.js'
+import { globalCache, isValueBackend, logInvalidation, namespaces } from './global.js'
 import { DEBUG, debugLog } from './debug.js'
 
 /** Options of {@link invalidateTags} and {@link invalidatePrefix}. */
@@ -54,9 +54,9 @@ function scoped(b: Backend, names: readonly string[]): readonly string[] {
 }
 
 async function acrossBackends(op: 'invalidateTags' | 'invalidatePrefix', names: readonly string[], soft: boolean): Promise<number> {
-  const backends = [...G.backends.entries()]
+  const backends = [...globalCache.backends.entries()]
   // Backends that stamp invalidations refuse later writes of values computed before this moment.
-  const at = G.now()
+  const at = globalCache.now()
   const opts = soft ? { at, soft } : { at }
   const results = await Promise.allSettled(backends.map(([, b]) => (op === 'invalidateTags' ? b.invalidateTags(scoped(b, names), opts) : b.invalidatePrefix(scoped(b, names), opts))))
   let n = 0
@@ -72,7 +72,7 @@ async function acrossBackends(op: 'invalidateTags' | 'invalidatePrefix', names: 
 }
 
 function syncBackends(fnName: string): [string, Backend][] {
-  const entries = [...G.backends.entries()]
+  const entries = [...globalCache.backends.entries()]
   const blocked = entries.filter(([, b]) => typeof b.invalidateTagsSync !== 'function' || typeof b.invalidatePrefixSync !== 'function')
   if (blocked.length > 0) {
     throw typeError('E_SYNC_ON_ASYNC_BACKEND', `${fnName}() cannot reach backend ${blocked.map(([n]) => `"${n}"`).join(', ')} synchronously; nothing was invalidated.`,
@@ -110,7 +110,7 @@ export function invalidateTagsSync(tags: string | readonly string[], options?: I
   logInvalidation(soft ? { tags: names, soft } : { tags: names })
   if (DEBUG) debugLog(soft ? 'soft-invalidate tags' : 'invalidate tags', names.join(' '))
   let n = 0
-  const at = G.now()
+  const at = globalCache.now()
   const opts = soft ? { at, soft } : { at }
   for (const [, b] of backends) n += b.invalidateTagsSync!(scoped(b, names), opts)
   return n
@@ -124,7 +124,7 @@ export function invalidatePrefixSync(prefixes: string | readonly string[], optio
   logInvalidation(soft ? { prefixes: names, soft } : { prefixes: names })
   if (DEBUG) debugLog(soft ? 'soft-invalidate prefixes' : 'invalidate prefixes', names.join(' '))
   let n = 0
-  const at = G.now()
+  const at = globalCache.now()
   const opts = soft ? { at, soft } : { at }
   for (const [, b] of backends) n += b.invalidatePrefixSync!(scoped(b, names), opts)
   return n

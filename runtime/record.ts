@@ -3,7 +3,7 @@
 // same way.
 
 import { DEFAULT_MAX_RECORD_BYTES, decodeRecord, encodeRecord, type StoredRecord } from './codec.js'
-import { G } from './global.js'
+import { globalCache } from './global.js'
 import { boundKey } from './hash.js'
 import { unseal } from './sign.js'
 import { markOf, recordOf, withMarkSlot } from './soft-mark.js'
@@ -20,7 +20,7 @@ const ENVELOPE_BYTES = 80
  * agree on it: a reader removes a larger record as corrupt.
  */
 export function maxRecordBytes(): number {
-  return G.maxEntrySize === Infinity ? DEFAULT_MAX_RECORD_BYTES : G.maxEntrySize
+  return globalCache.maxEntrySize === Infinity ? DEFAULT_MAX_RECORD_BYTES : globalCache.maxEntrySize
 }
 
 /**
@@ -31,9 +31,9 @@ export function maxRecordBytes(): number {
  * whose computation a soft invalidation overtook is stored stale.
  */
 export function writeRecord(rec: StoredRecord, staleAt = Infinity): Uint8Array | undefined {
-  const bytes = encodeRecord(rec.key.length > G.maxKeyLength ? { ...rec, key: boundKey(rec.key, G.maxKeyLength) } : rec)
+  const bytes = encodeRecord(rec.key.length > globalCache.maxKeyLength ? { ...rec, key: boundKey(rec.key, globalCache.maxKeyLength) } : rec)
   if (bytes === undefined) return undefined
-  return withMarkSlot(G.signer === null ? bytes : G.signer.seal(bytes), staleAt)
+  return withMarkSlot(globalCache.signer === null ? bytes : globalCache.signer.seal(bytes), staleAt)
 }
 
 /**
@@ -47,9 +47,9 @@ export function readRecord(bytes: Uint8Array): StoredRecord | undefined | typeof
   const mark = markOf(bytes)
   const sealed = recordOf(bytes)
   let rec: StoredRecord | undefined
-  if (G.signer === null) rec = decodeRecord(unseal(sealed), max)
+  if (globalCache.signer === null) rec = decodeRecord(unseal(sealed), max)
   else {
-    const inner = G.signer.open(sealed)
+    const inner = globalCache.signer.open(sealed)
     if (inner === undefined) return BAD_SIGNATURE
     rec = decodeRecord(inner, max)
   }
@@ -59,5 +59,5 @@ export function readRecord(bytes: Uint8Array): StoredRecord | undefined | typeof
 
 /** Whether a record's stored key names the logical key `full` (whole, or bounded by writeRecord). */
 export function keyMatches(stored: string, full: string): boolean {
-  return stored === full || (full.length > G.maxKeyLength && stored.length === G.maxKeyLength && stored === boundKey(full, G.maxKeyLength))
+  return stored === full || (full.length > globalCache.maxKeyLength && stored.length === globalCache.maxKeyLength && stored === boundKey(full, globalCache.maxKeyLength))
 }

@@ -2,7 +2,7 @@
 // the Prometheus text exposition of the same numbers.
 
 import { families } from './families.js'
-import { G } from './global.js'
+import { globalCache } from './global.js'
 import { Histogram, LATENCY, SIZES, distribution } from './histogram.js'
 import { addInto, clock, defaultNow, emptyStats, foldSaved, resetCounters, withRate, type Counters, type MetricsFigures, type MetricsSnapshot } from './metrics.js'
 
@@ -43,7 +43,7 @@ function snapshot(): MetricsSnapshot {
   const total = new Sum()
   const functions = new Map<string, Sum>()
   const backends = new Map<string, Sum>()
-  for (const c of G.counters) {
+  for (const c of globalCache.counters) {
     const saved = foldSaved(c)
     total.add(c, saved)
     let f = functions.get(c.fnId)
@@ -54,7 +54,7 @@ function snapshot(): MetricsSnapshot {
     b.add(c, saved)
   }
   const byBackend: MetricsSnapshot['backends'] = {}
-  for (const [name, b] of G.backends) {
+  for (const [name, b] of globalCache.backends) {
     const s = backends.get(name) ?? new Sum()
     const out: MetricsSnapshot['backends'][string] = s.figures()
     // A backend's own count (below) covers every function, not only those called since start.
@@ -132,7 +132,7 @@ export interface Metrics {
 
 export const metrics: Metrics = Object.assign(snapshot, {
   reset() {
-    for (const c of G.counters) resetCounters(c)
+    for (const c of globalCache.counters) resetCounters(c)
   },
   prometheus,
   setClock(now?: () => number) {

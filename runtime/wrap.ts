@@ -7,7 +7,7 @@
 import { MISS, UNSHAPED, type MemoryStore } from './backends/memory.js'
 import { DEBUG } from './debug.js'
 import { typeError, warnOnce } from './errors.js'
-import { G } from './global.js'
+import { globalCache } from './global.js'
 import { normalizeOptions, type FnConfig } from './options.js'
 import { FnContext, isDirect, type AnyFn, type CallKey } from './call/context.js'
 import { memoryCall } from './call/memory-call.js'
@@ -44,18 +44,18 @@ export function cached(fn: any, options?: any): any {
 }
 
 function uniqueId(fn: Function, cfg: FnConfig): string {
-  const taken = G.ids.get(cfg.id)
+  const taken = globalCache.ids.get(cfg.id)
   if (taken === undefined || taken.fn === fn || cfg.compiled) {
     // Compiled ids are unique by construction; a second registration is the same code loaded
     // again (hot reload), which takes the id over.
-    G.ids.set(cfg.id, { fn, version: cfg.version })
+    globalCache.ids.set(cfg.id, { fn, version: cfg.version })
     return cfg.id
   }
   let n = 2
-  while (G.ids.has(`${cfg.id}~${n}`)) n++
+  while (globalCache.ids.has(`${cfg.id}~${n}`)) n++
   const id = `${cfg.id}~${n}`
   warnOnce('FNCACHE_DUPLICATE_ID', cfg.id, `two different functions are cached under the id "${cfg.id}"; the second one uses "${id}". Give each an explicit { id } (or compile with the fncache macro) so ids stay stable across processes.`)
-  G.ids.set(id, { fn, version: cfg.version })
+  globalCache.ids.set(id, { fn, version: cfg.version })
   return id
 }
 
@@ -83,7 +83,7 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
   if (id !== cfg.id) cfg = { ...cfg, id, prefix: cfg.prefix === cfg.id + ':' ? id + ':' : cfg.prefix }
   const ctx = new FnContext(fn, cfg)
   // Invalidations must reach this function's entries whatever namespace it stores them under.
-  if (cfg.namespace !== undefined) (G.spaces ??= new Set()).add(cfg.namespace)
+  if (cfg.namespace !== undefined) (globalCache.spaces ??= new Set()).add(cfg.namespace)
   if (cfg.uncached !== null) return uncachedWrapper(fn, ctx, cfg.uncached)
   const { keyFn, keyIdx, params, rest } = cfg
 
@@ -114,7 +114,7 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     const strictOne = params === null
     wrapper = function (this: unknown, a: unknown) {
       const bound = ctx.bound
-      if (bound.gen === G.gen && bound.store !== null && (arguments.length === 1 || (arguments.length === 0 && !strictOne))) {
+      if (bound.gen === globalCache.gen && bound.store !== null && (arguments.length === 1 || (arguments.length === 0 && !strictOne))) {
         // isDirect(a), inlined: this is the hit path.
         const t = typeof a
         const direct = t === 'number' ? a !== 0 || 1 / (a as number) > 0 : t === 'string' || t === 'boolean' || a == null || t === 'bigint'
@@ -132,7 +132,7 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     const n = params.length
     wrapper = function (this: unknown, a: unknown, b: unknown, c: unknown) {
       const bound = ctx.bound
-      if (bound.gen === G.gen && bound.store !== null && arguments.length <= n && isDirect(a) && isDirect(b) && (!three || isDirect(c))) {
+      if (bound.gen === globalCache.gen && bound.store !== null && arguments.length <= n && isDirect(a) && isDirect(b) && (!three || isDirect(c))) {
         const v = three ? bound.store.getPath3(a, b, c) : bound.store.getPath2(a, b)
         if (v !== MISS) {
           bound.counters.hits++
@@ -144,7 +144,7 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
   } else {
     wrapper = function (this: unknown) {
       const bound = ctx.bound
-      if (bound.gen === G.gen && bound.store !== null) {
+      if (bound.gen === globalCache.gen && bound.store !== null) {
         let k: CallKey
         try {
           k = ctx.computeKey(arguments)

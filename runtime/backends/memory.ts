@@ -5,7 +5,7 @@
 import type { BackendStats, InvalidateOptions, SetOptions, SyncBackend } from './backend.js'
 import { describe, typeError } from '../errors.js'
 import { estimateSize } from './size.js'
-import { G, MEMORY_ENGINE } from '../global.js'
+import { globalCache, MEMORY_ENGINE } from '../global.js'
 import { MemoryEngine } from './memory-engine.js'
 import { createPolicy } from '../eviction/index.js'
 import { LruPolicy } from '../eviction/lru.js'
@@ -99,7 +99,7 @@ export class MemoryBackend implements SyncBackend {
     if (policies === undefined) {
       throw typeError('E_OPTION', `new MemoryBackend({ policy: '${policy}' }): only memory() loads the '${policy}' policy.`, `memory({ policy: '${policy}' })`)
     }
-    this[MEMORY_ENGINE] = new MemoryEngine({ max, maxBytes: this.maxBytes, policy, makePolicy: policies.make, hashKey: policies.hashKey, sizeOf: sizeOf ?? estimateSize, now: now ?? (() => G.now()) })
+    this[MEMORY_ENGINE] = new MemoryEngine({ max, maxBytes: this.maxBytes, policy, makePolicy: policies.make, hashKey: policies.hashKey, sizeOf: sizeOf ?? estimateSize, now: now ?? (() => globalCache.now()) })
   }
 
   getSync(key: string): Uint8Array | undefined { return this[MEMORY_ENGINE].getSync(key) }

@@ -8,7 +8,7 @@ import type { Backend } from '../backends/backend.js'
 import { breakerFor } from '../breaker.js'
 import { DEBUG } from '../debug.js'
 import { typeError } from '../errors.js'
-import { G, callEnded, callStarted } from '../global.js'
+import { globalCache, callEnded, callStarted } from '../global.js'
 import { boundKey } from '../hash.js'
 import { backendOpEnd, clock, missEnd, missStart } from '../metrics.js'
 import { BAD_SIGNATURE, keyMatches, readRecord } from '../record.js'
@@ -19,7 +19,7 @@ import { dropInvalid, passes } from '../validate.js'
 /** The key a byte backend stores a call under: namespace + logical key, bounded by hashing when too long. */
 function storageKey(bound: Bound, logical: string): string {
   const full = bound.ns + logical
-  return full.length <= G.maxKeyLength ? full : boundKey(full, G.maxKeyLength)
+  return full.length <= globalCache.maxKeyLength ? full : boundKey(full, globalCache.maxKeyLength)
 }
 
 /** The slow path of a call on a byte backend. */
@@ -62,7 +62,7 @@ function asyncHit(ctx: FnContext, bound: ByteBound, call: ByteCall): unknown {
     bound.breaker.success()
     if (bytes === undefined) return retry(null)
     const rec = readRecord(bytes)
-    if (rec !== undefined && rec !== BAD_SIGNATURE && keyMatches(rec.key, full) && rec.version === ctx.cfg.version && rec.fresh > G.now()) {
+    if (rec !== undefined && rec !== BAD_SIGNATURE && keyMatches(rec.key, full) && rec.version === ctx.cfg.version && rec.fresh > globalCache.now()) {
       // validate: a value that fails is a miss, removed; the full flow then sees no record (runtime/validate.ts).
       if (ctx.cfg.validate !== null && !passes(ctx.cfg.validate, bound, rec.value)) {
         dropInvalid(bound, key)
@@ -87,7 +87,7 @@ function asyncHit(ctx: FnContext, bound: ByteBound, call: ByteCall): unknown {
  * cannot wait for the backend: a TypeError that says so).
  */
 function learnShape(ctx: FnContext, bound: ByteBound, self: unknown, args: ArrayLike<unknown>, logical: string, local?: Local): unknown {
-  const since = G.now()
+  const since = globalCache.now()
   const t0 = missStart(bound.counters)
   const result = ctx.fn.apply(self, args as unknown[])
   if (!isThenable(result)) {
@@ -134,7 +134,7 @@ const BYTES: BytePath = {
     return drive((function* () {
       const bytes = (yield { op: 'get', key: storageKey(bound, logical) }) as Uint8Array | undefined
       const rec = bytes === undefined ? undefined : readRecord(bytes)
-      if (rec === undefined || rec === BAD_SIGNATURE || !keyMatches(rec.key, full) || rec.version !== ctx.cfg.version || !(rec.fresh > G.now())) return undefined
+      if (rec === undefined || rec === BAD_SIGNATURE || !keyMatches(rec.key, full) || rec.version !== ctx.cfg.version || !(rec.fresh > globalCache.now())) return undefined
       // validate: a value that fails is not served, and removed (runtime/validate.ts).
       if (ctx.cfg.validate !== null && !passes(ctx.cfg.validate, bound, rec.value)) return dropInvalid(bound, storageKey(bound, logical))
       return rec.value
@@ -143,7 +143,7 @@ const BYTES: BytePath = {
 
   remove(_ctx, bound, logical) {
     return drive((function* () {
-      return (yield { op: 'delete', key: storageKey(bound, logical), at: G.now() }) as boolean | undefined
+      return (yield { op: 'delete', key: storageKey(bound, logical), at: globalCache.now() }) as boolean | undefined
     })(), bound as ByteBound, bound.sync, () => undefined)
   },
 
@@ -155,5 +155,5 @@ const BYTES: BytePath = {
  * it; a backend of your own (one that stores bytes) needs one call before its first use.
  */
 export function enableBytes(): void {
-  G.bytePath ??= BYTES
+  globalCache.bytePath ??= BYTES
 }

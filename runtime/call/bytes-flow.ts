@@ -9,7 +9,7 @@ import type { Breaker } from '../breaker.js'
 import type { StoredRecord } from '../codec.js'
 import { DEBUG } from '../debug.js'
 import { warnOnce } from '../errors.js'
-import { G, callEnded, callStarted, invalidatedSince, reportError } from '../global.js'
+import { globalCache, callEnded, callStarted, invalidatedSince, reportError } from '../global.js'
 import { backendOpEnd, clock, entryWritten, missEnd, missStart } from '../metrics.js'
 import { BAD_SIGNATURE, keyMatches, maxRecordBytes, readRecord, writeRecord } from '../record.js'
 import { NONE, isThenable, type Bound, type FnContext, type Local, type Note } from './context.js'
@@ -172,9 +172,9 @@ export function* putFlow(ctx: FnContext, bound: Bound, write: RecordWrite): Gene
   const tags = ctx.tagsFor(bound, value, args)
   if (tags === NONE) return
   // soft invalidation (runtime/soft.ts): an overtaken result is dropped, or written marked stale
-  const fate = epoch === G.epoch ? KEEP : fateOf(ctx.cfg.swr, invalidatedSince(epoch, logical, tags))
+  const fate = epoch === globalCache.epoch ? KEEP : fateOf(ctx.cfg.swr, invalidatedSince(epoch, logical, tags))
   if (fate === DROP) return
-  const now = G.now()
+  const now = globalCache.now()
   const fresh = ctx.cfg.empty === null ? ctx.freshFrom(bound, now) : freshFor(ctx.cfg.empty, bound, now, value, ctx.id) // emptyTtl
   const rec: StoredRecord = { key: bound.ns + logical, version: ctx.cfg.version, created: now, fresh, stale: fresh + ctx.window, tags: tags ?? [], value }
   const bytes = writeRecord(rec, fate === STALE ? now : Infinity)
@@ -194,7 +194,7 @@ export function* putFlow(ctx: FnContext, bound: Bound, write: RecordWrite): Gene
   }
   // The local tier keeps only what the shared tier accepted, unless an invalidation here came in between.
   if (local !== undefined) {
-    const later = epoch === G.epoch ? KEEP : fateOf(ctx.cfg.swr, invalidatedSince(epoch, logical, tags))
+    const later = epoch === globalCache.epoch ? KEEP : fateOf(ctx.cfg.swr, invalidatedSince(epoch, logical, tags))
     if (later !== DROP) local.put(value, later === STALE || written === 'stale' ? now : fresh, rec.tags)
   }
   entryWritten(bound.counters, bytes.length)
@@ -230,7 +230,7 @@ function* callFlow(ctx: FnContext, bound: Bound, call: ByteCall): Generator<Op, 
   // A backend that just failed a read will likely fail the write too: do not wait for it twice.
   const reachable = read !== FAILED
   const rec = read === FAILED ? undefined : read
-  const now = G.now()
+  const now = globalCache.now()
   if (rec !== undefined) {
     if (rec.fresh > now) {
       counters.hits++
@@ -255,7 +255,7 @@ function* callFlow(ctx: FnContext, bound: Bound, call: ByteCall): Generator<Op, 
   if (lookup && reachable && ctx.returnsPromise && backend.acquire !== undefined) {
     // Another process may be computing this key: take the lease, or wait (boundedly) for its result.
     const leaseMs = backend.lock?.leaseMs ?? LEASE_MS
-    const deadline = G.now() + (backend.lock?.waitMs ?? leaseMs)
+    const deadline = globalCache.now() + (backend.lock?.waitMs ?? leaseMs)
     for (let pause = WAIT_MIN_MS; ; pause = Math.min(WAIT_MAX_MS, pause * 2)) {
       const got = yield { op: 'acquire', key, leaseMs }
       if (got !== HELD) {
@@ -265,7 +265,7 @@ function* callFlow(ctx: FnContext, bound: Bound, call: ByteCall): Generator<Op, 
         // the function twice, which the lease exists to prevent.
         if (lease !== undefined) {
           const theirs = yield* fetchRecord(ctx, bound, key, full)
-          if (theirs !== undefined && theirs !== FAILED && theirs.fresh > G.now()) {
+          if (theirs !== undefined && theirs !== FAILED && theirs.fresh > globalCache.now()) {
             yield { op: 'release', lease }
             counters.dedupedCalls++
             local?.put(theirs.value, theirs.fresh, theirs.tags)
@@ -274,10 +274,10 @@ function* callFlow(ctx: FnContext, bound: Bound, call: ByteCall): Generator<Op, 
         }
         break
       }
-      if (G.now() >= deadline) break
+      if (globalCache.now() >= deadline) break
       yield { op: 'sleep', ms: pause }
       const theirs = yield* fetchRecord(ctx, bound, key, full)
-      if (theirs !== undefined && theirs !== FAILED && theirs.fresh > G.now()) {
+      if (theirs !== undefined && theirs !== FAILED && theirs.fresh > globalCache.now()) {
         counters.dedupedCalls++
         local?.put(theirs.value, theirs.fresh, theirs.tags)
         return theirs.value
@@ -292,13 +292,13 @@ function* callFlow(ctx: FnContext, bound: Bound, call: ByteCall): Generator<Op, 
     if (got === HELD) return undefined
     lease = got as Lease | undefined
     const theirs = lease === undefined ? undefined : yield* fetchRecord(ctx, bound, key, full)
-    if (theirs !== undefined && theirs !== FAILED && theirs.fresh > G.now()) {
+    if (theirs !== undefined && theirs !== FAILED && theirs.fresh > globalCache.now()) {
       yield { op: 'release', lease: lease! }
       return theirs.value
     }
   }
   const epoch = callStarted()
-  const since = G.now()
+  const since = globalCache.now()
   try {
     let value: unknown
     const t0 = missStart(counters)
@@ -306,7 +306,7 @@ function* callFlow(ctx: FnContext, bound: Bound, call: ByteCall): Generator<Op, 
       value = yield { op: 'call' }
       missEnd(counters, t0)
     } catch (err) {
-      if (rec !== undefined && G.now() < rec.fresh + ctx.cfg.sie) {
+      if (rec !== undefined && globalCache.now() < rec.fresh + ctx.cfg.sie) {
         counters.staleHits++
         return rec.value
       }
@@ -315,7 +315,7 @@ function* callFlow(ctx: FnContext, bound: Bound, call: ByteCall): Generator<Op, 
     if (reachable) yield* putFlow(ctx, bound, { logical, key, value, args: call.args, epoch, since, local, note: call.note })
     else if (local !== undefined && ctx.storable(bound, value)) {
       const tags = ctx.tagsFor(bound, value, call.args)
-      const fresh = ctx.cfg.empty === null ? ctx.freshFrom(bound, G.now()) : freshFor(ctx.cfg.empty, bound, G.now(), value, ctx.id) // emptyTtl
+      const fresh = ctx.cfg.empty === null ? ctx.freshFrom(bound, globalCache.now()) : freshFor(ctx.cfg.empty, bound, globalCache.now(), value, ctx.id) // emptyTtl
       if (tags !== NONE) local.put(value, fresh, tags ?? [])
     }
     return value
@@ -335,7 +335,7 @@ export function runBytes(ctx: FnContext, bound: ByteBound, call: ByteCall): unkn
 
 /** earlyRefresh: after a fresh hit, maybe one background refresh of the key (runtime/early-refresh.ts). */
 export function earlyRefreshBytes(ctx: FnContext, bound: ByteBound, call: ByteCall, expiry: number): void {
-  if (!refreshesEarly(ctx.cfg.earlyRefresh!, bound.counters, G.now(), expiry)) return
+  if (!refreshesEarly(ctx.cfg.earlyRefresh!, bound.counters, globalCache.now(), expiry)) return
   const args = Array.from(call.args)
   refreshEarly(call.logical, {
     inflight: ctx.inflight, refreshing: ctx.refreshing, fnId: ctx.id, counters: bound.counters,

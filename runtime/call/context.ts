@@ -10,7 +10,7 @@ import { objectKey, objectKeyText } from '../backends/object-key.js'
 import type { Breaker } from '../breaker.js'
 import { debugLog } from '../debug.js'
 import { typeError, warnOnce } from '../errors.js'
-import { G, covers, isValueBackend, reportError, type Coverage } from '../global.js'
+import { globalCache, covers, isValueBackend, reportError, type Coverage } from '../global.js'
 import { encodeArgs, encodeValue } from '../key.js'
 import { Counters, addInto, emptyStats, withRate } from '../metrics.js'
 import type { FnConfig } from '../options.js'
@@ -131,22 +131,22 @@ export class FnContext {
   }
 
   current(): Bound {
-    return this.bound.gen === G.gen ? this.bound : this.rebind()
+    return this.bound.gen === globalCache.gen ? this.bound : this.rebind()
   }
 
   rebind(): Bound {
     const { cfg, id } = this
     const name = cfg.backend
-    if (name === 'default' && !G.backends.has(name)) G.backends.set(name, defaultBackend())
-    const backend = G.backends.get(name)
+    if (name === 'default' && !globalCache.backends.has(name)) globalCache.backends.set(name, defaultBackend())
+    const backend = globalCache.backends.get(name)
     if (backend === undefined) {
-      throw typeError('E_UNKNOWN_BACKEND', `${id}: backend "${name}" is not registered; registered backends: ${[...G.backends.keys()].join(', ')}.`,
+      throw typeError('E_UNKNOWN_BACKEND', `${id}: backend "${name}" is not registered; registered backends: ${[...globalCache.backends.keys()].join(', ')}.`,
         `configure({ backends: { ${JSON.stringify(name).slice(1, -1)}: memory({ max: 10_000 }) } })`)
     }
     let counters = this.counters.get(name)
     if (counters === undefined) {
       this.counters.set(name, (counters = new Counters(id, name)))
-      G.counters.push(counters)
+      globalCache.counters.push(counters)
     }
     const tier = isTieredBackend(backend)
     const l1 = tier ? backend.l1 : isValueBackend(backend) ? backend : null
@@ -154,13 +154,13 @@ export class FnContext {
     let bytes: BytePath | null = null
     let breaker: Breaker | null = null
     if (mem === null || tier) {
-      bytes = G.bytePath ?? null
+      bytes = globalCache.bytePath ?? null
       if (bytes === null) {
         throw typeError('E_NO_BYTE_PATH', `${id}: backend "${name}" (${backend.kind}) stores bytes, but the byte path is not loaded: file(), redis() and tiered() load it when they create a backend; a backend of your own needs one call.`,
           `import { enableBytes } from 'fncache.macro/runtime'; enableBytes() // once, before the first call`)
       }
-      breaker = G.breakers.get(backend) ?? null
-      if (breaker === null) G.breakers.set(backend, (breaker = bytes.breaker(backend)))
+      breaker = globalCache.breakers.get(backend) ?? null
+      if (breaker === null) globalCache.breakers.set(backend, (breaker = bytes.breaker(backend)))
     }
     const store = mem !== null ? mem.store(id, this.prefix, counters) : null
     counters.store = store // per-function entries for metrics()
@@ -169,10 +169,10 @@ export class FnContext {
       store.version = cfg.version
       store.window = this.window
     }
-    const ttl = cfg.ttl ?? G.ttl
-    const ns = cfg.namespace ?? G.namespace
+    const ttl = cfg.ttl ?? globalCache.ttl
+    const ns = cfg.namespace ?? globalCache.namespace
     this.bound = {
-      gen: G.gen, backend, name, counters, breaker, bytes, fnId: id, store, mem, tiered: tier,
+      gen: globalCache.gen, backend, name, counters, breaker, bytes, fnId: id, store, mem, tiered: tier,
       sync: tier ? false : mem !== null || isSyncBackend(backend),
       ttl: ttl === Infinity ? 0 : ttl,
       ns: ns === '' ? '' : ns + ':',
@@ -306,13 +306,13 @@ export class FnContext {
     f.p = p
     f.args = args
     this.inflight.set(flightKey, f)
-    ;(G.busy ??= new Set()).add(this)
+    ;(globalCache.busy ??= new Set()).add(this)
   }
 
   land(flightKey: string, p: Promise<unknown>): void {
     if (this.inflight.get(flightKey)?.p !== p) return
     this.inflight.delete(flightKey)
-    if (this.inflight.size === 0) G.busy?.delete(this)
+    if (this.inflight.size === 0) globalCache.busy?.delete(this)
   }
 
   /**
@@ -336,7 +336,7 @@ export class FnContext {
       }
       if (covers(what, flightKey, t)) this.inflight.delete(flightKey)
     }
-    if (this.inflight.size === 0) G.busy?.delete(this)
+    if (this.inflight.size === 0) globalCache.busy?.delete(this)
   }
 
   freshFrom(bound: Bound, now: number): number {
@@ -348,7 +348,7 @@ export class FnContext {
     return this.returnsPromise ? Promise.resolve(v) : v
   }
 
-  tooLarge(size: number, max = G.maxEntrySize): void {
+  tooLarge(size: number, max = globalCache.maxEntrySize): void {
     warnOnce('FNCACHE_ENTRY_TOO_LARGE', this.id, `${this.id} returned a result of about ${size} bytes, over maxEntrySize (${max}); such results are returned uncached. Raise configure({ maxEntrySize }) or cache a smaller result.`)
   }
 

@@ -6,7 +6,7 @@
 import { estimateSize } from '../backends/size.js'
 import { DEBUG } from '../debug.js'
 import { warnOnce } from '../errors.js'
-import { G, callEnded, callStarted, invalidatedSince, reportError } from '../global.js'
+import { globalCache, callEnded, callStarted, invalidatedSince, reportError } from '../global.js'
 import { missEnd, missStart } from '../metrics.js'
 import { NONE, isThenable, type Bound, type CallKey, type FnContext, type Local, type Note, type Put } from './context.js'
 import { passes } from '../validate.js'
@@ -37,11 +37,11 @@ function putMemory(ctx: FnContext, bound: Bound, k: CallKey, value: unknown, arg
   const tags = ctx.tagsFor(bound, value, args)
   if (tags === NONE) return
   // soft invalidation (runtime/soft.ts): an overtaken result is dropped, or stored stale
-  const fate = epoch === G.epoch ? KEEP : fateOf(ctx.cfg.swr, invalidatedSince(epoch, ctx.logicalOf(k), tags))
+  const fate = epoch === globalCache.epoch ? KEEP : fateOf(ctx.cfg.swr, invalidatedSince(epoch, ctx.logicalOf(k), tags))
   if (fate === DROP) return
-  if (G.maxEntrySize !== Infinity) {
+  if (globalCache.maxEntrySize !== Infinity) {
     const size = estimateSize(value, k.key)
-    if (size > G.maxEntrySize) return ctx.tooLarge(size)
+    if (size > globalCache.maxEntrySize) return ctx.tooLarge(size)
   }
   const mem = bound.mem!
   const ttl = ctx.cfg.empty === null ? bound.ttl : ttlFor(ctx.cfg.empty, bound.ttl, value, bound.counters, ctx.id) // emptyTtl
@@ -68,14 +68,14 @@ export function invoke(ctx: FnContext, bound: Bound, self: unknown, args: ArrayL
   const epoch = callStarted()
   const note: Note = { refused: false }
   // Only shared tiers need the start time (to refuse a write an invalidation overtook).
-  const since = put === null ? 0 : G.now()
+  const since = put === null ? 0 : globalCache.now()
   let result: unknown
   const t0 = missStart(counters)
   try {
     result = ctx.fn.apply(self, args as unknown[])
   } catch (err) {
     callEnded(epoch)
-    if (stale !== NONE && G.now() < staleUntil) {
+    if (stale !== NONE && globalCache.now() < staleUntil) {
       counters.staleHits++
       return stale
     }
@@ -101,7 +101,7 @@ export function invoke(ctx: FnContext, bound: Bound, self: unknown, args: ArrayL
       return value
     },
     (err) => {
-      if (stale !== NONE && G.now() < staleUntil) {
+      if (stale !== NONE && globalCache.now() < staleUntil) {
         counters.staleHits++
         return stale
       }

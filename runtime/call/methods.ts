@@ -4,7 +4,7 @@
 
 import { DEBUG } from '../debug.js'
 import { typeError, warnOnce } from '../errors.js'
-import { G, logInvalidation, reportError } from '../global.js'
+import { globalCache, logInvalidation, reportError } from '../global.js'
 import type { CachedMethods } from '../types.js'
 import { isThenable, type AnyFn, type FnContext } from './context.js'
 import { REFRESH, invoke, localTier } from './memory-call.js'
@@ -105,7 +105,7 @@ export function methodsOf(ctx: FnContext, wrapper: AnyFn): Omit<CachedMethods<un
       bound.counters.invalidations += bound.mem!.clearStore(bound.store)
       if (!bound.tiered) return
     }
-    bound.counters.invalidations += await bound.backend.invalidatePrefix([bound.ns + prefix], { at: G.now() })
+    bound.counters.invalidations += await bound.backend.invalidatePrefix([bound.ns + prefix], { at: globalCache.now() })
   }
 
   return { invalidate, peek: shaped(peek) as never, refresh: shaped(refresh) as never, warm, key, clear, stats: () => ctx.stats() }

@@ -5,7 +5,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { cached, configure } from '../../runtime/index.js'
 import { Breaker } from '../../runtime/breaker.js'
-import { G } from '../../runtime/global.js'
+import { globalCache } from '../../runtime/global.js'
 import { bytesBackend, type BytesBackend } from '../helpers/bytes-backend.js'
 import { counting, fresh, tick, type FakeClock } from '../helpers/runtime.js'
 
@@ -23,7 +23,7 @@ async function outage(clock: FakeClock, b: BytesBackend, outageMs: number): Prom
   let gets = 0
   const get = b.get
   b.get = (k) => { gets++; return get(k) }
-  const breaker = G.breakers.get(b)!
+  const breaker = globalCache.breakers.get(b)!
   let probes = -1
   for (let t = 0; t < outageMs; t += STEP) {
     const out = await Promise.all(Array.from({ length: CALLERS }, (_, i) => f(i)))

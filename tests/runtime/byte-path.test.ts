@@ -7,7 +7,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { cached, configure, enableBytes, memory } from '../../runtime/index.js'
 import type { Backend } from '../../runtime/index.js'
-import { G } from '../../runtime/global.js'
+import { globalCache } from '../../runtime/global.js'
 
 /** A byte backend of one's own: bytes in a Map, counting reads. */
 function mapBackend(): Backend & { gets: number } {
@@ -34,7 +34,7 @@ bytePath('a memory-only process never loads the byte path', () => {
   assert.is(f(2), 4)
   assert.is(f(2), 4)
   assert.is(calls, 1)
-  assert.is(G.bytePath, undefined)
+  assert.is(globalCache.bytePath, undefined)
 })
 
 bytePath('a byte backend of one\'s own fails with E_NO_BYTE_PATH until enableBytes(), then caches', async () => {

@@ -99,22 +99,22 @@ test('a stale-while-revalidate refresh in flight is detached too', async () => {
 })
 
 test('the invalidation log keeps only what calls still in flight can need (calls that never pause)', async () => {
-  const { G } = await import('../../runtime/global.js')
+  const { globalCache } = await import('../../runtime/global.js')
   const gates: (() => void)[] = []
   const f = cached(async (id: string) => { await new Promise<void>((r) => gates.push(r)); return id }, { id: 'log', tags: ['t:{id}'] })
   const a = f('a')
   await new Promise((r) => setTimeout(r, 1))
   for (let i = 0; i < 100; i++) await invalidateTags([`other:${i}`])
-  assert.ok(G.log.length >= 100, 'a call in flight since before them may need every entry')
+  assert.ok(globalCache.log.length >= 100, 'a call in flight since before them may need every entry')
   const b = f('b')
   await new Promise((r) => setTimeout(r, 1))
   await invalidateTags(['t:b'])
   gates[0]!()
   assert.is(await a, 'a')
-  assert.ok(G.log.length <= 1, `only what b may need is kept (${G.log.length})`)
+  assert.ok(globalCache.log.length <= 1, `only what b may need is kept (${globalCache.log.length})`)
   gates[1]!()
   assert.is(await b, 'b')
-  assert.is(G.log.length, 0)
+  assert.is(globalCache.log.length, 0)
   // b was covered by t:b while in flight: not stored.
   const c = f('b')
   await new Promise((r) => setTimeout(r, 1))

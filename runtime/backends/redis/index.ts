@@ -81,9 +81,9 @@ export class RedisBackend implements Backend {
   readonly #c: Scripted
   readonly #owned: boolean
   readonly #cluster: boolean
-  readonly #vp: string
-  readonly #tp: string
-  readonly #lp: string
+  readonly #valuePrefix: string
+  readonly #tagPrefix: string
+  readonly #lockPrefix: string
   /** The stamp set (single server), and the stem of the per-master ones (Cluster). */
   readonly #zp: string
   /** Cluster: master (`host:port`) → its stamp set. */
@@ -120,9 +120,9 @@ export class RedisBackend implements Backend {
     this.#cork = r.cork
     this.#cluster = r.client.isCluster
     this.prefix = r.prefix
-    this.#vp = r.prefix + 'v:'
-    this.#tp = r.prefix + 't:'
-    this.#lp = r.prefix + 'l:'
+    this.#valuePrefix = r.prefix + 'v:'
+    this.#tagPrefix = r.prefix + 't:'
+    this.#lockPrefix = r.prefix + 'l:'
     this.#zp = r.prefix + 'z'
     this.lock = r.lock && Object.freeze(r.lock)
     if (r.lock !== undefined) this.acquire = (key, leaseMs) => this.#acquire(key, leaseMs)
@@ -130,12 +130,12 @@ export class RedisBackend implements Backend {
 
   /** The Redis key of an entry. */
   entryKey(key: string): string {
-    return this.#vp + key
+    return this.#valuePrefix + key
   }
 
   /** The Redis key of a tag's set. */
   tagKey(tag: string): string {
-    return this.#tp + tag
+    return this.#tagPrefix + tag
   }
 
   /**
@@ -164,10 +164,10 @@ export class RedisBackend implements Backend {
     // gathered into one MGET sent at the end of the tick: one command to parse and one reply
     // instead of many, which is what lets 64 hits in flight beat a hand-written loop of GETs. A
     // Cluster keeps one GET per key (MGET needs every key in one slot).
-    if (!this.#cork) return this.client.getBuffer(this.#vp + key).then(this.#decode, this.#fail)
-    if (this.#reading !== 0) return this.#gather(this.#vp + key)
+    if (!this.#cork) return this.client.getBuffer(this.#valuePrefix + key).then(this.#decode, this.#fail)
+    if (this.#reading !== 0) return this.#gather(this.#valuePrefix + key)
     this.#reading++
-    return this.client.getBuffer(this.#vp + key).then(this.#read, this.#readFailed)
+    return this.client.getBuffer(this.#valuePrefix + key).then(this.#read, this.#readFailed)
   }
 
   /** Lone GETs sent and not yet answered (tick batching only). */
@@ -210,7 +210,7 @@ export class RedisBackend implements Backend {
     const tags = options?.tags
     const since = options?.since
     const entry = encodeEntry(value, tags)
-    const k = this.#vp + key
+    const k = this.#valuePrefix + key
     this.#batch()
     if (tags !== undefined && tags.length > 0) this.#batch() // several commands: cork from the first
     try {
@@ -220,7 +220,7 @@ export class RedisBackend implements Backend {
       const adds: Promise<unknown>[] = []
       if (tags !== undefined && tags.length > 0) {
         const life = String((px ?? FOREVER) + TAG_MARGIN)
-        for (const t of tags) adds.push(this.#c.fncacheTagAdd(this.#tp + t, key, life))
+        for (const t of tags) adds.push(this.#c.fncacheTagAdd(this.#tagPrefix + t, key, life))
         if (this.#cluster) await Promise.all(adds.splice(0))
       }
       if (since === undefined) {
@@ -291,7 +291,7 @@ export class RedisBackend implements Backend {
 
   async delete(key: string, options?: InvalidateOptions): Promise<boolean> {
     if (this.#closed) throw this.#closedError('delete')
-    const k = this.#vp + key
+    const k = this.#valuePrefix + key
     if (options?.at === undefined) {
       this.#batch()
       return (await this.client.unlink(k).catch(this.#fail)) > 0
@@ -325,13 +325,13 @@ export class RedisBackend implements Backend {
 
   /** One server: pop and delete in batches, each batch one atomic script of bounded length. */
   async #drainTag(tag: string): Promise<number> {
-    const key = this.#tp + tag
+    const key = this.#tagPrefix + tag
     const n = needle(tag)
     let removed = 0
     // Writers may add members while we drain; stop once the members present at the start are done.
     let budget = Infinity
     for (let round = 0; round < budget; round++) {
-      const [r, left] = await this.#c.fncacheTagDrain(key, this.#vp, n, TAG_BATCH)
+      const [r, left] = await this.#c.fncacheTagDrain(key, this.#valuePrefix, n, TAG_BATCH)
       removed += r
       if (left === 0) break
       if (budget === Infinity) budget = round + 2 + Math.ceil(left / TAG_BATCH)
@@ -341,7 +341,7 @@ export class RedisBackend implements Backend {
 
   /** Cluster: SSCAN the set, check-and-delete each member where it lives, then SREM what was handled. */
   async #sweepTag(tag: string): Promise<number> {
-    const key = this.#tp + tag
+    const key = this.#tagPrefix + tag
     const n = needle(tag)
     let removed = 0
     let cursor = '0'
@@ -349,7 +349,7 @@ export class RedisBackend implements Backend {
       const [next, members] = await this.client.sscan(key, cursor, 'COUNT', TAG_BATCH)
       cursor = next
       if (members.length === 0) continue
-      const counts = await Promise.all(members.map((m) => this.#c.fncacheTagSweep(this.#vp + m, n)))
+      const counts = await Promise.all(members.map((m) => this.#c.fncacheTagSweep(this.#valuePrefix + m, n)))
       for (const c of counts) removed += c
       await this.client.srem(key, ...members)
     } while (cursor !== '0')
@@ -363,7 +363,7 @@ export class RedisBackend implements Backend {
       // Stamped before the scan: an entry written before the stamp is there for the whole scan
       // (SCAN returns every key present throughout), one written after it is refused.
       await this.#stamp(options?.at, [...new Set(prefixes)].map((p) => '>' + p))
-      const counts = await Promise.all([...new Set(prefixes)].map((p) => this.#scanDelete(prefixPattern(this.#vp + p))))
+      const counts = await Promise.all([...new Set(prefixes)].map((p) => this.#scanDelete(prefixPattern(this.#valuePrefix + p))))
       return counts.reduce((a, b) => a + b, 0)
     } catch (e) {
       return this.#fail(e)
@@ -376,8 +376,8 @@ export class RedisBackend implements Backend {
       stamp: (at, members) => this.#stamp(at, members),
       mark: (entryKey, mark, n) => this.#c.fncacheSoftMark(entryKey, mark, n),
       sets: this.client,
-      tagKey: (tag) => this.#tp + tag,
-      entryKey: (key) => this.#vp + key,
+      tagKey: (tag) => this.#tagPrefix + tag,
+      entryKey: (key) => this.#valuePrefix + key,
       nodes: () => (this.#cluster ? (this.client as Cluster).nodes('master') : [this.client as Redis]),
       batch: TAG_BATCH,
       scanCount: SCAN_COUNT,
@@ -415,7 +415,7 @@ export class RedisBackend implements Backend {
   }
 
   async #acquire(key: string, leaseMs: number): Promise<Lease | undefined> {
-    const lk = this.#lp + key
+    const lk = this.#lockPrefix + key
     const token = randomUUID()
     const ok = await this.client.set(lk, token, 'PX', Math.max(1, Math.ceil(leaseMs)), 'NX').catch(this.#fail)
     if (ok !== 'OK') return undefined

@@ -3,6 +3,8 @@
 // ms), then reads random hot keys past the shared expiry. Counted from each process's stats:
 // misses (callers that found no fresh entry and ran or waited for the function) in the second
 // centred on the expiry, without and with `earlyRefresh: true`. Target (issue 19): >= 10x fewer.
+// BENCH_XFETCH_BETA=N runs the second mode with `earlyRefresh: { beta: N }` instead (default beta 1):
+// the fewer reads each key gets per second, the larger the beta XFetch needs to refresh ahead.
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { type Row, type Scenario, errText } from '../harness.js'
@@ -10,6 +12,8 @@ import { startRedis } from '../../tests/helpers/redis-server.js'
 import { AFTER_MS, COST_MS, KEYS, PROCS, READERS, TTL_MS } from './early-refresh/params.js'
 
 const CHILD = fileURLToPath(new URL('./early-refresh/child.ts', import.meta.url))
+/** The beta of the earlyRefresh mode (BENCH_XFETCH_BETA; 1 is XFetch's and the option's default). */
+const BETA = Number(process.env.BENCH_XFETCH_BETA ?? 1)
 type Report = { filled: number; reads: number; fillMs: number; samples: [at: number, misses: number, early: number, computations: number][] }
 
 /** The counter `col` at time `t` (its last sample at or before t). */
@@ -60,7 +64,7 @@ const scenario: Scenario = {
       failure = errText(e)
     }
     for (const mode of ['off', 'on'] as const) {
-      const name = mode === 'off' ? 'fncache, no earlyRefresh' : 'fncache, earlyRefresh: true'
+      const name = mode === 'off' ? 'fncache, no earlyRefresh' : BETA === 1 ? 'fncache, earlyRefresh: true' : `fncache, earlyRefresh: { beta: ${BETA} }`
       try {
         if (both === undefined) throw new Error(failure)
         const reports = both[mode]
@@ -87,7 +91,7 @@ const scenario: Scenario = {
         rows.push({
           name, reference: mode === 'off', ops: misses,
           extra: { 'function runs': computations, 'early refreshes': early, 'reads/s per process': Math.round(reads / PROCS / ((TTL_MS + AFTER_MS) / 1000)), 'fill ms': fillMs },
-          note: mode === 'off' ? 'every process misses each key at its expiry (leases make the others wait)' : 'XFetch, beta 1, each process weighing its own miss latency',
+          note: mode === 'off' ? 'every process misses each key at its expiry (leases make the others wait)' : `XFetch, beta ${BETA}, each process weighing its own miss latency`,
         })
       } catch (e) {
         rows.push({ name, error: errText(e) })

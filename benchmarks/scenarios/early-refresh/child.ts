@@ -20,7 +20,7 @@ const get = cached(async (id: number) => {
   computations++
   await sleep(COST_MS) // the "database"
   return { id, at: Date.now() }
-}, { id: 'bench#hot', ttl: TTL_MS, backend: 'shared', ...(mode === 'on' ? { earlyRefresh: true } : {}) })
+}, { id: 'bench#hot', ttl: TTL_MS, backend: 'shared', ...(mode === 'on' ? { earlyRefresh: process.env.BENCH_XFETCH_BETA ? { beta: Number(process.env.BENCH_XFETCH_BETA) } : true } : {}) })
 
 const samples: [number, number, number, number][] = []
 const sample = () => { const s = get.stats(); samples.push([Date.now(), s.misses, s.earlyRefreshes, computations]) }

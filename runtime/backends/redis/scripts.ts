@@ -2,6 +2,8 @@
 // defineCommand). Each touches only the keys it declares, except `tagDrain`, which is used on a
 // single server only (a cluster uses `tagSweep` per entry instead).
 
+import type { RedisClient } from './options.js'
+
 /** Reads an entry's tag list (see format.ts) and tells whether it contains ARGV needle. */
 const carries = `
 local function carries(k, needle)
@@ -175,3 +177,25 @@ return 0`,
 } as const
 
 export type ScriptName = keyof typeof SCRIPTS
+
+/** The client with the scripts as commands (ioredis adds a method per defineCommand). */
+export type Scripted = RedisClient & {
+  fncacheTagAdd(tagKey: string, member: string, lifeMs: string): Promise<number>
+  fncacheTagDrain(tagKey: string, entryPrefix: string, needle: string, batch: number): Promise<[number, number]>
+  fncacheTagSweep(entryKey: string, needle: string): Promise<number>
+  fncacheRelease(lockKey: string, token: string): Promise<number>
+  fncacheStamp(zone: string, at: string, lifeMs: string, ...members: string[]): Promise<number>
+  fncacheStampDelete(entryKey: string, zone: string, at: string, lifeMs: string, key: string): Promise<number>
+  fncacheStampDeleteCluster(entryKey: string, at: string, lifeMs: string, key: string, zone: string): Promise<number>
+  fncacheSetFresh(entryKey: string, zone: string, since: string, px: string, entry: Uint8Array, key: string, unused: '', ...tags: string[]): Promise<number>
+  fncacheSetFreshCluster(entryKey: string, since: string, px: string, entry: Uint8Array, key: string, zone: string, ...tags: string[]): Promise<number>
+  fncacheSoftMark(entryKey: string, mark: Uint8Array, needle: string): Promise<number>
+}
+
+export function defineScripts(client: RedisClient): Scripted {
+  const c = client as unknown as Record<string, unknown>
+  for (const [name, s] of Object.entries(SCRIPTS) as [ScriptName, { lua: string; numberOfKeys?: number }][]) {
+    if (typeof c[name] !== 'function') client.defineCommand(name, { lua: s.lua, ...(s.numberOfKeys !== undefined ? { numberOfKeys: s.numberOfKeys } : {}) })
+  }
+  return client as Scripted
+}

@@ -6,8 +6,13 @@
 // extractor that crashes Bun and is one more parser of untrusted bytes; every record is small enough
 // that the JS decoder costs nothing measurable here.
 import { Encoder } from 'cbor-x/encode'
-import { Tag } from 'cbor-x/decode'
+import * as cborDecode from 'cbor-x/decode'
+import type { Tag as CborTag } from 'cbor-x'
 import { SCAN_LIMITS, scanRecord } from './cbor-scan.js'
+
+// cbor-x's decode.d.ts leaves out Tag, which decode.js exports; the CommonJS build resolves the
+// subpath the Node10 way (to that .d.ts), so the class is typed from the package's main types.
+const Tag = (cborDecode as unknown as { Tag: typeof CborTag }).Tag
 
 /** One cached result as stored by a persistent backend. */
 export interface StoredRecord {
@@ -356,7 +361,7 @@ function revive(v: unknown, seen: Set<object>): unknown {
   return FAIL
 }
 
-function unwrap(t: Tag, seen: Set<object>): unknown {
+function unwrap(t: CborTag, seen: Set<object>): unknown {
   const p: unknown = t.value
   switch (t.tag) {
     case T_NEG_ZERO: return p === 0 ? -0 : FAIL

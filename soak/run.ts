@@ -2,7 +2,8 @@
 // memory-over-Redis backend (plus a memory backend each), and one more process that invalidates
 // through the CLI; then a summary per backend. Fails on any error, any value served after its
 // tag's invalidation resolved (stored before it, or written late), or heap growth of 10% or more
-// after warm-up. Options: --seconds N, --procs N, --heap-limit PERCENT, --no-cli, --read-write
+// after warm-up. Options: --seconds N, --procs N, --heap-limit PERCENT, --no-cli, --backends tier,shared
+// (only those: mem, disk, shared, tier), --read-write
 // (2 readers and 1 writer instead: the stale-read check; `npm run soak -- --read-write --seconds 20`).
 // tests/hardening/soak.test.ts runs a 10 s version.
 
@@ -20,6 +21,8 @@ export interface SoakOptions {
   cli?: boolean
   /** 2 readers and 1 writer (instead of `procs` mixed processes and the CLI): the stale-read check. */
   readWrite?: boolean
+  /** Only these backends (of mem, disk, shared, tier), e.g. ['tier'] to chase a tiered problem; default all. */
+  backends?: string[]
 }
 export interface SoakResult { ok: boolean; problems: string[]; workers: any[]; summary: string }
 
@@ -32,7 +35,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     const roles = o.readWrite ? ['reader', 'reader', 'writer'] : [...Array.from({ length: o.procs }, () => 'app'), ...(o.cli === false ? [] : ['cli'])]
     const workers = await Promise.all(roles.map((role, i) => new Promise<any>((resolve) => {
       const child = spawn(process.execPath, ['--expose-gc', '--conditions=fncache-source', '--import', 'tsx', WORKER], {
-        env: { ...process.env, SOAK_ID: String(i), SOAK_ROLE: role, SOAK_MS: String(o.seconds * 1000), SOAK_DIR: dir, REDIS_URL: server.url },
+        env: { ...process.env, SOAK_ID: String(i), SOAK_ROLE: role, SOAK_MS: String(o.seconds * 1000), SOAK_DIR: dir, REDIS_URL: server.url, SOAK_BACKENDS: (o.backends ?? []).join(',') },
         stdio: ['ignore', 'pipe', 'pipe'],
       })
       let out = ''
@@ -78,7 +81,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const i = process.argv.indexOf(`--${name}`)
     return i >= 0 ? Number(process.argv[i + 1]) : dflt
   }
-  const r = await runSoak({ seconds: arg('seconds', 60), procs: arg('procs', 4), heapLimit: arg('heap-limit', 10), cli: !process.argv.includes('--no-cli'), readWrite: process.argv.includes('--read-write') })
+  const r = await runSoak({ seconds: arg('seconds', 60), procs: arg('procs', 4), heapLimit: arg('heap-limit', 10), cli: !process.argv.includes('--no-cli'), readWrite: process.argv.includes('--read-write'), backends: process.argv.includes('--backends') ? process.argv[process.argv.indexOf('--backends') + 1]!.split(',') : undefined })
   console.log(r.summary)
   process.exitCode = r.ok ? 0 : 1
 }

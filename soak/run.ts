@@ -64,7 +64,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       `soak: ${o.readWrite ? '2 readers + 1 writer' : `${o.procs} processes${o.cli === false ? '' : ' + 1 CLI process'}`} x ${o.seconds} s over memory, file, Redis and tiered (memory L1 over Redis)`,
       `  operations ${sum('ops')} (reads ${sum('reads')}, tag invalidations ${sum('invalidations')}); hits ${sum('hits')}, misses ${sum('misses')}, evictions ${sum('evictions')}`,
       `  CLI tag invalidations ${sum('cliInvalidations')}; errors ${ok.reduce((n, w) => n + w.thrown + w.errors.length, 0)}`,
-      `  values served after their tag's invalidation resolved (stored before it / late writes of computations in flight during it), per backend:`,
+      `  values served after their tag's invalidation resolved (stored before it / late writes of computations in flight during it, or for tiered an L1 copy), per backend:`,
       ...['mem', 'disk', 'shared', 'tier'].map((b) => `    ${({ mem: 'memory', disk: 'file', shared: 'Redis', tier: 'tiered' } as Record<string, string>)[b]!.padEnd(7)} ${per(b, 'stale')} of ${per(b, 'reads')} reads (${per(b, 'bug')} / ${per(b, 'late')})`),
       `  heap growth after warm-up: ${ok.filter((w) => w.role === 'app').map((w) => `${(w.growth * 100).toFixed(1)}% (${(w.heapBase / 1e6).toFixed(1)} -> ${(w.heapEnd / 1e6).toFixed(1)} MB)`).join(', ')}`,
       problems.length ? `FAIL\n  ${problems.join('\n  ')}` : 'ok',

@@ -12,6 +12,9 @@
 // stamps refuse these, so the count should be 0 and is reported) or a bug (an entry stored
 // before the invalidation started that it failed to remove: a violation). The stored record's
 // `created` tells the two apart; a 2 s slack keeps a delayed write from ever passing for a bug.
+// Tiered: the record checked is L2's, so an old value kept in an L1 after the invalidation (L1
+// holds values, not records) counts as "late" unless L2 still holds that same record: both are
+// failures; only the label differs (the one tiered "late write" seen in CI was such an L1 copy).
 
 import { setImmediate as yieldLoop } from 'node:timers/promises'
 import { Redis } from 'ioredis'

@@ -42,11 +42,16 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       let err = ''
       child.stdout.on('data', (d) => { out += d })
       child.stderr.on('data', (d) => { err += d })
-      const kill = setTimeout(() => child.kill('SIGKILL'), o.seconds * 1000 + 60_000)
-      child.on('close', (code) => {
+      // Only against a hung worker: on a loaded 2-core machine, starting 5 tsx processes alone can
+      // take a minute (a 60 s margin killed healthy workers there, reported as "exit null").
+      let killed = false
+      const limit = o.seconds * 1000 + 180_000
+      const kill = setTimeout(() => { killed = true; child.kill('SIGKILL') }, limit)
+      child.on('close', (code, signal) => {
         clearTimeout(kill)
         const line = out.split('\n').find((l) => l.startsWith('SOAK '))
-        resolve(line ? JSON.parse(line.slice(5)) : { id: i, crashed: `exit ${code}: ${err.slice(-2000)}` })
+        const how = killed ? `killed after ${limit / 1000} s (hung?)` : signal !== null ? `killed by ${signal}` : `exit ${code}`
+        resolve(line ? JSON.parse(line.slice(5)) : { id: i, crashed: `${how}: ${err.slice(-2000)}` })
       })
     })))
     const problems: string[] = []

@@ -133,25 +133,34 @@ export class TieredBackend implements Backend {
     return written === 'stale' ? written : true
   }
 
+  // Each removal drops L1 before L2 (this process stops serving the old value at once) and again
+  // after: an L1 miss of this process whose L2 read was answered before the L2 removal may have
+  // refilled L1 in between (soak's tiered "late write"; tests/runtime/tiered-l1-fill.test.ts).
   async delete(key: string, options?: InvalidateOptions): Promise<boolean> {
-    for (const k of this.#strip([key])) dropLogical(this.l1, k)
+    const keys = this.#strip([key])
+    for (const k of keys) dropLogical(this.l1, k)
     const removed = await this.l2.delete(key, options)
+    for (const k of keys) dropLogical(this.l1, k)
     await this.#publish({ op: 'delete', keys: [key], invalidate: true })
     return removed
   }
 
   async invalidateTags(tags: readonly string[], options?: InvalidateOptions): Promise<number> {
     const soft = options?.soft === true
-    this.l1.invalidateTagsSync(this.#strip(tags), { soft })
+    const local = this.#strip(tags)
+    this.l1.invalidateTagsSync(local, { soft })
     const n = await this.l2.invalidateTags(tags, options)
+    this.l1.invalidateTagsSync(local, { soft })
     await this.#publish(soft ? { op: 'tags', tags: [...tags], soft } : { op: 'tags', tags: [...tags] })
     return n
   }
 
   async invalidatePrefix(prefixes: readonly string[], options?: InvalidateOptions): Promise<number> {
     const soft = options?.soft === true
-    this.l1.invalidatePrefixSync(this.#strip(prefixes), { soft })
+    const local = this.#strip(prefixes)
+    this.l1.invalidatePrefixSync(local, { soft })
     const n = await this.l2.invalidatePrefix(prefixes, options)
+    this.l1.invalidatePrefixSync(local, { soft })
     await this.#publish(soft ? { op: 'prefix', prefixes: [...prefixes], soft } : { op: 'prefix', prefixes: [...prefixes] })
     return n
   }
@@ -159,6 +168,7 @@ export class TieredBackend implements Backend {
   async clear(options?: InvalidateOptions): Promise<void> {
     this.l1.clearSync()
     await this.l2.clear(options)
+    this.l1.clearSync()
     await this.#publish({ op: 'clear' })
   }
 

@@ -13,7 +13,7 @@ import { boundKey } from '../hash.js'
 import { backendOpEnd, clock, missEnd, missStart } from '../metrics.js'
 import { BAD_SIGNATURE, keyMatches, readRecord } from '../record.js'
 import { isThenable, type Bound, type BytePath, type FnContext, type Local, type Note, type Put } from './context.js'
-import { FAILED, drive, earlyRefreshBytes, failed, putFlow, runBytes, type ByteBound, type ByteCall } from './bytes-flow.js'
+import { FAILED, drive, earlyRefreshBytes, failed, fill, putFlow, runBytes, type ByteBound, type ByteCall } from './bytes-flow.js'
 import { dropInvalid, passes } from '../validate.js'
 
 /** The key a byte backend stores a call under: namespace + logical key, bounded by hashing when too long. */
@@ -45,7 +45,9 @@ function bytesCall(ctx: FnContext, bound: Bound, self: unknown, args: ArrayLike<
  * record is not a fresh hit (its bytes handed over, not read again).
  */
 function asyncHit(ctx: FnContext, bound: ByteBound, call: ByteCall): unknown {
-  const retry = (pre: Uint8Array | null | typeof FAILED) => runBytes(ctx, bound, { ...call, pre })
+  // tiered: the epoch when the read leaves, so an invalidation logged meanwhile keeps its answer out of L1 (fill)
+  const seen = globalCache.epoch
+  const retry = (pre: Uint8Array | null | typeof FAILED) => runBytes(ctx, bound, { ...call, pre, seen })
   if (!bound.breaker.allow()) return retry(FAILED)
   const { logical, key, local } = call
   const full = bound.ns + logical
@@ -70,7 +72,7 @@ function asyncHit(ctx: FnContext, bound: ByteBound, call: ByteCall): unknown {
       }
       bound.counters.hits++
       if (DEBUG) ctx.logLogical('hit', logical)
-      local?.put(rec.value, rec.fresh, rec.tags)
+      fill(local, seen, rec)
       if (ctx.cfg.earlyRefresh !== null) earlyRefreshBytes(ctx, bound, call, rec.fresh) // earlyRefresh
       return rec.value
     }

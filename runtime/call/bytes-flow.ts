@@ -58,6 +58,8 @@ export interface ByteCall {
   local?: Local
   /** The record's bytes when the caller already read them. */
   pre?: Prefetched
+  /** With `pre`: the invalidation epoch when that read left (see {@link fill}). */
+  seen?: number
   /** Learns whether the write was refused, for callers who joined this call. */
   note?: Note
 }
@@ -165,6 +167,16 @@ export function corruptRecord(bound: Bound, key: string, badSignature = false): 
 
 // --- the flow ---
 
+/**
+ * Keeps a record read from the shared tier in the local one (tiered L1), unless an invalidation was
+ * logged here since the read left (`seen`, the epoch then): Redis may have answered before that
+ * invalidation removed the record, and a bus message is not ordered with the reply. The caller may
+ * still return the value (its call started before the invalidation resolved); later calls must not.
+ */
+export function fill(local: Local | undefined, seen: number, rec: StoredRecord): void {
+  if (local !== undefined && seen === globalCache.epoch) local.put(rec.value, rec.fresh, rec.tags)
+}
+
 /** Writes the record of a result. */
 export function* putFlow(ctx: FnContext, bound: Bound, write: RecordWrite): Generator<Op, void, unknown> {
   const { logical, key, value, args, epoch, since, local, note } = write
@@ -226,6 +238,7 @@ function* callFlow(ctx: FnContext, bound: Bound, call: ByteCall): Generator<Op, 
   const { logical, key, lookup, local } = call
   const counters = bound.counters
   const full = bound.ns + logical
+  let seen = call.pre !== undefined && call.seen !== undefined ? call.seen : globalCache.epoch
   const read = lookup ? yield* fetchRecord(ctx, bound, key, full, call.pre) : undefined
   // A backend that just failed a read will likely fail the write too: do not wait for it twice.
   const reachable = read !== FAILED
@@ -235,7 +248,7 @@ function* callFlow(ctx: FnContext, bound: Bound, call: ByteCall): Generator<Op, 
     if (rec.fresh > now) {
       counters.hits++
       if (DEBUG) ctx.logLogical('hit', logical)
-      local?.put(rec.value, rec.fresh, rec.tags)
+      fill(local, seen, rec)
       if (ctx.cfg.earlyRefresh !== null) earlyRefreshBytes(ctx, bound as ByteBound, call, rec.fresh) // earlyRefresh
       return rec.value
     }
@@ -264,11 +277,12 @@ function* callFlow(ctx: FnContext, bound: Bound, call: ByteCall): Generator<Op, 
         // released between our miss (or last re-read) and this acquire. Computing then would run
         // the function twice, which the lease exists to prevent.
         if (lease !== undefined) {
+          seen = globalCache.epoch
           const theirs = yield* fetchRecord(ctx, bound, key, full)
           if (theirs !== undefined && theirs !== FAILED && theirs.fresh > globalCache.now()) {
             yield { op: 'release', lease }
             counters.dedupedCalls++
-            local?.put(theirs.value, theirs.fresh, theirs.tags)
+            fill(local, seen, theirs)
             return theirs.value
           }
         }
@@ -276,10 +290,11 @@ function* callFlow(ctx: FnContext, bound: Bound, call: ByteCall): Generator<Op, 
       }
       if (globalCache.now() >= deadline) break
       yield { op: 'sleep', ms: pause }
+      seen = globalCache.epoch
       const theirs = yield* fetchRecord(ctx, bound, key, full)
       if (theirs !== undefined && theirs !== FAILED && theirs.fresh > globalCache.now()) {
         counters.dedupedCalls++
-        local?.put(theirs.value, theirs.fresh, theirs.tags)
+        fill(local, seen, theirs)
         return theirs.value
       }
     }
@@ -316,7 +331,8 @@ function* callFlow(ctx: FnContext, bound: Bound, call: ByteCall): Generator<Op, 
     else if (local !== undefined && ctx.storable(bound, value)) {
       const tags = ctx.tagsFor(bound, value, call.args)
       const fresh = ctx.cfg.empty === null ? ctx.freshFrom(bound, globalCache.now()) : freshFor(ctx.cfg.empty, bound, globalCache.now(), value, ctx.id) // emptyTtl
-      if (tags !== NONE) local.put(value, fresh, tags ?? [])
+      // L2 unreachable: L1 alone, unless an invalidation here overtook the computation (as putFlow).
+      if (tags !== NONE && (epoch === globalCache.epoch || !invalidatedSince(epoch, logical, tags))) local.put(value, fresh, tags ?? [])
     }
     return value
   } finally {

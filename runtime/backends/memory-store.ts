@@ -7,7 +7,7 @@ import type { Slot } from '../eviction/policy.js'
 import { encodeArgs, encodeValue } from '../key.js'
 import type { Counters } from '../metrics.js'
 import { DIRECT, ENCODED, OBJECT, PATH, type KeyKind } from './key-kind.js'
-import { isKeptByValue, objectKeyText, shapeFor } from './object-key.js'
+import { emptyBox, isKeptByValue, objectKeyText, shapeFor } from './object-key.js'
 import type { MemoryEngine } from './memory-engine.js'
 
 /**
@@ -85,11 +85,12 @@ export class MemoryStore {
     const shape = shapeFor(o)
     if (shape === undefined) return UNSHAPED
     const keys = shape.keys
+    const box = shape.box!
     let m = this.objects.get(shape) as Trie | undefined
     for (let i = 0; i < keys.length; i++) {
-      const v = (o as Record<string, unknown>)[keys[i]!]
+      const v = box[keys[i]!]
       // Checked even once the walk has missed: -0 must not be found as 0, nor a nested value kept.
-      if (!isKeptByValue(v)) return UNSHAPED
+      if (!isKeptByValue(v)) return emptyBox(shape) ?? UNSHAPED
       if (m !== undefined) m = m.get(v) as Trie | undefined
     }
     return m === undefined ? MISS : this.engine.read(m as unknown as Slot)

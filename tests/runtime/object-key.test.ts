@@ -45,10 +45,55 @@ key('leaves to the encoder what a shape cannot hold exactly', () => {
     ['class instance', new (class Point { x = 1 })()],
     ['array', [1, 2]],
     ['enumerable symbol key', { id: 1, [Symbol('s')]: 1 }],
-    ['non-enumerable symbol key', Object.defineProperty({ id: 1 }, Symbol('s'), { value: 1 })],
     [`${MAX_SHAPE_KEYS + 1} properties`, tooMany],
   ]
   for (const [what, o] of cases) assert.is(objectKey(o), undefined, what)
+})
+
+key('what the encoder does not see, the shape does not either (non-enumerable properties)', () => {
+  const plain = objectKey({ id: 1 })!
+  for (const o of [
+    Object.defineProperty({ id: 1 }, Symbol('s'), { value: 1 }),
+    Object.defineProperty({ id: 1 }, 'hidden', { value: 2 }),
+  ]) {
+    assert.is(encodeArgs([o], 'f'), encodeArgs([{ id: 1 }], 'f'))
+    assert.equal(objectKey(o), plain)
+  }
+})
+
+key('attacks on the exactness check: extra, inherited, symbol, "__proto__" and getter properties', () => {
+  const base = objectKey({ id: 1, page: 2 })!
+  // Each object below differs from { id: 1, page: 2 } for the encoder; its key (if any) must be
+  // another shape's, standing for exactly the encoder's string.
+  const differs = (o: object, what: string) => {
+    const k = objectKey(o)!
+    assert.is.not(k[0], base[0], what)
+    assert.is(objectKeyText(k), encodeArgs([o], 'f'), what)
+  }
+  objectKey({ id: 1, page: 2 }) // the last shape met is { id, page }
+  differs({ id: 1, page: 2, extra: 3 }, 'extra name')
+  objectKey({ id: 1, page: 2 })
+  differs(JSON.parse('{"id": 1, "page": 2, "__proto__": 5}') as object, 'own "__proto__" holding a primitive')
+  objectKey({ id: 1, page: 2 })
+  assert.is(objectKey({ id: 1, page: 2, [Symbol('s')]: 3 }), undefined, 'enumerable symbol after a match')
+  // A polluted Object.prototype: for…in lists the inherited name after the own ones.
+  Object.defineProperty(Object.prototype, 'page', { value: 2, enumerable: true, configurable: true, writable: true })
+  try {
+    objectKey({ id: 1, page: 2 })
+    const k = objectKey({ id: 1 })
+    assert.ok(k === undefined || objectKeyText(k) === '{"id":1}', 'an inherited name is not an own one')
+  } finally {
+    delete (Object.prototype as Record<string, unknown>).page
+  }
+  // Getters run once, as the encoder runs them, and their values are what the key holds.
+  let reads = 0
+  const g = { get id() { reads++; return 7 }, page: 2 }
+  assert.equal(objectKey(g)!.slice(1), [7, 2])
+  assert.is(reads, 1)
+  // A getter that keys another object of the same shape while the box is being filled.
+  const outer = { get id() { objectKey({ id: 99, page: 98 }); return 5 }, page: 6 }
+  const k = objectKey(outer)
+  assert.ok(k === undefined || (k[1] === 5 && k[2] === 6), 'the inner call did not overwrite the outer values')
 })
 
 key('objectKeyText() is exactly the encoder\'s string', () => {

@@ -7,7 +7,7 @@ import type { Slot } from '../eviction/policy.js'
 import { encodeArgs, encodeValue } from '../key.js'
 import type { Counters } from '../metrics.js'
 import { DIRECT, ENCODED, OBJECT, PATH, type KeyKind } from './key-kind.js'
-import { emptyBox, isKeptByValue, objectKeyText, shapeFor } from './object-key.js'
+import { emptyBox, fillDeclared, isKeptByValue, objectKeyText, shapeFor, type Shape } from './object-key.js'
 import type { MemoryEngine } from './memory-engine.js'
 
 /**
@@ -83,7 +83,19 @@ export class MemoryStore {
    */
   getObject(o: object): unknown {
     const shape = shapeFor(o)
-    if (shape === undefined) return UNSHAPED
+    return shape === undefined ? UNSHAPED : this.#getBoxed(shape)
+  }
+
+  /**
+   * {@link getObject} for an object the transform expects to have `shape` (its parameter's type):
+   * UNSHAPED when it does not hold exactly those names (the caller then tries getObject).
+   */
+  getDeclared(o: object, shape: Shape): unknown {
+    return fillDeclared(o, shape) ? this.#getBoxed(shape) : UNSHAPED
+  }
+
+  // The values of the object just boxed (see object-key.ts) walked through the shape's trie.
+  #getBoxed(shape: Shape): unknown {
     const keys = shape.keys
     const box = shape.box!
     let m = this.objects.get(shape) as Trie | undefined

@@ -171,6 +171,40 @@ function sameAsLast(o: object): Shape | undefined {
   return i === n && n !== 0 && Object.hasOwn(o, last[n - 1]!) ? lastShape : undefined
 }
 
+/** The shape of these property names as the transform read them from a type (interned), or undefined. */
+export function declaredShape(names: readonly string[]): Shape | undefined {
+  return names.length === 0 || names.length > MAX_SHAPE_KEYS ? undefined : intern([...names].sort())
+}
+
+/** Marks a box's names before a fill: one the object lacks keeps it, which no key accepts. */
+const ABSENT = Symbol('absent')
+
+/**
+ * Fills `shape.box` from `o` when `o` holds exactly `shape`'s names (the compiled path: the shape
+ * comes from the parameter's type, so no lookup; the object is still checked, as a type cannot
+ * rule out extra, missing or symbol keys). False: use {@link shapeFor}. A name `o` lacks is left
+ * holding a symbol, which {@link isKeptByValue} rejects.
+ */
+export function fillDeclared(o: object, shape: Shape): boolean {
+  if (Object.getPrototypeOf(o) !== OBJECT_PROTO || filling) return false
+  const keys = shape.keys
+  // Counted first so that another shape is turned away without a throw (Object.assign's).
+  let n = 0
+  for (const _ in o) n++
+  if (n !== keys.length) return false
+  const box = shape.box ?? makeBox(shape)
+  for (let i = 0; i < keys.length; i++) box[keys[i]!] = ABSENT
+  filling = true
+  try {
+    Object.assign(box, o)
+  } catch {
+    return false
+  } finally {
+    filling = false
+  }
+  return true
+}
+
 /** Drops the box's values (a nested object must not stay reachable from it); returns undefined. */
 export function emptyBox(shape: Shape): undefined {
   const box = shape.box!

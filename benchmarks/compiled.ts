@@ -24,7 +24,15 @@ export function compiled3Args(api: FncacheApi, fn: (s: string, n: number, b: boo
   })
 }
 
-/** One plain-object parameter: the macro cannot specialise it, so it passes params only (generic encoder). */
+/** One plain-object parameter without a type the macro can read: params only (the runtime's object path). */
 export function compiledObject(api: FncacheApi, fn: (o: { id: number; page: number }) => unknown, id: string) {
   return api.wrap(fn, { id, compiled: true, params: ['o'] })
+}
+
+/**
+ * One plain-object parameter typed `{ id: number; page: number }`: the macro emits the shape it
+ * reads from the type (tests/fixtures/transform/object-shape), so the hit path skips the shape lookup.
+ */
+export function compiledObjectTyped(api: FncacheApi, fn: (o: { id: number; page: number }) => unknown, id: string) {
+  return api.wrap(fn, { id, compiled: true, params: ['o'], shape: ['id', 'page'] })
 }

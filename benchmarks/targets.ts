@@ -53,6 +53,7 @@ const fileHit = (inflight: string) => (r: ScenarioResult) => r.id === 'file-hit'
 export const TARGETS: Target[] = [
   { row: '1c sync hit, one plain object, cached()', target: '≥ 0.5x lru-cache, hand-built key', figure: ratioOf(byId('1c'), 'fncache cached()'), ok: (x) => x >= 0.5 },
   { row: '1c sync hit, one plain object, compiled', target: '≥ 0.5x lru-cache, hand-built key', figure: ratioOf(byId('1c'), 'fncache compiled'), ok: (x) => x >= 0.5 },
+  { row: '1c sync hit, one plain object, compiled with its type', target: '≥ 0.5x lru-cache, hand-built key', figure: ratioOf(byId('1c'), 'fncache compiled, typed'), ok: (x) => x >= 0.5 },
   { row: '10b Redis hit, 64 in flight', target: '≥ 1.0x raw ioredis GET+decode', figure: ratioOf(byId('10b'), 'fncache redis()'), ok: (x) => x >= 1.0 },
   { row: '10a Redis hit, sequential', target: '≥ 0.95x raw ioredis GET+decode', figure: ratioOf(byId('10a'), 'fncache redis()'), ok: (x) => x >= 0.95 },
   { row: '9 file hit, 16 in flight', target: '≥ 10x raw readFile+decode', figure: ratioOf(fileHit('16 in flight'), 'fncache cached(async), file()'), ok: (x) => x >= 10 },

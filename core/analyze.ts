@@ -278,7 +278,12 @@ export function functionSite<N>(view: SyntaxView<N>, fn: N, binding: BindingSite
 function paramSite<N>(view: SyntaxView<N>, p: N): ParamSite {
   const loc = view.loc(p)
   const t = view.type(p)
-  if (t === 'Identifier') return { kind: 'name', name: view.name(p), hasDefault: false, optional: !!view.attr(p, 'optional'), type: annotationKinds(view, p), loc }
+  if (t === 'Identifier') {
+    const site: ParamSite = { kind: 'name', name: view.name(p), hasDefault: false, optional: !!view.attr(p, 'optional'), type: annotationKinds(view, p), loc }
+    const shape = annotationShape(view, p)
+    if (shape !== undefined) site.shape = shape
+    return site
+  }
   if (t === 'AssignmentPattern') {
     const left = view.child(p, 'left')
     if (left !== null && view.type(left) === 'Identifier') {
@@ -305,6 +310,33 @@ const LITERAL_KINDS: Record<string, TypeKind> = {
 function annotationKinds<N>(view: SyntaxView<N>, n: N): TypeKind[] | null {
   const type = view.annotation(n)
   return type === null ? null : typeKinds(view, type)
+}
+
+/** Most names a shape may have (the runtime's MAX_SHAPE_KEYS). */
+const MAX_SHAPE_NAMES = 8
+
+/**
+ * The property names of an object type literal whose members are all required, non-computed
+ * properties of primitive types, or undefined (see ParamSite.shape).
+ */
+function annotationShape<N>(view: SyntaxView<N>, n: N): string[] | undefined {
+  let type = view.annotation(n)
+  while (type !== null && view.type(type) === 'TSParenthesizedType') type = view.child(type, 'typeAnnotation')
+  if (type === null || view.type(type) !== 'TSTypeLiteral') return undefined
+  const members = view.children(type, 'members') as N[]
+  if (members.length === 0 || members.length > MAX_SHAPE_NAMES) return undefined
+  const names: string[] = []
+  for (const m of members) {
+    if (view.type(m) !== 'TSPropertySignature' || view.attr(m, 'computed') || view.attr(m, 'optional')) return undefined
+    const key = view.child(m, 'key')
+    if (key === null) return undefined
+    const kt = view.type(key)
+    const name = kt === 'Identifier' ? view.name(key) : kt === 'StringLiteral' ? view.value(key) : null
+    const kinds = annotationKinds(view, m)
+    if (typeof name !== 'string' || names.includes(name) || kinds === null || kinds.includes('other')) return undefined
+    names.push(name)
+  }
+  return names.sort()
 }
 
 /** The primitive kind of each union member of a TS type (drives the specialised key encoder). */

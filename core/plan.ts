@@ -79,6 +79,10 @@ export function planCall(site: CallSite, config: MacroConfig, module: ModuleCont
   }
   const keyOf = planKeyOf(fnParams, keyIndices, plan.key?.kind === 'passthrough')
   if (keyOf) plan.keyOf = keyOf
+  // One plain parameter annotated with an object type of primitives, keyed as a whole: the
+  // runtime's one-argument path takes that shape as given (it still checks the object against it).
+  const only = fnParams.length === 1 && !options.key && !batch ? fnParams[0]! : undefined
+  if (only?.shape && only.kind === 'name' && !only.optional && !only.hasDefault) plan.shape = only.shape
 
   if (options.tags?.kind === 'passthrough') plan.tags = { kind: 'passthrough' }
   else if (options.tags) {

@@ -78,6 +78,7 @@ export function printOptions(plan: Plan, helpers: HelperNames): string {
   if (plan.dedupe !== undefined) out.push(`dedupe: ${plan.dedupe}`)
   if (plan.key?.kind === 'indices') out.push(`key: [${plan.key.indices.join(', ')}]`)
   else if (plan.key?.kind === 'passthrough') out.push(`key: ${PLACEHOLDERS.key}`)
+  if (plan.shape) out.push(`shape: [${plan.shape.map(str).join(', ')}]`)
   if (plan.keyOf) out.push(`keyOf: ${printKeyOf(plan, plan.keyOf)}`)
   if (plan.tags?.kind === 'list') out.push(`tags: ${printTags(plan, plan.tags.tags, plan.tags.arity, helpers.tagPart ?? '_tagPart')}`)
   else if (plan.tags?.kind === 'passthrough') out.push(`tags: ${PLACEHOLDERS.tags}`)

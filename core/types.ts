@@ -30,6 +30,12 @@ export interface ParamSite {
   optional: boolean
   /** Kinds of the annotation's union members; `null` when unannotated. */
   type: TypeKind[] | null
+  /**
+   * The property names of an object type literal annotation (`{ id: number; page: number }`)
+   * whose 1 to 8 members are all required, non-computed properties of primitive types; absent
+   * otherwise. Drives the compiled object-key path (`shape`).
+   */
+  shape?: string[]
   loc: Loc
 }
 
@@ -246,6 +252,12 @@ export interface Plan {
   dedupe?: boolean
   /** `indices`: the key is these arguments; `passthrough`: the user's key function, as written. */
   key?: { kind: 'indices'; indices: number[] } | { kind: 'passthrough' }
+  /**
+   * The property names the one key argument's annotation declares (sorted): the runtime keys such
+   * an object by that shape without looking it up, still checking the object holds exactly those
+   * names (a type cannot rule out extra or symbol keys). Absent: the general object path.
+   */
+  shape?: string[]
   /** A specialised encoder of the key values (argument index and encoding each); absent: generic. */
   keyOf?: { arity: number; values: { index: number; encoding: KeyEncoding }[] }
   /** `list`: literal tags and templates; `passthrough`: the user's tags function, as written. */

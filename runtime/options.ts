@@ -38,6 +38,8 @@ export interface FnConfig {
   params: (string | null)[] | null
   rest: boolean
   keyOf: ((...args: unknown[]) => string | undefined) | null
+  /** The property names the one parameter's annotation declares (compiled code); null: none. */
+  shape: readonly string[] | null
   async: boolean | undefined
   namespace: string | undefined
   compiled: boolean
@@ -103,6 +105,13 @@ export function normalizeOptions(fn: Function, options: Record<string, unknown> 
   const func = <T>(name: string, v: unknown) => {
     if (v !== undefined && typeof v !== 'function') throw typeError('E_OPTION', `${id}: option ${name} must be a function; received ${describe(v)}.`)
     return (v ?? null) as T | null
+  }
+
+  const names = (name: string, v: unknown) => {
+    if (v !== undefined && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) {
+      throw typeError('E_OPTION', `${id}: option ${name} must be an array of property names; received ${describe(v)}.`)
+    }
+    return (v ?? null) as readonly string[] | null
   }
 
   // Without the transform, parameter names come from the function's text as it runs, which a
@@ -192,6 +201,7 @@ export function normalizeOptions(fn: Function, options: Record<string, unknown> 
     params,
     rest,
     keyOf: func('keyOf', o.keyOf),
+    shape: names('shape', o.shape),
     async: bool('async', o.async),
     namespace: str('namespace', o.namespace),
     compiled,

@@ -170,6 +170,12 @@ export interface WrapOptions extends Omit<CacheOptions, 'ttl' | 'staleWhileReval
    * back to the generic encoder).
    */
   keyOf?: (...args: any[]) => string | undefined
+  /**
+   * The property names of the one parameter's object type (`{ id: number; page: number }`): the
+   * memory hit path keys such an object by this shape without looking it up, after checking the
+   * object holds exactly these names (else the general path). Set by the transform.
+   */
+  shape?: readonly string[]
   /** Whether the function is `async` (known from syntax); `undefined`: decided from its results. */
   async?: boolean
   /** True when the last parameter is a rest parameter (the key is then every argument). */

@@ -5,6 +5,7 @@
 // byte backends.
 
 import { MISS, UNSHAPED, type MemoryStore } from './backends/memory.js'
+import { declaredShape, type Shape } from './backends/object-key.js'
 import { DEBUG } from './debug.js'
 import { typeError, warnOnce } from './errors.js'
 import { globalCache } from './global.js'
@@ -63,12 +64,13 @@ function uniqueId(fn: Function, cfg: FnConfig): string {
  * The one-argument hit path for anything but a primitive: a plain object by its shape and values,
  * else (other objects, -0) by its computed key. MISS when absent.
  */
-function objectHit(ctx: FnContext, store: MemoryStore, a: unknown, args: ArrayLike<unknown>): unknown {
+function objectHit(ctx: FnContext, store: MemoryStore, a: unknown, args: ArrayLike<unknown>, shape: Shape | undefined): unknown {
   // Whatever throws here (a getter, an argument that cannot be keyed) is a miss: the slow path
   // then fails the call the way the wrapper must (a rejection for a promise-returning function).
   try {
     if (typeof a === 'object') {
-      const v = store.getObject(a as object)
+      let v = shape !== undefined ? store.getDeclared(a as object, shape) : UNSHAPED
+      if (v === UNSHAPED) v = store.getObject(a as object)
       if (v !== UNSHAPED) return v
     }
     const k = ctx.computeKey(args)
@@ -112,13 +114,15 @@ function build(fn: AnyFn, cfg: FnConfig): AnyFn {
     wrapper = function (this: unknown) { return slow(this, arguments) }
   } else if (keyFn === null && keyIdx === null && (params !== null ? !rest && params.length === 1 : fn.length === 1)) {
     const strictOne = params === null
+    // The compiled parameter type's shape (`{ id: number; page: number }`), interned once.
+    const shape = cfg.shape !== null ? declaredShape(cfg.shape) : undefined
     wrapper = function (this: unknown, a: unknown) {
       const bound = ctx.bound
       if (bound.gen === globalCache.gen && bound.store !== null && (arguments.length === 1 || (arguments.length === 0 && !strictOne))) {
         // isDirect(a), inlined: this is the hit path.
         const t = typeof a
         const direct = t === 'number' ? a !== 0 || 1 / (a as number) > 0 : t === 'string' || t === 'boolean' || a == null || t === 'bigint'
-        const v = direct ? bound.store.getDirect(a) : objectHit(ctx, bound.store, a, arguments)
+        const v = direct ? bound.store.getDirect(a) : objectHit(ctx, bound.store, a, arguments, shape)
         if (v !== MISS) {
           bound.counters.hits++
           return ctx.returnsPromise ? Promise.resolve(v) : v

@@ -97,7 +97,7 @@ export type OptionName = (typeof OPTIONS)[number]['name']
 export const OPTION_NAMES: readonly OptionName[] = OPTIONS.map((o) => o.name)
 
 /** Options only compiled code passes to the runtime's wrap(): what the transform knows from syntax. */
-export const COMPILED_OPTIONS = ['params', 'rest', 'keyOf', 'async', 'namespace', 'compiled'] as const
+export const COMPILED_OPTIONS = ['params', 'rest', 'keyOf', 'async', 'namespace', 'compiled', 'shape'] as const
 
 export function optionSpec(name: string): OptionSpec | undefined {
   return (OPTIONS as readonly OptionSpec[]).find((o) => o.name === name)

@@ -95,7 +95,8 @@ function children(raw: Node, field: string): (Node | null)[] {
 function attr(raw: Node, k: string): unknown {
   const n = deref(raw)
   switch (k) {
-    case 'computed': return (n.type === 'MemberExpression' ? n.property : n.key)?.type === 'Computed'
+    // A TS property signature keeps `[k]: T` as a flag, its key unwrapped.
+    case 'computed': return n.type === 'TsPropertySignature' ? n.computed : (n.type === 'MemberExpression' ? n.property : n.key)?.type === 'Computed'
     case 'static': return n.isStatic
     case 'kind':
       if (isMethod(n)) return n.kind === 'getter' ? 'get' : n.kind === 'setter' ? 'set' : n.kind

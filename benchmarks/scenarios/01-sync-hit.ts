@@ -6,7 +6,7 @@ import memoizee from 'memoizee'
 import moize from 'moize'
 import { type Contender, type Scenario, type ScenarioResult, Skip, check, counter, throughput } from '../harness.js'
 import { type FncacheApi, fid, loadFncache, statsOf, useMemory } from '../fncache.js'
-import { compiled1Number, compiled3Args, compiledObject } from '../compiled.js'
+import { compiled1Number, compiled3Args, compiledObject, compiledObjectTyped } from '../compiled.js'
 
 const KEYS = 1_000
 const MAX = 10_000 // every bounded contender gets the same bound; 1,000 keys never evict
@@ -168,6 +168,7 @@ const scenario: Scenario = {
       ], [
         fnc('fncache cached()', (api, f) => api.cached(f, { id: fid('syncObj') }), 'runtime wrapper, generic key encoder'),
         fnc('fncache compiled', (api, f) => compiledObject(api, f, fid('syncObjc')), "wrap(compiled, params ['o']): no keyOf"),
+        fnc('fncache compiled, typed', (api, f) => compiledObjectTyped(api, f, fid('syncObjt')), "wrap(compiled, params ['o'], shape ['id', 'page']): o typed { id: number; page: number }"),
       ]),
       notes: ['the loop reads 4 value-equal copies of each of the 1,000 objects (4,000 objects, never the same object twice in a row); the fill used a 5th copy'],
     }))

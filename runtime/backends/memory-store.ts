@@ -7,7 +7,7 @@ import type { Slot } from '../eviction/policy.js'
 import { encodeArgs, encodeValue } from '../key.js'
 import type { Counters } from '../metrics.js'
 import { DIRECT, ENCODED, OBJECT, PATH, type KeyKind } from './key-kind.js'
-import { isKeptByValue, objectKeyText, shapeFor } from './object-key.js'
+import { emptyBox, fillDeclared, isKeptByValue, objectKeyText, shapeFor, type Shape } from './object-key.js'
 import type { MemoryEngine } from './memory-engine.js'
 
 /**
@@ -83,13 +83,26 @@ export class MemoryStore {
    */
   getObject(o: object): unknown {
     const shape = shapeFor(o)
-    if (shape === undefined) return UNSHAPED
+    return shape === undefined ? UNSHAPED : this.#getBoxed(shape)
+  }
+
+  /**
+   * {@link getObject} for an object the transform expects to have `shape` (its parameter's type):
+   * UNSHAPED when it does not hold exactly those names (the caller then tries getObject).
+   */
+  getDeclared(o: object, shape: Shape): unknown {
+    return fillDeclared(o, shape) ? this.#getBoxed(shape) : UNSHAPED
+  }
+
+  // The values of the object just boxed (see object-key.ts) walked through the shape's trie.
+  #getBoxed(shape: Shape): unknown {
     const keys = shape.keys
+    const box = shape.box!
     let m = this.objects.get(shape) as Trie | undefined
     for (let i = 0; i < keys.length; i++) {
-      const v = (o as Record<string, unknown>)[keys[i]!]
+      const v = box[keys[i]!]
       // Checked even once the walk has missed: -0 must not be found as 0, nor a nested value kept.
-      if (!isKeptByValue(v)) return UNSHAPED
+      if (!isKeptByValue(v)) return emptyBox(shape) ?? UNSHAPED
       if (m !== undefined) m = m.get(v) as Trie | undefined
     }
     return m === undefined ? MISS : this.engine.read(m as unknown as Slot)

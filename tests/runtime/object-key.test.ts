@@ -6,7 +6,8 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { cached, configure, invalidatePrefixSync, memory } from '../../runtime/index.js'
 import { OBJECT, ENCODED } from '../../runtime/backends/key-kind.js'
-import { MAX_SHAPE_KEYS, MAX_SHAPES, knownShape, objectKey, objectKeyText } from '../../runtime/backends/object-key.js'
+import { MAX_SHAPE_KEYS, MAX_SHAPES, declaredShape, fillDeclared, knownShape, objectKey, objectKeyText } from '../../runtime/backends/object-key.js'
+import { wrap } from '../../runtime/internal.js'
 import { decodeStoreKey } from '../../runtime/key-decode.js'
 import { MISS, engineOf } from '../../runtime/backends/memory.js'
 import { dropLogical } from '../../runtime/backends/tiered.js'
@@ -45,10 +46,55 @@ key('leaves to the encoder what a shape cannot hold exactly', () => {
     ['class instance', new (class Point { x = 1 })()],
     ['array', [1, 2]],
     ['enumerable symbol key', { id: 1, [Symbol('s')]: 1 }],
-    ['non-enumerable symbol key', Object.defineProperty({ id: 1 }, Symbol('s'), { value: 1 })],
     [`${MAX_SHAPE_KEYS + 1} properties`, tooMany],
   ]
   for (const [what, o] of cases) assert.is(objectKey(o), undefined, what)
+})
+
+key('what the encoder does not see, the shape does not either (non-enumerable properties)', () => {
+  const plain = objectKey({ id: 1 })!
+  for (const o of [
+    Object.defineProperty({ id: 1 }, Symbol('s'), { value: 1 }),
+    Object.defineProperty({ id: 1 }, 'hidden', { value: 2 }),
+  ]) {
+    assert.is(encodeArgs([o], 'f'), encodeArgs([{ id: 1 }], 'f'))
+    assert.equal(objectKey(o), plain)
+  }
+})
+
+key('attacks on the exactness check: extra, inherited, symbol, "__proto__" and getter properties', () => {
+  const base = objectKey({ id: 1, page: 2 })!
+  // Each object below differs from { id: 1, page: 2 } for the encoder; its key (if any) must be
+  // another shape's, standing for exactly the encoder's string.
+  const differs = (o: object, what: string) => {
+    const k = objectKey(o)!
+    assert.is.not(k[0], base[0], what)
+    assert.is(objectKeyText(k), encodeArgs([o], 'f'), what)
+  }
+  objectKey({ id: 1, page: 2 }) // the last shape met is { id, page }
+  differs({ id: 1, page: 2, extra: 3 }, 'extra name')
+  objectKey({ id: 1, page: 2 })
+  differs(JSON.parse('{"id": 1, "page": 2, "__proto__": 5}') as object, 'own "__proto__" holding a primitive')
+  objectKey({ id: 1, page: 2 })
+  assert.is(objectKey({ id: 1, page: 2, [Symbol('s')]: 3 }), undefined, 'enumerable symbol after a match')
+  // A polluted Object.prototype: for…in lists the inherited name after the own ones.
+  Object.defineProperty(Object.prototype, 'page', { value: 2, enumerable: true, configurable: true, writable: true })
+  try {
+    objectKey({ id: 1, page: 2 })
+    const k = objectKey({ id: 1 })
+    assert.ok(k === undefined || objectKeyText(k) === '{"id":1}', 'an inherited name is not an own one')
+  } finally {
+    delete (Object.prototype as Record<string, unknown>).page
+  }
+  // Getters run once, as the encoder runs them, and their values are what the key holds.
+  let reads = 0
+  const g = { get id() { reads++; return 7 }, page: 2 }
+  assert.equal(objectKey(g)!.slice(1), [7, 2])
+  assert.is(reads, 1)
+  // A getter that keys another object of the same shape while the box is being filled.
+  const outer = { get id() { objectKey({ id: 99, page: 98 }); return 5 }, page: 6 }
+  const k = objectKey(outer)
+  assert.ok(k === undefined || (k[1] === 5 && k[2] === 6), 'the inner call did not overwrite the outer values')
 })
 
 key('objectKeyText() is exactly the encoder\'s string', () => {
@@ -150,6 +196,56 @@ calls('a tinylfu backend hashes object keys and keeps its bound', () => {
 })
 
 calls.run()
+
+// ---
+
+// What the transform emits for `(o: { id: number; page: number }) => …`: `shape: ['id', 'page']`.
+const declared = suite('the compiled object-key path (shape from the parameter type)')
+declared.before.each(() => { fresh() })
+
+declared('fillDeclared() accepts exactly the declared names, own and enumerable, and no enumerable symbol', () => {
+  const shape = declaredShape(['page', 'id'])!
+  assert.is(shape, objectKey({ id: 1, page: 2 })![0], 'the same interned shape as the runtime path')
+  assert.ok(fillDeclared({ page: 2, id: 1 }, shape))
+  assert.equal([shape.box!.id, shape.box!.page], [1, 2])
+  const rejected: [string, object][] = [
+    ['extra name', { id: 1, page: 2, x: 3 }],
+    ['missing name', { id: 1, x: 3 }],
+    ['enumerable symbol', { id: 1, page: 2, [Symbol('s')]: 3 }],
+    ['own "__proto__"', JSON.parse('{"id": 1, "__proto__": 2}') as object],
+    ['null prototype', Object.assign(Object.create(null), { id: 1, page: 2 })],
+    ['array', [1, 2]],
+  ]
+  for (const [what, o] of rejected) assert.not.ok(fillDeclared(o, shape), what)
+  // Counted by for…in, an inherited name must not stand in for an own one.
+  Object.defineProperty(Object.prototype, 'page', { value: 2, enumerable: true, configurable: true, writable: true })
+  try {
+    const o = { id: 1 }
+    assert.ok(!fillDeclared(o, shape) || typeof shape.box!.page === 'symbol', 'the missing own name is marked, so no key is made')
+  } finally {
+    delete (Object.prototype as Record<string, unknown>).page
+  }
+})
+
+declared('wrap(…, { shape }): value-equal copies hit; every other object gets its own exact entry', () => {
+  const impl = counting((o: Record<string, unknown>) => JSON.stringify(o) + Object.getOwnPropertySymbols(o).length)
+  const f = wrap(impl, { id: 'decl', compiled: true, params: ['o'], shape: ['id', 'page'] }) as (o: object) => string
+  const objects: object[] = [
+    { id: 1, page: 2 }, { id: 1, page: 3 }, { id: 1, page: 2, x: 0 }, { id: 1 }, { id: -0, page: 2 }, { id: 0, page: 2 },
+    { id: '1', page: 2 }, { id: 1, page: { n: 2 } }, Object.defineProperty({ id: 1, page: 2 }, 'hidden', { value: 1 }),
+  ]
+  const first = objects.map((o) => f(o))
+  const n = impl.n
+  assert.is(n, objects.length - 1, 'the non-enumerable property is invisible to keys (as for the encoder)')
+  assert.equal(objects.map((o) => f(structuredClone(o))), first.map((r, i) => (i === objects.length - 1 ? first[0] : r)))
+  assert.equal(f({ page: 2, id: 1 }), first[0])
+  assert.is(impl.n, n, 'copies in any order are hits')
+  assert.throws(() => f({ id: 1, page: 2, [Symbol('tag')]: 1 }), /a symbol key/)
+  // The hidden-property copy in the first pass, the 9 clones, the reordered copy.
+  assert.is(f.stats().hits, 1 + objects.length + 1)
+})
+
+declared.run()
 
 // ---
 

@@ -32,7 +32,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const server = await startRedis()
   const dir = mkdtempSync(join(tmpdir(), 'fncache-soak-'))
   try {
-    const roles = o.readWrite ? ['reader', 'reader', 'writer'] : [...Array.from({ length: o.procs }, () => 'app'), ...(o.cli === false ? [] : ['cli'])]
+    // The CLI (and the writer) invalidate shared backends only: none selected, no such process.
+    const shared = o.backends === undefined || o.backends.some((b) => b !== 'mem')
+    if (!shared && o.readWrite) throw new Error('runSoak: --read-write needs a shared backend (disk, shared or tier) in --backends')
+    const roles = o.readWrite ? ['reader', 'reader', 'writer'] : [...Array.from({ length: o.procs }, () => 'app'), ...(o.cli === false || !shared ? [] : ['cli'])]
     const workers = await Promise.all(roles.map((role, i) => new Promise<any>((resolve) => {
       const child = spawn(process.execPath, ['--expose-gc', '--conditions=fncache-source', '--import', 'tsx', WORKER], {
         env: { ...process.env, SOAK_ID: String(i), SOAK_ROLE: role, SOAK_MS: String(o.seconds * 1000), SOAK_DIR: dir, REDIS_URL: server.url, SOAK_BACKENDS: (o.backends ?? []).join(',') },

@@ -7,27 +7,24 @@
 
 import { MISS, UNSHAPED, type MemoryStore } from './backends/memory.js'
 import { DEBUG } from './debug.js'
-import { warnOnce } from './errors.js'
 import { globalCache } from './global.js'
 import type { FnConfig } from './options.js'
 import { FnContext, isDirect, type AnyFn, type CallKey } from './call/context.js'
 import { memoryCall } from './call/memory-call.js'
 import { methodsOf } from './call/methods.js'
 
-function uniqueId(fn: Function, cfg: FnConfig): string {
-  const taken = globalCache.ids.get(cfg.id)
-  if (taken === undefined || taken.fn === fn || cfg.compiled) {
-    // Compiled ids are unique by construction; a second registration is the same code loaded
-    // again (hot reload), which takes the id over.
-    globalCache.ids.set(cfg.id, { fn, version: cfg.version })
-    return cfg.id
-  }
-  let n = 2
-  while (globalCache.ids.has(`${cfg.id}~${n}`)) n++
-  const id = `${cfg.id}~${n}`
-  warnOnce('FNCACHE_DUPLICATE_ID', cfg.id, `two different functions are cached under the id "${cfg.id}"; the second one uses "${id}". Give each an explicit { id } (or compile with the fncache macro) so ids stay stable across processes.`)
-  globalCache.ids.set(id, { fn, version: cfg.version })
-  return id
+/** What only wraps normalised at run time need (runtime/wrap.ts); compiled code's wraps never do. */
+export interface Unchecked {
+  /** The id to register under: two uncompiled functions of one name get `name~2`, ... */
+  uniqueId(fn: Function, cfg: FnConfig): string
+  /** The wrapper of a wrap whose name-based options cannot be honoured (FnConfig.uncached). */
+  uncached(fn: AnyFn, ctx: FnContext, why: { reason: string; idFromName: boolean }): AnyFn
+}
+
+/** Registers a compiled id: unique by construction, so a second registration is the same code loaded again (hot reload), which takes the id over. */
+function claimId(fn: Function, cfg: FnConfig): string {
+  globalCache.ids.set(cfg.id, { fn, version: cfg.version })
+  return cfg.id
 }
 
 /**
@@ -50,17 +47,17 @@ function objectHit(ctx: FnContext, store: MemoryStore, a: unknown, args: ArrayLi
 }
 
 /**
- * Builds the wrapper of `fn` from its normalised options. `uncached` builds the wrapper of an
- * uncompiled wrap whose name-based options cannot be honoured (FnConfig.uncached); compiled
- * options never need it, so the compiled entry does not pass (nor bundle) it.
+ * Builds the wrapper of `fn` from its normalised options. `unchecked` comes with options
+ * normalised at run time (runtime/wrap.ts); the compiled entry passes none, so it does not bundle
+ * the duplicate-id and uncached-wrap handling.
  */
-export function build(fn: AnyFn, cfg: FnConfig, uncached?: (fn: AnyFn, ctx: FnContext, why: { reason: string; idFromName: boolean }) => AnyFn): AnyFn {
-  const id = uniqueId(fn, cfg)
+export function build(fn: AnyFn, cfg: FnConfig, unchecked?: Unchecked): AnyFn {
+  const id = unchecked ? unchecked.uniqueId(fn, cfg) : claimId(fn, cfg)
   if (id !== cfg.id) cfg = { ...cfg, id, prefix: cfg.prefix === cfg.id + ':' ? id + ':' : cfg.prefix }
   const ctx = new FnContext(fn, cfg)
   // Invalidations must reach this function's entries whatever namespace it stores them under.
   if (cfg.namespace !== undefined) (globalCache.spaces ??= new Set()).add(cfg.namespace)
-  if (cfg.uncached !== null && uncached) return uncached(fn, ctx, cfg.uncached)
+  if (cfg.uncached !== null && unchecked) return unchecked.uncached(fn, ctx, cfg.uncached)
   const { keyFn, keyIdx, params, rest } = cfg
 
   // Every error of the wrapper of a promise-returning function is a rejection (a key that cannot

@@ -4,8 +4,10 @@
 
 import { typeError, warnOnce } from './errors.js'
 import { normalizeOptions } from './options.js'
-import { build, withMethods } from './build.js'
+import { build, withMethods, type Unchecked } from './build.js'
+import { globalCache } from './global.js'
 import type { AnyFn, FnContext } from './call/context.js'
+import type { FnConfig } from './options.js'
 import { methodsOf } from './call/methods.js'
 import { asDecorator, instanceKeyed, NOT_DECORATOR } from './decorator.js'
 import type { CacheOptions, Cached, CachedDecorator, WrapOptions } from './types.js'
@@ -16,7 +18,7 @@ export function wrap<F extends AnyFn>(fn: F, options: WrapOptions): Cached<F> {
   // Compiled code passes instanceKey only to method() (runtime/internal.ts), so that a bundle without
   // @cached methods carries none of runtime/decorator.ts.
   if (options.instanceKey !== undefined) throw typeError('E_OPTION', `${options.id}: option instanceKey applies to @cached methods, compiled through method().`)
-  return build(fn, normalizeOptions(fn, options as unknown as Record<string, unknown>), uncachedWrapper) as Cached<F>
+  return build(fn, normalizeOptions(fn, options as unknown as Record<string, unknown>), UNCHECKED) as Cached<F>
 }
 
 /**
@@ -35,7 +37,23 @@ export function cached(fn: any, options?: any): any {
   const decorated = asDecorator(arguments, cached)
   if (decorated !== NOT_DECORATOR) return decorated
   if (options?.instanceKey !== undefined) return instanceKeyed(fn, options, cached)
-  return build(fn, normalizeOptions(fn, options as Record<string, unknown> | undefined), uncachedWrapper)
+  return build(fn, normalizeOptions(fn, options as Record<string, unknown> | undefined), UNCHECKED)
+}
+
+function uniqueId(fn: Function, cfg: FnConfig): string {
+  const taken = globalCache.ids.get(cfg.id)
+  if (taken === undefined || taken.fn === fn || cfg.compiled) {
+    // Compiled ids are unique by construction; a second registration is the same code loaded
+    // again (hot reload), which takes the id over (as build.ts claimId).
+    globalCache.ids.set(cfg.id, { fn, version: cfg.version })
+    return cfg.id
+  }
+  let n = 2
+  while (globalCache.ids.has(`${cfg.id}~${n}`)) n++
+  const id = `${cfg.id}~${n}`
+  warnOnce('FNCACHE_DUPLICATE_ID', cfg.id, `two different functions are cached under the id "${cfg.id}"; the second one uses "${id}". Give each an explicit { id } (or compile with the fncache macro) so ids stay stable across processes.`)
+  globalCache.ids.set(id, { fn, version: cfg.version })
+  return id
 }
 
 /**
@@ -65,3 +83,5 @@ function uncachedWrapper(fn: AnyFn, ctx: FnContext, why: { reason: string; idFro
     clear: () => Promise.resolve(),
   })
 }
+
+const UNCHECKED: Unchecked = { uniqueId, uncached: uncachedWrapper }

@@ -11,14 +11,14 @@ const wrapOf = (api: FncacheApi) => api.wrapCompiled ?? api.wrap
 
 /** The macro's specialised key for one number parameter (today: no keyOf, the runtime's fast path for `params: ['n']`). */
 export function compiled1Number(api: FncacheApi, fn: (n: number) => unknown, id: string) {
-  return wrapOf(api)(fn, { id, version: '', compiled: true, params: ['n'] })
+  return wrapOf(api)(fn, { id, version: 'bench', compiled: true, params: ['n'] })
 }
 
 /** The macro's specialised key for (string, number, boolean): a direct string build behind a type guard. */
 export function compiled3Args(api: FncacheApi, fn: (s: string, n: number, b: boolean) => unknown, id: string) {
   return wrapOf(api)(fn, {
     id,
-    version: '',
+    version: 'bench',
     compiled: true,
     params: ['s', 'n', 'b'],
     keyOf: (s: unknown, n: unknown, b: unknown) =>
@@ -30,5 +30,5 @@ export function compiled3Args(api: FncacheApi, fn: (s: string, n: number, b: boo
 
 /** One plain-object parameter: the macro cannot specialise it, so it passes params only (generic encoder). */
 export function compiledObject(api: FncacheApi, fn: (o: { id: number; page: number }) => unknown, id: string) {
-  return wrapOf(api)(fn, { id, version: '', compiled: true, params: ['o'] })
+  return wrapOf(api)(fn, { id, version: 'bench', compiled: true, params: ['o'] })
 }

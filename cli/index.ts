@@ -41,7 +41,22 @@ const COMMANDS: Record<string, (ctx: Context) => Promise<number>> = {
   ids: async (ctx) => (await import('./commands/ids.js')).ids(ctx),
 }
 
-function parse(argv: string[]): { command: string | undefined; options: Options; positionals: string[]; help: boolean } {
+// Options that only some commands read. Given to another command they would be ignored in silence
+// (`clear --soft` would remove for good what the user meant to keep serving), so they are refused.
+const ONLY: Record<string, readonly string[]> = {
+  soft: ['invalidate'],
+  yes: ['clear', 'invalidate'],
+  tag: ['invalidate'],
+  prefix: ['invalidate', 'ls'],
+  limit: ['ls'],
+  by: ['stats'],
+  diff: ['ids'],
+  'exit-code': ['ids'],
+  root: ['ids'],
+  'version-scope': ['ids'],
+}
+
+function parse(argv: string[]): { command: string | undefined; options: Options; positionals: string[]; help: boolean; given: string[] } {
   let parsed
   try {
     parsed = parseArgs({
@@ -89,6 +104,7 @@ function parse(argv: string[]): { command: string | undefined; options: Options;
     command,
     positionals,
     help: v.help === true,
+    given: Object.keys(v),
     options: {
       dir: v.dir,
       redis: v.redis,
@@ -116,13 +132,19 @@ export async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json')
   try {
     if (argv[0] === 'top') return await (await import('./commands/top.js')).top(argv.slice(1)) // own options: fncache top --help
-    const { command, options, positionals, help } = parse(argv)
+    const { command, options, positionals, help, given } = parse(argv)
     if (help || command === 'help' || command === undefined) {
       process.stdout.write(HELP + '\n')
       return command === undefined && !help ? EXIT.USAGE : EXIT.OK
     }
     const run = COMMANDS[command]
     if (run === undefined) throw usage(`unknown command ${JSON.stringify(command)}; commands are ${Object.keys(COMMANDS).join(', ')}.`, 'fncache --help')
+    for (const name of given) {
+      const only = ONLY[name]
+      if (only !== undefined && !only.includes(command)) {
+        throw usage(`--${name} is an option of ${only.join(' and ')}; ${command} does not read it.`, `fncache ${only[0]} --help`)
+      }
+    }
     return await run(createContext(options, positionals))
   } catch (e) {
     const code = (e as { code?: string })?.code

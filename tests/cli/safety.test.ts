@@ -44,6 +44,23 @@ safety('a password in --redis or FNCACHE_REDIS_URL never reaches stderr or --jso
   assert.not.ok((env.stdout + env.stderr).includes(SECRET))
 })
 
+safety('an option another command reads is refused, not ignored: clear --soft exits 2 and removes nothing', async () => {
+  const dir = tempDir()
+  const b = file({ dir, pruneInterval: 0 })
+  b.setSync('src/a.ts#f:1', new Uint8Array([1]))
+  await b.close()
+  const r = await fncache(['clear', '--dir', dir, '--yes', '--soft'])
+  assert.is(r.code, 2)
+  assert.match(r.stderr, /--soft is an option of invalidate; clear does not read it/)
+  assert.match(r.stderr, /Try: fncache invalidate --help/)
+  const b2 = file({ dir, pruneInterval: 0, memoryEntries: 0 })
+  assert.ok(b2.getSync('src/a.ts#f:1') !== undefined, 'nothing removed')
+  await b2.close()
+  const stats = await fncache(['stats', '--dir', dir, '--tag', 'user:1'])
+  assert.is(stats.code, 2)
+  assert.match(stats.stderr, /--tag is an option of invalidate; stats does not read it/)
+})
+
 safety("--prefix '' needs --yes (exit 2 with the clear hint); a glob character in --namespace exits 2", async () => {
   const dir = tempDir()
   const b = file({ dir, pruneInterval: 0 })

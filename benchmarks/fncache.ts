@@ -5,6 +5,8 @@
 export interface FncacheApi {
   cached: (fn: (...a: any[]) => any, opts?: Record<string, unknown>) => any
   wrap: (fn: (...a: any[]) => any, opts: Record<string, unknown>) => any
+  /** The helper compiled code calls when the build checked every option (runtime/wrap-compiled.ts). */
+  wrapCompiled?: (fn: (...a: any[]) => any, opts: Record<string, unknown>) => any
   configure: (opts: Record<string, unknown>) => unknown
   memory: (opts?: Record<string, unknown>) => unknown
   invalidateTags: (tags: string[]) => Promise<unknown>
@@ -19,7 +21,7 @@ let loaded: Promise<{ api?: FncacheApi; missing: string }> | undefined
 export function loadFncache(): Promise<{ api?: FncacheApi; missing: string }> {
   loaded ??= (async () => {
     try {
-      // Compiled code's helper (wrap) is internal: fncache.macro/runtime/internal.
+      // Compiled code's helpers (wrapCompiled, wrap) are internal: fncache.macro/runtime/internal.
       const mod: any = { ...(await import('../runtime/index.js')), ...(await import('../runtime/internal.js')) }
       const lacks = REQUIRED.filter((k) => typeof mod[k] !== 'function')
       if (lacks.length) return { missing: `runtime/index.ts does not export ${lacks.join(', ')} yet` }

@@ -8,6 +8,7 @@ import { depsVersion } from './deps.js'
 import { paramIndex } from '../shared/params.js'
 import { parseTemplate } from '../shared/template.js'
 import { BATCH_PARAM } from '../shared/options.js'
+import { RUNTIME_IMPORT } from './runtime-ids.js'
 import type { CallSite, FunctionSite, KeyEncoding, Loc, MacroConfig, ModuleContext, ParamSite, Plan, TagPart, TagPlan, TypeKind } from './types.js'
 
 const USAGE: Record<CallSite['usage'], (callee: string) => string> = {
@@ -113,8 +114,18 @@ export function planCall(site: CallSite, config: MacroConfig, module: ModuleCont
     else if (b.kind === 'variable' && !fn.outerNameShadowed) plan.self = { name: fn.name, strategy: 'rename', to: b.name }
     else plan.self = { name: fn.name, strategy: 'temp' }
   }
+  if (plan.helpers[0] === 'wrap' && checkedAtBuild(plan) && config.runtimeImport === RUNTIME_IMPORT) plan.helpers[0] = 'wrapCompiled'
   return plan
 }
+
+/**
+ * True when the build checked every option of `plan` (or the runtime's `wrapCompiled` checks it
+ * cheaply: `cacheIf`), so compiled code may skip the run-time option normaliser and a bundle need
+ * not carry it. `validate`, `earlyRefresh` and `emptyTtl`/`isEmpty` keep `wrap`, which normalises
+ * them. A custom `runtimeImport` keeps `wrap` too: its module re-exports the helpers it was written for.
+ */
+const checkedAtBuild = (plan: Plan): boolean =>
+  plan.validate === undefined && plan.earlyRefresh === undefined && plan.emptyTtl === undefined && plan.isEmpty === undefined
 
 /**
  * The per-id function's parameters for `cached.batch(fn)`: one, named BATCH_PARAM, unannotated

@@ -13,7 +13,7 @@ export const PLACEHOLDERS = {
 export const PLACEHOLDER_PATTERN = /%%(tags|key|cacheIf|instanceKey|validate|earlyRefresh|isEmpty)%%/g
 
 /** Local names the emitter chose for the runtime helpers (only those the file's plans use). */
-export type HelperNames = Partial<Record<'wrap' | 'wrapBatch' | 'tagPart' | 'method', string>>
+export type HelperNames = Partial<Record<'wrap' | 'wrapCompiled' | 'wrapBatch' | 'tagPart' | 'method', string>>
 
 /** A top-level import declaration of the file, as an emitter describes it. */
 export interface ExistingImport {

@@ -16,7 +16,7 @@ export const HELPERS_IMPORT = 'fncache.macro/runtime/internal'
 export const helpersImport = (runtimeImport: string): string => (runtimeImport === RUNTIME_IMPORT ? HELPERS_IMPORT : runtimeImport)
 
 /** Runtime helpers emitted code calls, by role; emitters give them collision-free `_`-prefixed locals. */
-export const HELPERS = { wrap: 'wrap', wrapBatch: 'wrapBatch', tagPart: 'tagPart', method: 'method' } as const
+export const HELPERS = { wrap: 'wrap', wrapCompiled: 'wrapCompiled', wrapBatch: 'wrapBatch', tagPart: 'tagPart', method: 'method' } as const
 export type Helper = keyof typeof HELPERS
 
 /** Value exports of fncache.macro/runtime, which a user may import from 'fncache.macro'. */

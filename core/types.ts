@@ -284,8 +284,8 @@ export interface Plan {
   form?: 'decorator'
   /** `passthrough`: the user's instanceKey, as written (decorated methods only). */
   instanceKey?: { kind: 'passthrough' }
-  /** Runtime helpers this wrap uses; the first is the one the macro's callee becomes (`wrap`, `wrapBatch`, or `method` for a decorator). */
-  helpers: ('wrap' | 'wrapBatch' | 'tagPart' | 'method')[]
+  /** Runtime helpers this wrap uses; the first is the one the macro's callee becomes (`wrapCompiled` when the build checked every option, else `wrap`; `wrapBatch`; or `method` for a decorator). */
+  helpers: ('wrap' | 'wrapCompiled' | 'wrapBatch' | 'tagPart' | 'method')[]
   /** What the version covers, with `version: 'deps'` when the wrap depends on anything (or something is unseen). */
   deps?: Dependencies
 }
@@ -308,5 +308,5 @@ export interface ImportPlan {
   /** Named runtime exports the user imported, with their local names. */
   named: { imported: string; local: string }[]
   /** Helpers the emitted code calls (the emitter picks collision-free local names). */
-  helpers: ('wrap' | 'wrapBatch' | 'tagPart' | 'method')[]
+  helpers: ('wrap' | 'wrapCompiled' | 'wrapBatch' | 'tagPart' | 'method')[]
 }

@@ -20,9 +20,18 @@ export interface EarlyRefresh {
 }
 
 /** Normalises the `earlyRefresh` option; throws a TypeError naming the function and the option. */
-export function normalizeEarlyRefresh(fnId: string, v: unknown): EarlyRefresh | null {
+/**
+ * The option as FnConfig holds it: with its two steps, which the memory path calls through it, so
+ * an app whose functions never set earlyRefresh does not bundle this module.
+ */
+export interface EarlyRefreshConfig extends EarlyRefresh {
+  readonly due: typeof refreshesEarly
+  readonly start: typeof refreshEarly
+}
+
+export function normalizeEarlyRefresh(fnId: string, v: unknown): EarlyRefreshConfig | null {
   if (v === undefined || v === false) return null
-  if (v === true) return { beta: 1, random: Math.random }
+  if (v === true) return { beta: 1, random: Math.random, due: refreshesEarly, start: refreshEarly }
   const bad = (what: string) => typeError('E_OPTION', `${fnId}: option earlyRefresh ${what}; received ${describe(v)}.`, 'earlyRefresh: true, or earlyRefresh: { beta: 2 }')
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw bad('must be true, false or { beta }')
   const o = v as Record<string, unknown>
@@ -34,7 +43,7 @@ export function normalizeEarlyRefresh(fnId: string, v: unknown): EarlyRefresh | 
   if (o.random !== undefined && typeof o.random !== 'function') {
     throw typeError('E_OPTION', `${fnId}: option earlyRefresh.random must be a function returning a number in [0, 1); received ${describe(o.random)}.`)
   }
-  return { beta, random: (o.random as (() => number) | undefined) ?? Math.random }
+  return { beta, random: (o.random as (() => number) | undefined) ?? Math.random, due: refreshesEarly, start: refreshEarly }
 }
 
 /**

@@ -15,14 +15,19 @@ export interface EmptyTtl {
 const nullish = (result: unknown) => result === null || result === undefined
 
 /** Normalises `emptyTtl` (already milliseconds) and `isEmpty`; `isEmpty` alone is an error. */
-export function normalizeEmptyTtl(fnId: string, ttl: number | undefined, isEmpty: ((result: unknown) => boolean) | null): EmptyTtl | null {
+/** The options as FnConfig holds them: with ttlFor(), which the memory path calls through it (see EarlyRefreshConfig). */
+export interface EmptyTtlConfig extends EmptyTtl {
+  readonly ttlFor: typeof ttlFor
+}
+
+export function normalizeEmptyTtl(fnId: string, ttl: number | undefined, isEmpty: ((result: unknown) => boolean) | null): EmptyTtlConfig | null {
   if (ttl === undefined) {
     if (isEmpty !== null) {
       throw typeError('E_OPTION', `${fnId}: option isEmpty only says which results emptyTtl applies to; emptyTtl is not set.`, "emptyTtl: '30s', isEmpty: (r) => r.length === 0")
     }
     return null
   }
-  return { ttl: ttl === Infinity ? 0 : ttl, isEmpty: isEmpty ?? nullish }
+  return { ttl: ttl === Infinity ? 0 : ttl, isEmpty: isEmpty ?? nullish, ttlFor }
 }
 
 /**

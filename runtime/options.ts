@@ -8,9 +8,9 @@ import { paramIndex, readParams } from '../shared/params.js'
 import { COMPILED_OPTIONS, OPTION_NAMES, optionSpec, type OptionName } from '../shared/options.js'
 import { compileTags, unresolvedTemplate, type TagsFn } from './tags.js'
 import { nearest } from './nearest.js'
-import { normalizeValidate, type Validator } from './validate.js'
-import { normalizeEarlyRefresh, type EarlyRefresh } from './early-refresh.js'
-import { normalizeEmptyTtl, type EmptyTtl } from './empty-ttl.js'
+import { normalizeValidate, type ValidatorConfig } from './validate.js'
+import { normalizeEarlyRefresh, type EarlyRefreshConfig } from './early-refresh.js'
+import { normalizeEmptyTtl, type EmptyTtlConfig } from './empty-ttl.js'
 
 export interface FnConfig {
   id: string
@@ -30,11 +30,11 @@ export interface FnConfig {
   dedupe: boolean
   cacheIf: ((result: unknown) => boolean) | null
   /** The `validate` option (runtime/validate.ts); null: no validation. */
-  validate: Validator | null
+  validate: ValidatorConfig | null
   /** The `earlyRefresh` option (runtime/early-refresh.ts); null: off. */
-  earlyRefresh: EarlyRefresh | null
+  earlyRefresh: EarlyRefreshConfig | null
   /** `emptyTtl` and `isEmpty` (runtime/empty-ttl.ts); null: empty results are not treated apart. */
-  empty: EmptyTtl | null
+  empty: EmptyTtlConfig | null
   params: (string | null)[] | null
   rest: boolean
   keyOf: ((...args: unknown[]) => string | undefined) | null

@@ -62,12 +62,17 @@ function checkOf(rule: StandardSchemaLike | ((value: unknown) => unknown)): Vali
 }
 
 /** Normalises the `validate` option; throws a TypeError naming the function and the option. */
-export function normalizeValidate(fnId: string, v: unknown): Validator | null {
+/** The option as FnConfig holds it: with passes(), which the memory path calls through it (see EarlyRefreshConfig). */
+export interface ValidatorConfig extends Validator {
+  readonly passes: typeof passes
+}
+
+export function normalizeValidate(fnId: string, v: unknown): ValidatorConfig | null {
   if (v === undefined) return null
   const bad = () => typeError('E_OPTION',
     `${fnId}: option validate must be a Standard Schema (zod, valibot, arktype...), a predicate (value) => boolean, or { schema, onMemory }; received ${describe(v)}.`,
     'validate: z.object({ id: z.string() }), or validate: (user) => typeof user?.id === \'string\'')
-  if (typeof v === 'function' || isSchema(v)) return { check: checkOf(v as StandardSchemaLike), onMemory: false }
+  if (typeof v === 'function' || isSchema(v)) return { check: checkOf(v as StandardSchemaLike), onMemory: false, passes }
   if (v === null || typeof v !== 'object') throw bad()
   const o = v as Record<string, unknown>
   for (const k of Object.keys(o)) {
@@ -79,7 +84,7 @@ export function normalizeValidate(fnId: string, v: unknown): Validator | null {
   if (o.onMemory !== undefined && typeof o.onMemory !== 'boolean') {
     throw typeError('E_OPTION', `${fnId}: option validate.onMemory must be true or false; received ${describe(o.onMemory)}.`)
   }
-  return { check: checkOf(o.schema as StandardSchemaLike), onMemory: o.onMemory === true }
+  return { check: checkOf(o.schema as StandardSchemaLike), onMemory: o.onMemory === true, passes }
 }
 
 /**

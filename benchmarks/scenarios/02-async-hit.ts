@@ -99,7 +99,7 @@ const scenario: Scenario = {
       // `svc.get(k)` against `get(k)`. Target: the decorated row at >= 0.9x the cached() row.
       asyncHit('fncache compiled cached(fn), get(k)', (f) => {
         if (!api) throw new Skip(missing)
-        const get = api.wrap(async (k: number) => f(k), { id: fid('getUser'), compiled: true, async: true, params: ['k'] })
+        const get = (api.wrapCompiled ?? api.wrap)(async (k: number) => f(k), { id: fid('getUser'), version: 'bench', compiled: true, async: true, params: ['k'] })
         return Object.assign((k: number) => get(k), { stats: () => get.stats() })
       }, { note: 'wrap(fn, planned options), as the macro emits for cached(fn)' }),
       asyncHit('fncache decorated method hit, svc.get(k)', (f) => {

@@ -1,7 +1,9 @@
 // A call that missed the wrapper's hit path on a backend holding live values (memory, or a
 // tiered backend's L1), top to bottom: lookup and freshness, stale serving, dedupe, the call,
 // stale-if-error, store. A tiered backend's L2 is reached only through the BytePath interface
-// (bound.bytes), never by importing the byte path.
+// (bound.bytes), never by importing the byte path. The validate, earlyRefresh and emptyTtl steps
+// are called through their option objects (FnConfig), so an app that sets none of them does not
+// bundle their modules.
 
 import { estimateSize } from '../backends/size.js'
 import { DEBUG } from '../debug.js'
@@ -9,9 +11,6 @@ import { warnOnce } from '../errors.js'
 import { globalCache, callEnded, callStarted, invalidatedSince, reportError } from '../global.js'
 import { missEnd, missStart } from '../metrics.js'
 import { NONE, isThenable, type Bound, type CallKey, type FnContext, type Local, type Note, type Put } from './context.js'
-import { passes } from '../validate.js'
-import { refreshEarly, refreshesEarly } from '../early-refresh.js'
-import { ttlFor } from '../empty-ttl.js'
 import type { Slot } from '../eviction/policy.js'
 import { DROP, KEEP, STALE, fateOf } from '../soft.js'
 
@@ -44,7 +43,7 @@ function putMemory(ctx: FnContext, bound: Bound, k: CallKey, value: unknown, arg
     if (size > globalCache.maxEntrySize) return ctx.tooLarge(size)
   }
   const mem = bound.mem!
-  const ttl = ctx.cfg.empty === null ? bound.ttl : ttlFor(ctx.cfg.empty, bound.ttl, value, bound.counters, ctx.id) // emptyTtl
+  const ttl = ctx.cfg.empty === null ? bound.ttl : ctx.cfg.empty.ttlFor(ctx.cfg.empty, bound.ttl, value, bound.counters, ctx.id) // emptyTtl
   // The clock is read only for entries that expire: most memory caches have no ttl.
   if (mem.put(bound.store!, k.key, k.kind, value, fate === STALE ? mem.now() : ttl > 0 ? mem.now() + ttl : Infinity, tags)) {
     bound.counters.sets++
@@ -152,17 +151,17 @@ function hitChecks(ctx: FnContext, bound: Bound, self: unknown, args: ArrayLike<
   const mem = bound.mem!
   const value = mem.valueAt(slot)
   const v = ctx.cfg.validate
-  if (v !== null && v.onMemory && !passes(v, bound, value)) {
+  if (v !== null && v.onMemory && !v.passes(v, bound, value)) {
     mem.remove(bound.store!, k.key, k.kind)
     return NONE
   }
   bound.counters.hits++
   mem.read(slot) // marks the entry used, as a fast-path hit does
   const early = ctx.cfg.earlyRefresh
-  if (early !== null && refreshesEarly(early, bound.counters, mem.now(), fresh)) {
+  if (early !== null && early.due(early, bound.counters, mem.now(), fresh)) {
     const argv = Array.from(args)
     const put = putFor(ctx, bound, k, argv)
-    refreshEarly(ctx.logicalOf(k), {
+    early.start(ctx.logicalOf(k), {
       inflight: ctx.inflight, refreshing: ctx.refreshing, fnId: ctx.id, counters: bound.counters,
       run: () => invoke(ctx, bound, self, argv, k, put === null ? PLAIN : { ...PLAIN, put }),
     })

@@ -82,6 +82,18 @@ keys.run()
 
 // ---
 
+const entry = suite('planCall() runtime entry')
+entry('options the build checked call wrapCompiled; options normalised at run time, or a custom runtimeImport, call wrap', () => {
+  const fn = () => fnSite([param('id', ['string'])])
+  assert.equal(plan(site(fn(), [prop('ttl', lit('5m')), prop('tags', lit(['users']))])).helpers, ['wrapCompiled'])
+  assert.equal(plan(site(fn(), [prop('earlyRefresh', lit(true))])).helpers, ['wrap'])
+  assert.equal(plan(site(fn(), [prop('emptyTtl', lit('30s'))])).helpers, ['wrap'])
+  assert.equal(plan(site(fn(), [prop('ttl', lit('5m'))]), { ...CONFIG, runtimeImport: '#app/runtime' }).helpers, ['wrap'])
+})
+entry.run()
+
+// ---
+
 const tags = suite('planCall() tags')
 tags('templates compile to parameter paths; plain strings stay literal', () => {
   const p = plan(site(fnSite([param('user'), param('page')]), [prop('tags', lit(['users', 'user:{user.id}', '{page}']))]))
@@ -92,7 +104,7 @@ tags('templates compile to parameter paths; plain strings stay literal', () => {
       { kind: 'template', parts: [{ param: 1, path: [] }] },
     ],
   })
-  assert.equal(p.helpers, ['wrap', 'tagPart'])
+  assert.equal(p.helpers, ['wrapCompiled', 'tagPart'])
 })
 tags('prints a tags function with optional chaining', () => {
   const p = plan(site(fnSite([param('user')]), [prop('tags', lit(['u:{user.org.id}']))]))

@@ -107,16 +107,17 @@ export namespace N { export const f = c((x: number) => x * 2) }
   assert.is(out.code.match(/compiled: true/g)?.length, 5)
 })
 
-test('names hidden in blanked code are not given out (a global _wrap read in a blanked body)', () => {
+test('names hidden in blanked code are not given out (a global _wrapCompiled read in a blanked body)', () => {
   const code = `import c from 'fncache.macro'
 export function useGlobal(): unknown {
-  return (globalThis as any)._wrap ?? _wrap
+  return (globalThis as any)._wrapCompiled ?? _wrapCompiled
 }
-declare const _wrap: unknown
+declare const _wrapCompiled: unknown
 export const f = c((id: string) => id)
 `
   const out = same(code) as { code: string }
-  assert.not.match(out.code, /as _wrap[ ,}]/)
+  assert.match(out.code, /wrapCompiled as _wrapCompiled2[ ,}]/)
+  assert.not.match(out.code, /as _wrapCompiled[ ,}]/)
 })
 
 test('macro errors read the same sliced and whole; a syntax error in blanked code is still reported by the compile', () => {

@@ -35,7 +35,7 @@ import { resolveOptions, type FileOptions } from './options.js'
 import { readEntry, type ReadCtx } from './read.js'
 import { encodeEntry } from './record.js'
 import { kindOf, ownUid } from './safe.js'
-import { Sweeper, type PruneReport } from './sweep.js'
+import { Sweeper, type PruneReport, type Touch } from './sweep.js'
 import { Stamps } from './stamps.js'
 import { writeEntry, type WriteCtx } from './write.js'
 import { softInvalidatePrefixes, softInvalidateTags, softWrite } from './soft.js'
@@ -74,8 +74,8 @@ export class FileBackend implements SyncBackend {
   /** What the step modules (write.ts, invalidation.ts, groups.ts, tags.ts, sweep.ts) share. */
   readonly #c: WriteCtx & InvalidationCtx & ReadCtx
   readonly #counts = { corrupt: 0, errors: 0, expirations: 0, evictions: 0 }
-  /** path -> [last use (real ms), expiry]: atimes written back by prune() (cheap approximate LRU). */
-  readonly #touched = new Map<string, [number, number]>()
+  /** path -> last use (real ms) and expiry: atimes written back by prune() (cheap approximate LRU). */
+  readonly #touched = new Map<string, Touch>()
   #ready = false
   #closed = false
   #timer: ReturnType<typeof setInterval> | undefined
@@ -101,7 +101,7 @@ export class FileBackend implements SyncBackend {
       fileMode: o.fileMode, dirMode: o.dirMode, owner: (o.dirMode & 0o077) === 0 ? ownUid() : undefined,
       fsync: o.fsync, stamp: () => this.#stamp(), fail: (operation, e) => this.#fail(operation, e),
       stamps: () => this.#stampsOf(), guard: (operation, f) => this.#guard(operation, f),
-      hot: this.#hot, now: this.#now, touch: (path, expires) => this.#touch(path, expires),
+      hot: this.#hot, now: this.#now, touch: (path, t) => this.#touch(path, t),
     }
     this.#sweeper = new Sweeper({
       ...this.#c, now: this.#now, touched: this.#touched, maxBytes: this.maxBytes, maxEntries: this.maxEntries, sliceMs: o.sliceMs,
@@ -124,7 +124,7 @@ export class FileBackend implements SyncBackend {
     if (h !== undefined) {
       // Served from memory only while no process has changed this shard since the file was read.
       if (this.#gens.snapshot(h.shard) === h.gen && h.expires > this.#now()) {
-        this.#touch(h.path, h.expires)
+        this.#touch(h.path, h.touch)
         return h.value
       }
       this.#hot.delete(key)
@@ -140,8 +140,10 @@ export class FileBackend implements SyncBackend {
     }
   }
 
-  #touch(path: string, expires: number): void {
-    if (this.#touched.size < 50_000) this.#touched.set(path, [this.#stamp(), expires])
+  #touch(path: string, t: Touch): void {
+    t.used = this.#stamp()
+    // The entry's own record is filed (no allocation per hit); a later use only updates it.
+    if (this.#touched.get(path) !== t && this.#touched.size < 50_000) this.#touched.set(path, t)
   }
 
   #lastStamp = 0
@@ -167,7 +169,7 @@ export class FileBackend implements SyncBackend {
       // A value computed before its key, a prefix of it or one of its tags was invalidated (by any
       // process) is not written. Marked in progress first: see stamps.ts for why that closes the window.
       const stamps = this.#stampsOf()
-      const mark = this.#guard('set', () => stamps.begin())
+      this.#guard('set', () => stamps.marks.begin())
       try {
         if (this.#guard('set', () => overtaken(this.#c, key, tags, since))) return false
         // soft invalidation (soft.ts): overtaken by a soft stamp only, the value is written marked stale
@@ -176,7 +178,7 @@ export class FileBackend implements SyncBackend {
         if (soft !== value) written = 'stale'
         writeEntry(this.#c, loc, encodeEntry(key, soft, expires, tags), expires, tags)
       } finally {
-        stamps.end(mark)
+        stamps.marks.end()
       }
     }
     if (++this.#writes >= this.#pruneEvery()) {
@@ -249,7 +251,7 @@ export class FileBackend implements SyncBackend {
   #stamps: Stamps | undefined
 
   #stampsOf(): Stamps {
-    return (this.#stamps ??= new Stamps(this.#fs, this.#layout.stamps))
+    return (this.#stamps ??= new Stamps(this.#fs, this.#layout.stamps, this.#gens))
   }
 
   // --- maintenance ---
@@ -286,6 +288,7 @@ export class FileBackend implements SyncBackend {
     this.#ready = false // reads go through #open() again, which refuses: a closed backend serves nothing
     if (this.#timer) clearInterval(this.#timer)
     await this.#pruning?.catch(() => {})
+    this.#stamps?.marks.close()
     this.#gens.close()
     this.#hot.clear()
   }

@@ -19,6 +19,20 @@ export interface ReadCtx extends Ctx {
   fail(operation: string, e: unknown): Error
 }
 
+/** A get: the read copy while its shard is unchanged and it has not expired, else the file. */
+export function getEntry(c: ReadCtx, key: string): Uint8Array | undefined {
+  const h = c.hot.get(key)
+  if (h !== undefined) {
+    // Served from memory only while no process has changed this shard since the file was read.
+    if (c.gens.snapshot(h.shard) === h.gen && h.expires > c.now()) {
+      c.touch(h.path, h.touch)
+      return h.value
+    }
+    c.hot.delete(key)
+  }
+  return readEntry(c, key)
+}
+
 export function readEntry(c: ReadCtx, key: string): Uint8Array | undefined {
   const loc = c.layout.locate(key)
   let gen: number

@@ -17,7 +17,7 @@
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { code, isMissing, mkdirp, unlinkIfPresent, type Fs } from './io.js'
-import { FOREIGN, readRegular } from './safe.js'
+import { FOREIGN, readRegular, removeName } from './safe.js'
 
 /** Longest an invalidation waits for another process's write in progress (a hung writer): ms. */
 export const DRAIN_MAX_MS = 2_000
@@ -184,7 +184,7 @@ export class WriteMarks {
   }
 
   #remove(w: Waiting): undefined {
-    unlinkIfPresent(this.fs, w.path)
+    removeName(this.fs, w.path) // a directory planted here is left (and not waited for)
     return undefined
   }
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import type { Generations } from './generations.js'
 import type { Fs } from './io.js'
 import type { Layout } from './layout.js'
+import { mkdirp } from './io.js'
 import { kindOf, removeName } from './safe.js'
 
 export interface Ctx {
@@ -43,3 +44,14 @@ export function checkGroup(c: Ctx, groupDir: string): 'dir' | 'missing' | 'forei
 
 /** `g/<gh>/<name>` for names read from an index line or a directory listing (already validated). */
 export const entryPath = (c: Ctx, gh: string, kh: string): string => join(c.layout.groups, gh, kh)
+
+/** Makes the layout's directories; throws unless each (and v1/) is a real directory of this user. */
+export function openDirs(c: Ctx): void {
+  const l = c.layout
+  const dirs = [l.groups, l.tags, l.gens, l.trash, l.claims, l.stamps]
+  for (const d of dirs) mkdirp(c.fs, d, c.dirMode)
+  // The directory given is trusted (it may be a link); everything under v1/ must be ours.
+  for (const d of [l.root, ...dirs]) {
+    if (kindOf(c.fs, d, c.owner) !== 'dir') throw unsafe(d, 'not a directory of this user (a link?)')
+  }
+}

@@ -90,6 +90,18 @@ export class Generations {
     this.#fs.writeSync(this.#open(), all, 0, all.length, 0)
   }
 
+  /**
+   * The stamp epoch: one slot past the shards, moved by every invalidation stamp (stamps.ts), so
+   * a writer knows with one read whether the stamps it read before are still the ones on disk.
+   */
+  stampEpoch(): number {
+    return this.snapshot(SHARDS)
+  }
+
+  bumpStampEpoch(): void {
+    this.bump(SHARDS)
+  }
+
   close(): void {
     if (this.#fd >= 0) {
       try { this.#fs.closeSync(this.#fd) } catch { /* already closed */ }

@@ -5,6 +5,7 @@
 // coherence stay with the caller, which checks `expires` and the shard stamp on every hit.
 
 import { LRUCache } from 'lru-cache'
+import type { Touch } from './sweep.js'
 
 export interface HotEntry {
   value: Uint8Array
@@ -13,6 +14,8 @@ export interface HotEntry {
   /** the shard generation taken before the file was read */
   gen: number
   path: string
+  /** Its record in the backend's touched map (sweep.ts), made once per read: a hit only updates it. */
+  touch: Touch
 }
 
 /** The largest value kept in memory; bigger ones are read from disk each time. */

@@ -16,29 +16,33 @@
 //                                Each change writes a random stamp into its shard's slot before
 //                                resolving; a process keeps recently read entries in memory (hot.ts)
 //                                and serves them only while their slot (one 8-byte pread) is unchanged.
+//   gen/table slot 65,536        the stamp epoch: moved by every invalidation stamp (stamps.ts).
+//   s/                           invalidation stamps (tags, keys, prefixes; soft ones in s/soft/)
+//                                and write marks, one counter file per instance (s/m/, marks.ts).
 //   c/<hash(tag)>.<unique>       claimed tag indexes of running invalidations; a concurrent
 //                                invalidation of the same tag processes them too (tag-index.ts).
 //   trash/                       renamed-away groups and cleared trees, emptied by prune() in slices.
 //
-// No key or tag text ever reaches a path. Operations run synchronously (a page-cache hit costs
+// This module wires the steps (read.ts, set.ts, write.ts, invalidation.ts, soft.ts, sweep.ts) and
+// gives each its sync and async form. No key or tag text ever reaches a path. Operations run synchronously (a page-cache hit costs
 // less than one thread-pool hop); async methods wrap them, and the long ones (tag invalidation,
 // prune) yield to the event loop every few milliseconds.
 
 import type { BackendStats, InvalidateOptions, SetOptions, SyncBackend } from '../backend.js'
-import { unsafe } from './context.js'
+import { openDirs } from './context.js'
 import { Generations } from './generations.js'
 import { HotCache } from './hot.js'
-import { clearAll, deleteKey, invalidatePrefixes, invalidateTagsNow, invalidateTagsYielding, overtaken, type InvalidationCtx } from './invalidation.js'
-import { FileBackendError, mkdirp, realFs, type Fs } from './io.js'
+import { clearAll, deleteKey, invalidatePrefixes, invalidateTagsNow, invalidateTagsYielding, type InvalidationCtx } from './invalidation.js'
+import { FileBackendError, realFs, type Fs } from './io.js'
 import { Layout, defaultDir } from './layout.js'
 import { resolveOptions, type FileOptions } from './options.js'
-import { readEntry, type ReadCtx } from './read.js'
-import { encodeEntry } from './record.js'
-import { kindOf, ownUid } from './safe.js'
-import { Sweeper, type PruneReport } from './sweep.js'
+import { getEntry, type ReadCtx } from './read.js'
+import { ownUid } from './safe.js'
+import { storeEntry } from './set.js'
+import { Sweeper, type PruneReport, type Touch } from './sweep.js'
 import { Stamps } from './stamps.js'
-import { writeEntry, type WriteCtx } from './write.js'
-import { softInvalidatePrefixes, softInvalidateTags, softWrite } from './soft.js'
+import type { WriteCtx } from './write.js'
+import { softInvalidatePrefixes, softInvalidateTags } from './soft.js'
 import { enableBytes } from '../../call/bytes-call.js'
 
 export { defaultDir } from './layout.js'
@@ -74,8 +78,8 @@ export class FileBackend implements SyncBackend {
   /** What the step modules (write.ts, invalidation.ts, groups.ts, tags.ts, sweep.ts) share. */
   readonly #c: WriteCtx & InvalidationCtx & ReadCtx
   readonly #counts = { corrupt: 0, errors: 0, expirations: 0, evictions: 0 }
-  /** path -> [last use (real ms), expiry]: atimes written back by prune() (cheap approximate LRU). */
-  readonly #touched = new Map<string, [number, number]>()
+  /** path -> last use (real ms) and expiry: atimes written back by prune() (cheap approximate LRU). */
+  readonly #touched = new Map<string, Touch>()
   #ready = false
   #closed = false
   #timer: ReturnType<typeof setInterval> | undefined
@@ -101,7 +105,7 @@ export class FileBackend implements SyncBackend {
       fileMode: o.fileMode, dirMode: o.dirMode, owner: (o.dirMode & 0o077) === 0 ? ownUid() : undefined,
       fsync: o.fsync, stamp: () => this.#stamp(), fail: (operation, e) => this.#fail(operation, e),
       stamps: () => this.#stampsOf(), guard: (operation, f) => this.#guard(operation, f),
-      hot: this.#hot, now: this.#now, touch: (path, expires) => this.#touch(path, expires),
+      hot: this.#hot, now: this.#now, touch: (path, t) => this.#touch(path, t),
     }
     this.#sweeper = new Sweeper({
       ...this.#c, now: this.#now, touched: this.#touched, maxBytes: this.maxBytes, maxEntries: this.maxEntries, sliceMs: o.sliceMs,
@@ -120,16 +124,7 @@ export class FileBackend implements SyncBackend {
       // A directory that cannot be created holds nothing: a miss. The set that follows reports it.
       try { this.#open() } catch (e) { if ((e as FileBackendError).fsCode === undefined) throw e; return undefined }
     }
-    const h = this.#hot.get(key)
-    if (h !== undefined) {
-      // Served from memory only while no process has changed this shard since the file was read.
-      if (this.#gens.snapshot(h.shard) === h.gen && h.expires > this.#now()) {
-        this.#touch(h.path, h.expires)
-        return h.value
-      }
-      this.#hot.delete(key)
-    }
-    return readEntry(this.#c, key)
+    return getEntry(this.#c, key)
   }
 
   get(key: string): Promise<Uint8Array | undefined> {
@@ -140,8 +135,10 @@ export class FileBackend implements SyncBackend {
     }
   }
 
-  #touch(path: string, expires: number): void {
-    if (this.#touched.size < 50_000) this.#touched.set(path, [this.#stamp(), expires])
+  #touch(path: string, t: Touch): void {
+    t.used = this.#stamp()
+    // The entry's own record is filed (no allocation per hit); a later use only updates it.
+    if (this.#touched.get(path) !== t && this.#touched.size < 50_000) this.#touched.set(path, t)
   }
 
   #lastStamp = 0
@@ -155,31 +152,8 @@ export class FileBackend implements SyncBackend {
 
   setSync(key: string, value: Uint8Array, options?: SetOptions): boolean | 'stale' {
     this.#open()
-    const ttl = options?.ttl
-    const expires = ttl === undefined || ttl === Infinity ? Infinity : this.#now() + ttl
-    const tags = options?.tags ?? []
-    const loc = this.#layout.locate(key)
-    this.#hot.delete(key)
-    const since = options?.since
-    let written: boolean | 'stale' = true
-    if (since === undefined) writeEntry(this.#c, loc, encodeEntry(key, value, expires, tags), expires, tags)
-    else {
-      // A value computed before its key, a prefix of it or one of its tags was invalidated (by any
-      // process) is not written. Marked in progress first: see stamps.ts for why that closes the window.
-      const stamps = this.#stampsOf()
-      const mark = this.#guard('set', () => stamps.begin())
-      try {
-        if (this.#guard('set', () => overtaken(this.#c, key, tags, since))) return false
-        // soft invalidation (soft.ts): overtaken by a soft stamp only, the value is written marked stale
-        const soft = this.#guard('set', () => softWrite(this.#c, key, tags, since, value))
-        if (soft === undefined) return false
-        if (soft !== value) written = 'stale'
-        writeEntry(this.#c, loc, encodeEntry(key, soft, expires, tags), expires, tags)
-      } finally {
-        stamps.end(mark)
-      }
-    }
-    if (++this.#writes >= this.#pruneEvery()) {
+    const written = storeEntry(this.#c, key, value, options)
+    if (written !== false && ++this.#writes >= this.#pruneEvery()) {
       this.#writes = 0
       this.prune().catch(() => {})
     }
@@ -249,7 +223,7 @@ export class FileBackend implements SyncBackend {
   #stamps: Stamps | undefined
 
   #stampsOf(): Stamps {
-    return (this.#stamps ??= new Stamps(this.#fs, this.#layout.stamps))
+    return (this.#stamps ??= new Stamps(this.#fs, this.#layout.stamps, this.#gens))
   }
 
   // --- maintenance ---
@@ -286,6 +260,7 @@ export class FileBackend implements SyncBackend {
     this.#ready = false // reads go through #open() again, which refuses: a closed backend serves nothing
     if (this.#timer) clearInterval(this.#timer)
     await this.#pruning?.catch(() => {})
+    this.#stamps?.marks.close()
     this.#gens.close()
     this.#hot.clear()
   }
@@ -294,12 +269,7 @@ export class FileBackend implements SyncBackend {
     if (this.#closed) throw new FileBackendError('use the cache', this.dir, new Error('the backend is closed'))
     if (this.#ready) return
     try {
-      const dirs = [this.#layout.groups, this.#layout.tags, this.#layout.gens, this.#layout.trash, this.#layout.claims, this.#layout.stamps]
-      for (const d of dirs) mkdirp(this.#fs, d, this.#c.dirMode)
-      // The directory given is trusted (it may be a link); everything under v1/ must be ours.
-      for (const d of [this.#layout.root, ...dirs]) {
-        if (kindOf(this.#fs, d, this.#c.owner) !== 'dir') throw unsafe(d, 'not a directory of this user (a link?)')
-      }
+      openDirs(this.#c)
     } catch (e) {
       throw this.#fail('create the cache directory', e)
     }

@@ -3,7 +3,8 @@
 // removed. A good entry goes into the read copy (hot.ts) under its shard's generation.
 
 import type { Ctx } from './context.js'
-import type { HotCache } from './hot.js'
+import type { HotCache, HotEntry } from './hot.js'
+import type { Touch } from './sweep.js'
 import type { Location } from './layout.js'
 import { decodeEntry } from './record.js'
 import { FOREIGN, readRegular } from './safe.js'
@@ -13,9 +14,23 @@ export interface ReadCtx extends Ctx {
   hot: HotCache
   /** The expiry clock. */
   now(): number
-  /** Notes a use of the entry file at `path` (prune() writes the atimes back: approximate LRU). */
-  touch(path: string, expires: number): void
+  /** Notes a use of an entry file (prune() writes the atimes back: approximate LRU). */
+  touch(path: string, t: Touch): void
   fail(operation: string, e: unknown): Error
+}
+
+/** A get: the read copy while its shard is unchanged and it has not expired, else the file. */
+export function getEntry(c: ReadCtx, key: string): Uint8Array | undefined {
+  const h = c.hot.get(key)
+  if (h !== undefined) {
+    // Served from memory only while no process has changed this shard since the file was read.
+    if (c.gens.snapshot(h.shard) === h.gen && h.expires > c.now()) {
+      c.touch(h.path, h.touch)
+      return h.value
+    }
+    c.hot.delete(key)
+  }
+  return readEntry(c, key)
 }
 
 export function readEntry(c: ReadCtx, key: string): Uint8Array | undefined {
@@ -37,8 +52,9 @@ export function readEntry(c: ReadCtx, key: string): Uint8Array | undefined {
     try { removeEntry(c, loc) } catch (e) { throw c.fail('remove an expired entry', e) }
     return undefined
   }
-  c.hot.set(key, { value: rec.value, expires: rec.expires, shard: loc.shard, gen, path: loc.path })
-  c.touch(loc.path, rec.expires)
+  const e: HotEntry = { value: rec.value, expires: rec.expires, shard: loc.shard, gen, path: loc.path, touch: { used: 0, expires: rec.expires } }
+  c.hot.set(key, e)
+  c.touch(loc.path, e.touch)
   return rec.value
 }
 

@@ -29,7 +29,7 @@ function softStamps(c: Ctx): Stamps {
   if (s === undefined) {
     const dir = join(c.layout.stamps, 'soft')
     mkdirp(c.fs, dir, 0o700)
-    softStampsOf.set(c, (s = new Stamps(c.fs, dir)))
+    softStampsOf.set(c, (s = new Stamps(c.fs, dir, c.gens)))
   }
   return s
 }

@@ -3,15 +3,25 @@
 //   k<hash(key)>     when the key was last invalidated (a function's invalidate())
 //   prefixes         recent prefix invalidations, one line `<at> <JSON prefix>` each (clear() is
 //                    the prefix "")
-//   w/<pid>.<n>      writes in progress: created before a write checks the stamps, removed once
-//                    its entry and tag lines are in place
+//   m/, w/           writes in progress (marks.ts): marked before a write checks the stamps,
+//                    unmarked once its entry and tag lines are in place
 // An invalidation raises its stamps, then waits for the writes that were in progress in other
 // processes (they may have checked before the stamp), then removes entries: so a write either saw
 // the stamp and was refused, or finished before the removal, which then finds it. No window is
 // left in which a value computed before the invalidation becomes visible after it resolved.
+//
+// Every raise also writes a fresh random value into the stamp epoch (one slot of the change table,
+// generations.ts) after its stamp is in place, so a writer reads the stamps it needs from disk
+// only when the epoch moved since it last read them: one 8-byte pread per conditional write in
+// the common case instead of an lstat per tag, key and prefix file (hard and soft). Order: a
+// raise writes its stamp, then the epoch, then drains; a writer marks, reads the epoch, then the
+// stamps. Either the writer sees the new epoch (and reads the stamp again), or the raise had not
+// written it yet, and the drain then finds the writer's mark and waits for its write.
 
 import { join } from 'node:path'
-import { code, isMissing, mkdirp, unlinkIfPresent, type Fs } from './io.js'
+import type { Generations } from './generations.js'
+import { isMissing, type Fs } from './io.js'
+import { WriteMarks } from './marks.js'
 import { FOREIGN, openAppend, readRegular } from './safe.js'
 
 /** Prefix stamps older than this are dropped when the file is rewritten (ms). */
@@ -19,34 +29,40 @@ const PREFIX_LIFE = 3_600_000
 /** The prefix stamp file is compacted past this size, and never read beyond a larger bound. */
 const PREFIX_COMPACT = 64 * 1024
 const PREFIX_MAX_READ = 1024 * 1024
-/** Longest an invalidation waits for another process's write in progress (a hung writer): ms. */
-const DRAIN_MAX_MS = 2_000
-
-const sleeper = new Int32Array(new SharedArrayBuffer(4))
-/** Blocks this thread for `ms` (the sync invalidation forms cannot yield; waits are short). */
-const sleepSync = (ms: number) => { Atomics.wait(sleeper, 0, 0, ms) }
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return code(e) === 'EPERM'
-  }
-}
+/** Stamp values kept between epoch moves; past this many names the copy starts again. */
+const MAX_CACHED = 16_384
 
 export class Stamps {
   #seq = 0
-  readonly #pending: string
   readonly #prefixes: string
-  #pendingReady = false
+  /** Marks of this instance's writes in progress (hard stamps only: soft ones share the drain). */
+  readonly marks: WriteMarks
+  /** Stamps read under `#epoch` (see the header): valid until the epoch moves. */
+  readonly #cache = new Map<string, number>()
+  #prefixCache: { at: number; prefix: string }[] | undefined
+  #epoch: number | undefined
 
-  constructor(private readonly fs: Fs, private readonly dir: string) {
-    this.#pending = join(dir, 'w')
+  constructor(private readonly fs: Fs, private readonly dir: string, private readonly gens: Generations) {
     this.#prefixes = join(dir, 'prefixes')
+    this.marks = new WriteMarks(fs, dir)
   }
 
-  /** The stamp of a tag hash (or of `k<key hash>`), 0 when it was never invalidated. */
+  /** Drops the stamps read so far when another raise happened since (call before reading any). */
+  #fresh(): void {
+    const e = this.gens.stampEpoch()
+    if (e === this.#epoch && this.#cache.size < MAX_CACHED) return
+    this.#cache.clear()
+    this.#prefixCache = undefined
+    this.#epoch = e
+  }
+
+  #cached(name: string): number {
+    let v = this.#cache.get(name)
+    if (v === undefined) this.#cache.set(name, (v = this.read(name)))
+    return v
+  }
+
+  /** The stamp of a tag hash (or of `k<key hash>`) on disk, 0 when it was never invalidated. */
   read(name: string): number {
     const path = join(this.dir, name)
     // Most stamps were never written, and every conditional write reads one per tag plus the
@@ -66,6 +82,7 @@ export class Stamps {
   raise(name: string, at: number): void {
     if (at <= this.read(name)) return
     this.#replace(join(this.dir, name), String(at))
+    this.gens.bumpStampEpoch()
   }
 
   #replace(path: string, text: string): void {
@@ -94,6 +111,7 @@ export class Stamps {
       const keep = this.#prefixLines().filter((l) => l.at >= at - PREFIX_LIFE)
       this.#replace(this.#prefixes, keep.map((l) => `${l.at} ${JSON.stringify(l.prefix)}\n`).join(''))
     }
+    this.gens.bumpStampEpoch()
   }
 
   /** The last parse of the prefix file, reused while the file is unchanged (every write reads it). */
@@ -132,82 +150,32 @@ export class Stamps {
     return out
   }
 
+  #prefixesNow(): { at: number; prefix: string }[] {
+    return (this.#prefixCache ??= this.#prefixLines())
+  }
+
   /** Whether a tag, the key or a prefix of `key` was invalidated at or after `since`. */
   overtook(tagHashes: readonly string[], keyName: string, key: string, since: number): boolean {
-    for (const th of tagHashes) if (this.read(th) >= since) return true
-    if (this.read(keyName) >= since) return true
-    for (const l of this.#prefixLines()) if (l.at >= since && key.startsWith(l.prefix)) return true
+    this.#fresh()
+    for (const th of tagHashes) if (this.#cached(th) >= since) return true
+    if (this.#cached(keyName) >= since) return true
+    for (const l of this.#prefixesNow()) if (l.at >= since && key.startsWith(l.prefix)) return true
     return false
   }
 
   /** The earliest stamp at or after `since` of a tag, the key or a prefix of `key`; Infinity: none. */
   earliestSince(tagHashes: readonly string[], keyName: string, key: string, since: number): number {
+    this.#fresh()
     let at = Infinity
-    for (const th of tagHashes) { const s = this.read(th); if (s >= since && s < at) at = s }
-    const k = this.read(keyName)
+    for (const th of tagHashes) { const s = this.#cached(th); if (s >= since && s < at) at = s }
+    const k = this.#cached(keyName)
     if (k >= since && k < at) at = k
-    for (const l of this.#prefixLines()) if (l.at >= since && l.at < at && key.startsWith(l.prefix)) at = l.at
+    for (const l of this.#prefixesNow()) if (l.at >= since && l.at < at && key.startsWith(l.prefix)) at = l.at
     return at
   }
 
-  /** Marks a write in progress (before it checks the stamps); pass the result to {@link end}. */
-  begin(): string {
-    const path = join(this.#pending, `${process.pid}.${++this.#seq}`)
-    if (!this.#pendingReady) {
-      mkdirp(this.fs, this.#pending, 0o700)
-      this.#pendingReady = true
-    }
-    let fd: number
-    try {
-      fd = this.fs.openSync(path, 'wx', 0o600)
-    } catch (e) {
-      if (!isMissing(e)) throw e
-      mkdirp(this.fs, this.#pending, 0o700)
-      fd = this.fs.openSync(path, 'wx', 0o600)
-    }
-    this.fs.closeSync(fd)
-    return path
-  }
-
-  end(mark: string): void {
-    try { unlinkIfPresent(this.fs, mark) } catch { /* the next drain removes it once this process is gone */ }
-  }
-
-  /**
-   * Waits until the writes other processes had in progress when it was called have finished (or
-   * their process is gone, or DRAIN_MAX_MS passed). This process's own writes are synchronous, so
-   * none is in progress while an invalidation runs here.
-   */
+  /** Waits for the writes other instances had in progress (marks.ts). */
   drain(): void {
-    let names: string[]
-    try { names = this.fs.readdirSync(this.#pending) } catch (e) { if (isMissing(e)) return; throw e }
-    const own = `${process.pid}.`
-    let waiting = names.filter((n) => !n.startsWith(own))
-    const deadline = Date.now() + DRAIN_MAX_MS
-    for (let pause = 0.2; waiting.length > 0 && Date.now() < deadline; pause = Math.min(5, pause * 2)) {
-      waiting = waiting.filter((n) => {
-        const path = join(this.#pending, n)
-        let st
-        try {
-          st = this.fs.lstatSync(path)
-        } catch (e) {
-          if (isMissing(e)) return false
-          throw e
-        }
-        // Only a mark this layout writes is waited for: a regular file named `<pid>.<n>`, owned by
-        // this user, younger than one drain. Anything else planted here (a link, a FIFO, another
-        // user's file, a mark of pid 1 left for ever) is no write in progress and must not stall
-        // every invalidation: it is removed (the name itself, never followed).
-        const pid = Number(n.slice(0, n.indexOf('.')))
-        const uid = process.getuid?.()
-        const ours = st.isFile() && /^\d+\.\d+$/.test(n) && (uid === undefined || st.uid === uid)
-        if (!ours || Date.now() - st.mtimeMs > DRAIN_MAX_MS || (pid > 0 && !alive(pid))) {
-          unlinkIfPresent(this.fs, path)
-          return false
-        }
-        return true
-      })
-      if (waiting.length > 0) sleepSync(pause)
-    }
+    this.marks.drain()
   }
 }

@@ -30,9 +30,13 @@ export interface PruneReport {
 
 // Nothing here follows a link: lstat, lutimes, and unlink of the name itself. A link or special
 // file planted in trash/, as a group or as an entry is removed as a name, never entered or read.
+/** A use of an entry file; the read copy's entries are their own (hot.ts), so a hit allocates none. */
+export interface Touch { used: number; expires: number }
+
 export interface SweepContext extends Ctx {
   now: () => number
-  touched: Map<string, [number, number]>
+  /** Entry path -> its last use (real ms) and expiry: atimes written back by prune(). */
+  touched: Map<string, Touch>
   maxBytes: number
   maxEntries: number
   sliceMs: number
@@ -68,7 +72,7 @@ export class Sweeper {
     const touched = [...this.#c.touched]
     this.#c.touched.clear()
     const checked = new Map<string, boolean>()
-    for (const [path, [at, expires]] of touched) {
+    for (const [path, { used: at, expires }] of touched) {
       // lutimes: an entry replaced by a link is not followed; its group directory is checked once.
       const group = path.slice(0, -33)
       let ok = checked.get(group)

@@ -9,7 +9,7 @@ import { HotCache, type HotEntry } from '../../../runtime/backends/file/hot.js'
 import { file } from '../../../runtime/backends/file/index.js'
 import { Layout } from '../../../runtime/backends/file/layout.js'
 
-const entry = (bytes: number): HotEntry => ({ value: new Uint8Array(bytes), expires: Infinity, shard: 0, gen: 0, path: '' })
+const entry = (bytes: number): HotEntry => ({ value: new Uint8Array(bytes), expires: Infinity, shard: 0, gen: 0, path: '', touch: { used: 0, expires: Infinity } })
 const kept = (h: HotCache, keys: string[]) => keys.filter((k) => h.get(k) !== undefined)
 
 const hot = suite('HotCache')

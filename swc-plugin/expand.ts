@@ -54,8 +54,7 @@ export function expandModule(code: string, options: ExpandOptions, slice: boolea
     if (error instanceof TransformError) error.message = formatError(error, code, filename)
     throw error
   }
-  // Dependency-aware versions read the helpers the slice would blank: the whole file is parsed.
-  const { module, text, hidden } = parse(code, filename, slice && config.version !== 'deps')
+  const { module, text, hidden } = parse(code, filename, slice)
   const spans = createSpans(text, module.span.start)
   try {
     const analysis = analyzeModule(module, code, spans, MACRO_SOURCE)

@@ -88,7 +88,13 @@ interface Run {
 
 const newRun = (start: number): Run => ({ start, words: [], declared: [], assigned: [], all: false, importing: false, pattern: false })
 
-const blank = (run: string) => ' '.repeat(run.length)
+/** `text` as spaces, its line breaks kept (a split is several times faster than a replace here). */
+function blank(text: string): string {
+  const parts = text.split(/(\r\n?|[\n\u2028\u2029])/)
+  let out = ''
+  for (let i = 0; i < parts.length; i++) out += i & 1 ? parts[i] : ' '.repeat(parts[i]!.length)
+  return out
+}
 
 /**
  * `code` with the top-level statements a wrap cannot reach blanked, or null when nothing can be
@@ -162,7 +168,7 @@ export function sliceForAnalysis(code: string, filename: string | undefined): Sl
     while (k + 1 < runs.length && !kept[k + 1]) end = runs[++k + 1]?.start ?? code.length
     const inner = code.slice(start, end)
     if (inner.includes('_')) for (const w of inner.matchAll(/(?<![\w$])_[\w$]*/g)) hidden.push(w[0])
-    out += code.slice(last, start) + inner.replace(/[^\n\r\u2028\u2029]+/g, blank)
+    out += code.slice(last, start) + blank(inner)
     last = end
   }
   if (last === 0) return null

@@ -11,7 +11,7 @@ import type { ExpandOptions, ExpandResult, SourceMap } from './index.js'
 import { sliceForAnalysis } from './slice.js'
 import { createSpans } from './spans.js'
 import { resolveModule } from './scope.js'
-import { swcModule } from './view.js'
+import { swcModule } from './module-view.js'
 
 /** The import the transform expands (babel-plugin-macros' naming rule made this the package name). */
 export const MACRO_SOURCE = 'fncache.macro'

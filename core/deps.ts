@@ -3,7 +3,7 @@
 // the referenced exports of the package's own files (relative imports, read and analysed here,
 // bounded), and the installed version of each package it imports. What cannot be followed
 // (globals, `process.env`, dynamic imports, files outside the project) is listed, not hashed.
-// The compilers supply a ModuleView per file (macro/view.ts, swc-plugin/view.ts); every rule is here.
+// The compilers supply a ModuleView per file (macro/view.ts, swc-plugin/module-view.ts); every rule is here.
 import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { builtinModules } from 'node:module'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'

@@ -11,7 +11,7 @@ import type { ExpandOptions, ExpandResult, SourceMap } from './index.js'
 import { sliceForAnalysis } from './slice.js'
 import { createSpans } from './spans.js'
 import { resolveModule } from './scope.js'
-import { swcModule } from './view.js'
+import { swcModule } from './module-view.js'
 
 /** The import the transform expands (babel-plugin-macros' naming rule made this the package name). */
 export const MACRO_SOURCE = 'fncache.macro'
@@ -54,8 +54,7 @@ export function expandModule(code: string, options: ExpandOptions, slice: boolea
     if (error instanceof TransformError) error.message = formatError(error, code, filename)
     throw error
   }
-  // Dependency-aware versions read the helpers the slice would blank: the whole file is parsed.
-  const { module, text, hidden } = parse(code, filename, slice && config.version !== 'deps')
+  const { module, text, hidden } = parse(code, filename, slice)
   const spans = createSpans(text, module.span.start)
   try {
     const analysis = analyzeModule(module, code, spans, MACRO_SOURCE)

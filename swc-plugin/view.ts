@@ -2,9 +2,10 @@
 // skipped, parents taken from the ancestors scope.ts keeps for macro references. Translation only;
 // every rule is in core/analyze.ts.
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import type { ModuleView, SyntaxView, Use } from '../core/index.js'
-import { patternNames, resolve, type Reference, type Resolved } from './scope.js'
+import type { SyntaxView } from '../core/index.js'
+import { resolve, unparen, type Reference, type Resolved } from './scope.js'
 import type { Spans } from './spans.js'
+import { usesReader } from './uses.js'
 
 type Node = any
 
@@ -38,7 +39,7 @@ const KEYWORDS: Record<string, string> = {
   never: 'TSNeverKeyword', object: 'TSObjectKeyword', symbol: 'TSSymbolKeyword', void: 'TSVoidKeyword',
 }
 
-export const unparen = (n: Node): Node => (n && n.type === 'ParenthesisExpression' ? unparen(n.expression) : n)
+export { unparen }
 
 /** A node SWC has no object for (a spread argument, a shorthand property), made to read as Babel's. */
 interface Synthetic { type: string; $raw: Node; $span: { start: number; end: number }; $fields?: Record<string, Node> }
@@ -167,154 +168,5 @@ export function swcView(code: string, spans: Spans, resolved: Resolved): SyntaxV
     },
     declarationAround: (fn, name) => resolve(resolved.scopes.get(fn)?.parent ?? null, name),
     uses: usesReader(code, spans, resolved),
-  }
-}
-
-const SKIP_KEYS = new Set(['typeAnnotation', 'returnType', 'typeParameters', 'typeParams', 'typeArguments', 'superTypeParams', 'implements', 'span', 'ctxt'])
-const TS_VALUE = new Set(['TsAsExpression', 'TsSatisfiesExpression', 'TsNonNullExpression', 'TsConstAssertion', 'TsTypeAssertion', 'TsInstantiation'])
-const NON_ARROW = new Set(['FunctionDeclaration', 'FunctionExpression', 'ClassMethod', 'PrivateMethod', 'Constructor', 'MethodProperty', 'GetterProperty', 'SetterProperty', 'ClassDeclaration', 'ClassExpression', 'StaticBlock'])
-const byPosition = (a: Use, b: Use) => a.loc.line - b.loc.line || a.loc.column - b.loc.column || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0)
-
-/** `uses(n)` for one module: a walk of `n`'s subtree that asks the resolver where each identifier is declared. */
-function usesReader(code: string, spans: Spans, resolved: Resolved): (root: Node) => Use[] {
-  let refOf: Map<Node, Reference> | undefined
-  let reassigned: Set<string> | undefined
-  const locOf = (n: Node) => spans.locOf(n.span)
-  return (root) => {
-    refOf ??= new Map(resolved.refs.map((r) => [r.id, r]))
-    reassigned ??= new Set(resolved.assigned.filter((a) => resolve(a.scope, a.id.value) === resolved.program).map((a) => a.id.value))
-    const refs = refOf, moved = reassigned
-    const out: Use[] = []
-    const stack: Node[] = []
-    /** The member chain read from `id` (parents in `stack`) and whether it is called. */
-    const chain = (id: Node): Pick<Use, 'path' | 'call' | 'args' | 'loc'> => {
-      const path = [id.value]
-      let cur = id
-      let i = stack.length - 1
-      for (; i >= 0; i--) {
-        const up = stack[i]
-        if (up.type === 'ParenthesisExpression' || (up.type === 'OptionalChainingExpression' && up.base === cur)) { cur = up; continue }
-        if (up.type === 'MemberExpression' && up.object === cur && up.property.type === 'Identifier') { path.push(up.property.value); cur = up; continue }
-        break
-      }
-      const up = stack[i]
-      if (up && (up.type === 'CallExpression' || up.type === 'NewExpression') && up.callee === cur) {
-        return { path, call: up.type === 'NewExpression' ? 'new' : 'call', args: (up.arguments ?? []).length, loc: locOf(up) }
-      }
-      return { path, call: null, args: 0, loc: locOf(cur) }
-    }
-    const visit = (node: Node): void => {
-      if (Array.isArray(node)) { for (const n of node) if (n && typeof n === 'object') visit(n); return }
-      const type: string | undefined = node.type
-      if (type !== undefined) {
-        if (type.startsWith('Ts') && !TS_VALUE.has(type)) return
-        if (type === 'Identifier') {
-          const r = refs.get(node)
-          if (!r) return
-          const where = resolve(r.scope, node.value)
-          if (where !== null && where !== resolved.program) return
-          const up = stack[stack.length - 1]
-          const writeOnly = up?.type === 'UpdateExpression' && stack[stack.length - 2]?.type === 'ExpressionStatement'
-          out.push({ kind: where ? 'module' : 'global', name: node.value, reassigned: !!where && moved.has(node.value), writeOnly, ...chain(node) })
-          return
-        }
-        if (type === 'ThisExpression') {
-          if (!stack.some((p) => NON_ARROW.has(p.type))) out.push({ kind: 'this', name: 'this', path: [], call: null, args: 0, reassigned: false, writeOnly: false, loc: locOf(node) })
-          return
-        }
-        if (type === 'CallExpression' && node.callee?.type === 'Import') {
-          const arg = unparen(node.arguments[0]?.expression)
-          out.push({ kind: 'import', name: arg?.type === 'StringLiteral' ? arg.value : '', path: [], call: null, args: 0, reassigned: false, writeOnly: false, loc: locOf(node) })
-          return
-        }
-      }
-      stack.push(node)
-      for (const key in node) {
-        if (SKIP_KEYS.has(key)) continue
-        const v = node[key]
-        if (v && typeof v === 'object') visit(v)
-      }
-      stack.pop()
-    }
-    // The root's children, not the root: a function's own name is not a use of it.
-    for (const key in root) {
-      if (SKIP_KEYS.has(key) || key === 'identifier') continue
-      const v = root[key]
-      if (v && typeof v === 'object') visit(v)
-    }
-    return out.sort(byPosition)
-  }
-}
-
-/** core's ModuleView over one parsed SWC module (core/deps.ts follows dependencies through it). */
-export function swcModule(module: Node, code: string, spans: Spans, resolved: Resolved): ModuleView<Node> {
-  let bindings: Map<string, { node: Node; text: string }> | undefined
-  const imports = new Map<string, { source: string; imported: string }>()
-  const exports = new Map<string, { local: string } | { source: string; imported: string }>()
-  const stars: string[] = []
-  const text = (n: Node) => code.slice(...spans.range(n.span))
-  const read = () => {
-    const b = (bindings = new Map())
-    const declare = (d: Node, exported: boolean) => {
-      const names: string[] = []
-      if (d.type === 'VariableDeclaration') {
-        if (d.declare) return
-        for (const v of d.declarations) for (const name of patternNames(v.id)) { b.set(name, { node: v, text: text(v) }); names.push(name) }
-      } else if ((d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && !d.declare) {
-        b.set(d.identifier.value, { node: d, text: text(d) }); names.push(d.identifier.value)
-      } else if ((d.type === 'TsEnumDeclaration' || d.type === 'TsModuleDeclaration') && !d.declare && d.id?.type === 'Identifier') {
-        b.set(d.id.value, { node: d, text: text(d) }); names.push(d.id.value)
-      }
-      if (exported) for (const name of names) exports.set(name, { local: name })
-    }
-    const str = (n: Node) => (n.type === 'Identifier' ? n.value : n.value)
-    for (const s of module.body) {
-      switch (s.type) {
-        case 'ImportDeclaration':
-          if (s.typeOnly) break
-          for (const sp of s.specifiers) {
-            if (sp.type === 'ImportSpecifier' && !sp.isTypeOnly) imports.set(sp.local.value, { source: s.source.value, imported: sp.imported ? str(sp.imported) : sp.local.value })
-            else if (sp.type === 'ImportDefaultSpecifier') imports.set(sp.local.value, { source: s.source.value, imported: 'default' })
-            else if (sp.type === 'ImportNamespaceSpecifier') imports.set(sp.local.value, { source: s.source.value, imported: '*' })
-          }
-          break
-        case 'ExportDeclaration': declare(s.declaration, true); break
-        case 'ExportNamedDeclaration':
-          if (s.typeOnly) break
-          for (const sp of s.specifiers) {
-            if (sp.type === 'ExportNamespaceSpecifier') { if (s.source) exports.set(str(sp.name), { source: s.source.value, imported: '*' }) }
-            else if (sp.type === 'ExportSpecifier' && !sp.isTypeOnly) {
-              const local = str(sp.orig)
-              exports.set(sp.exported ? str(sp.exported) : local, s.source ? { source: s.source.value, imported: local } : { local })
-            }
-          }
-          break
-        case 'ExportAllDeclaration': if (!s.typeOnly) stars.push(s.source.value); break
-        case 'ExportDefaultDeclaration': {
-          const d = s.decl
-          if ((d.type === 'FunctionExpression' || d.type === 'ClassExpression') && d.identifier) { b.set(d.identifier.value, { node: d, text: text(d) }); exports.set('default', { local: d.identifier.value }) }
-          else if (d.type !== 'TsInterfaceDeclaration') { b.set('default', { node: d, text: text(d) }); exports.set('default', { local: 'default' }) }
-          break
-        }
-        case 'ExportDefaultExpression': {
-          const e = unparen(s.expression)
-          if (e.type === 'Identifier') exports.set('default', { local: e.value })
-          else { b.set('default', { node: { type: '$Default', expression: s.expression, span: s.expression.span }, text: text(s.expression) }); exports.set('default', { local: 'default' }) }
-          break
-        }
-        default: declare(s, false)
-      }
-    }
-  }
-  const read1 = usesReader(code, spans, resolved)
-  // A helper reached from several wraps is walked once.
-  const walked = new WeakMap<object, Use[]>()
-  const uses = (n: Node) => { let u = walked.get(n); if (!u) walked.set(n, (u = read1(n))); return u }
-  return {
-    bindings: () => { if (!bindings) read(); return bindings! },
-    imports: () => { if (!bindings) read(); return imports },
-    exports: () => { if (!bindings) read(); return exports },
-    exportStars: () => { if (!bindings) read(); return stars },
-    uses,
   }
 }

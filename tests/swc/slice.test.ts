@@ -1,5 +1,6 @@
 // The sliced parse (swc-plugin/slice.ts) must never change an expansion: on every transform
-// fixture, on the benchmark's large file and on inputs written to trip the scanner (every import
+// fixture (in the default version mode 'deps' and in 'function'), on the benchmark's large file,
+// on a module whose wraps reach helpers, constants, imports and reassigned bindings and on inputs written to trip the scanner (every import
 // form of the macro, regular expressions, templates, braces in strings and comments, names
 // hidden in blanked code), `expand` with slicing gives exactly what it gives parsing the whole
 // file: the same code, the same plans, the same error text. It must also really slice (the
@@ -18,7 +19,7 @@ const FIXTURES = join(ROOT, 'tests/fixtures/transform')
 
 function outcome(code: string, filename: string, config: object, slice: boolean) {
   try {
-    const r = expandModule(code, { ...config, filename, cwd: ROOT, configFile: false }, slice)
+    const r = expandModule(code, { onWarning: () => {}, ...config, filename, cwd: ROOT, configFile: false }, slice)
     return r && { code: r.code, plans: r.fncache }
   } catch (error) {
     return { error: String((error as Error).message) }
@@ -42,21 +43,81 @@ const FILLER = `export function helper(input: { id: string }): string {
 `
 const test = suite('sliced parse')
 
-test('every transform fixture expands the same sliced and whole, as it is and with code to blank added', () => {
+test('every transform fixture expands the same sliced and whole, as it is and with code to blank added, in both version modes', () => {
   let sliced = 0
+  let runs = 0
   const dirs = readdirSync(FIXTURES)
   for (const name of dirs) {
     const input = join(FIXTURES, name, 'input.ts')
     const configFile = join(FIXTURES, name, 'config.json')
     const config = existsSync(configFile) ? JSON.parse(readFileSync(configFile, 'utf8')) : {}
     const code = readFileSync(input, 'utf8')
-    same(code, input, config)
-    // Most fixtures are all macro code; with an unrelated function after them, each is sliced.
-    const padded = `${code}\n${FILLER}`
-    same(padded, input, config)
-    if (sliceForAnalysis(padded, input)) sliced++
+    // The fixture's own mode ('deps' unless it says otherwise), and 'function'.
+    for (const mode of config.version === undefined ? [config, { ...config, version: 'function' }] : [config]) {
+      same(code, input, mode)
+      // Most fixtures are all macro code; with an unrelated function after them, each is sliced.
+      const padded = `${code}\n${FILLER}`
+      same(padded, input, mode)
+      runs++
+    }
+    if (sliceForAnalysis(`${code}\n${FILLER}`, input)) sliced++
   }
   assert.is(sliced, dirs.length)
+  assert.ok(runs > dirs.length)
+})
+
+// What a wrap reaches outside itself: helpers (transitively), constants, imports, a destructured
+// constant, a hoisted `var`, a default-exported helper; names reassigned elsewhere (purity
+// warnings), a module binding named like a global; and code that reaches nothing, to blank.
+const REACH = `import c from 'fncache.macro'
+import { pad } from './format.js'
+import * as dates from 'date-fns'
+import { unrelatedImport } from 'left-pad'
+const PREFIX = 'User '
+let counter = 0
+let a = 1, b = 2
+let cur: number | undefined
+export let hits = 0
+if (PREFIX.length) { var hoisted = 3 }
+export const { shape, nested: [depth] } = { shape: 1, nested: [2] }
+const Date = { now: () => 0 }
+@sealed
+export class Repo { find(id: string) { return id } }
+function sealed(target: unknown) { return target }
+function label(id: string) { return PREFIX + pad(id) }
+export default function fmt(u: { id: string }) { return { ...u, label: label(u.id), at: dates.format(0, 'y') } }
+export function bump() { counter++ }
+export function swap() { ;[a, b] = [b, a] }
+export function walk(list: number[]) { for (cur of list) void cur }
+export function count() { (hits) += 1 }
+export function unrelated(input: { id: string }): string {
+  const re = /[{}]+/g
+  return unrelatedImport(input.id.replace(re, '')) + '-'.repeat(40)
+}
+export const getUser = c(async (id: string) => fmt({ id }))
+export const reads = c((n: number) => counter + a + b + (cur ?? 0) + hits + n, { ttl: '1m' })
+export const more = c((n: number) => hoisted + shape + depth + Date.now() + n)
+export const repo = c((id: string) => new Repo().find(id))
+`
+
+test('deps and function modes: what a wrap reaches is kept, the rest blanked, and the expansion is the same', () => {
+  const filename = join(ROOT, 'src/reach.ts')
+  for (const version of ['deps', 'function']) {
+    const out = same(REACH, filename, { version }) as { code: string; plans: { plans: { deps?: { on: { name: string }[] } }[]; warnings?: { text: string }[] } }
+    assert.is(out.code.match(/compiled: true/g)?.length, 4)
+    if (version === 'deps') {
+      const on = out.plans.plans[0]!.deps!.on.map((d) => d.name)
+      for (const name of ['fmt', 'label', 'PREFIX', 'date-fns']) assert.ok(on.includes(name), `${name} in ${on.join(', ')}`)
+    }
+    // counter, a, b, cur and hits are each reassigned somewhere else; Date is the module's own.
+    const warned = (out.plans.warnings ?? []).map((w) => w.text).join('\n')
+    for (const name of ['counter', 'reads a,', 'reads b,', 'cur', 'hits']) assert.match(warned, name)
+    assert.not.match(warned, /Date/)
+  }
+  const sliced = sliceForAnalysis(REACH, filename)!.code
+  assert.not.match(sliced, /unrelated/)
+  assert.not.match(sliced, /left-pad/)
+  for (const kept of ['function label', 'function fmt', 'counter++', 'for (cur of', '(hits) += 1', 'var hoisted', '@sealed', 'function sealed', "from './format.js'"]) assert.ok(sliced.includes(kept), kept)
 })
 
 test('the benchmark file: same expansion, and the slice keeps under half of the text', () => {

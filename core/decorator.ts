@@ -5,7 +5,10 @@
 // (`UserService.prototype.getUser`, static `UserService.getUser`). What may be decorated is
 // decided here (checkDecorator); getters, setters, fields, accessors, constructors, classes and
 // generators are build errors with the fix.
-import { classNameOf, functionSite, keyName, optionsSite, outer, sameChild, type Analysis, type SyntaxView } from './analyze.js'
+import { classNameOf } from './analyze.js'
+import { functionSite } from './analyze-function.js'
+import { optionsSite } from './analyze-options.js'
+import { keyName, outer, sameChild, type Analysis, type SyntaxView } from './syntax-view.js'
 import { errors } from './errors.js'
 import type { BindingSite, CallSite, DecoratorSite, FunctionSite, Plan } from './types.js'
 

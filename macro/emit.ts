@@ -32,7 +32,7 @@ export function emit({ babel, program, decl, calls, imports }: EmitInput): void 
   for (const [i, { analyzed, plan }] of calls.entries()) {
     const { options, ref } = emitCall(T, analyzed, plan, nodes[i]!, locals)
     helperRefs.push(ref)
-    if ([...helperNames].some((name) => texts[i]!.includes(name))) options.traverse(HELPER_REFS, { names: helperNames, out: helperRefs })
+    if ([...helperNames].some((name) => texts[i]!.includes(name))) collectHelperRefs(T, options, helperNames, helperRefs)
   }
 
   if (!decl && imports.helpers.length) {
@@ -132,30 +132,65 @@ function describeImport(d: NodePath<t.ImportDeclaration>): ExistingImport {
   }
 }
 
-/** Collects references to helper locals (one visitor object: Babel prepares a visitor once per object). */
-const HELPER_REFS = {
-  Identifier(p: NodePath<t.Identifier>, state: { names: Set<string>; out: NodePath[] }) {
-    if (state.names.has(p.node.name) && p.isReferencedIdentifier()) state.out.push(p)
-  },
+/**
+ * The references to helper locals inside a freshly built options object, in the order a Babel
+ * traversal meets them. A walk over the nodes, with paths made only for the hits: a
+ * `path.traverse` built a path (and a scope for each arrow) for every node of every options object.
+ */
+function collectHelperRefs(T: typeof BabelTypes, options: NodePath, names: Set<string>, out: NodePath[]): void {
+  const keys = T.VISITOR_KEYS as Record<string, string[] | undefined>
+  const visit = (node: t.Node, parent: t.Node, grandparent: t.Node | undefined, at: string): void => {
+    if (node.type === 'Identifier' && names.has(node.name) && T.isReferenced(node, parent, grandparent)) out.push(options.get(at) as NodePath)
+    walk(node, parent, at + '.')
+  }
+  const walk = (node: t.Node, parent: t.Node | undefined, at: string): void => {
+    for (const key of keys[node.type] ?? []) {
+      const value = (node as unknown as Record<string, unknown>)[key]
+      if (Array.isArray(value)) value.forEach((c: t.Node | null, i) => { if (c) visit(c, node, parent, `${at}${key}.${i}`) })
+      else if (value && typeof value === 'object') visit(value as t.Node, node, parent, at + key)
+    }
+  }
+  walk(options.node, options.parent, '')
 }
 
 /**
- * Every call's printed options as Babel nodes, user functions put back through placeholders: one
- * template for the whole file (numbered placeholders), as a template per call paid its parse and
- * its stack capture each time.
+ * Every call's printed options as Babel nodes, user functions put back in place: one parse for
+ * the whole file. Each placeholder is printed as a name the text does not otherwise contain, and
+ * that identifier is then swapped for the user's node. A plain parse with locations stripped
+ * gives the nodes @babel/template gave (it strips the same properties), without its placeholder
+ * pass, its deep clone and the stack it captures on every build.
  */
 function buildOptions(babel: Babel, T: typeof BabelTypes, calls: { analyzed: Analyzed; plan: Plan }[], locals: Record<string, string>): { nodes: t.Expression[]; texts: string[] } {
   if (calls.length === 0) return { nodes: [], texts: [] }
-  const replacements: Record<string, t.Expression> = {}
-  const texts = calls.map(({ analyzed: a, plan }, i) => printOptions(plan, locals).replace(PLACEHOLDER_PATTERN, (_, name: string) => {
-    const prop = a.values.get(name)!.node as t.ObjectProperty | t.ObjectMethod
-    replacements[`${name}_${i}`] = prop.type === 'ObjectMethod'
+  const texts = calls.map(({ plan }) => printOptions(plan, locals))
+  let mark = '_fncache$'
+  while (texts.some((text) => text.includes(mark))) mark += '$'
+  const replacements = new Map<string, t.Expression>()
+  const source = texts.map((text, i) => text.replace(PLACEHOLDER_PATTERN, (_, name: string) => {
+    const prop = calls[i]!.analyzed.values.get(name)!.node as t.ObjectProperty | t.ObjectMethod
+    replacements.set(`${mark}${name}_${i}`, prop.type === 'ObjectMethod'
       ? T.functionExpression(null, prop.params, prop.body, prop.generator, prop.async)
-      : (prop.value as t.Expression)
-    return `%%${name}_${i}%%`
+      : (prop.value as t.Expression))
+    return `${mark}${name}_${i}`
   }))
-  const list = babel.template.expression(`[${texts.join(',\n')}]`, { syntacticPlaceholders: true })(replacements) as t.ArrayExpression
+  // No config is read for this parse (files, browserslist): the text is our own plain JavaScript.
+  const file = babel.parseSync(`[${source.join(',\n')}]`, { configFile: false, babelrc: false, browserslistConfigFile: false, sourceType: 'module' })
+  const list = (file!.program.body[0] as t.ExpressionStatement).expression as t.ArrayExpression
+  T.removePropertiesDeep(list)
+  if (replacements.size) fill(T, list, replacements)
   return { nodes: list.elements as t.Expression[], texts }
+}
+
+/** Swaps placeholder identifiers for the user's nodes (always a property's value, as printed). */
+function fill(T: typeof BabelTypes, node: t.Node, replacements: Map<string, t.Expression>): void {
+  const keys = T.VISITOR_KEYS as Record<string, string[] | undefined>
+  for (const key of keys[node.type] ?? []) {
+    const holder = node as unknown as Record<string, unknown>
+    const value = holder[key]
+    const swap = (c: t.Node | null) => (c?.type === 'Identifier' ? replacements.get(c.name) : undefined)
+    if (Array.isArray(value)) value.forEach((c: t.Node | null, i) => { const r = swap(c); if (r) value[i] = r; else if (c) fill(T, c, replacements) })
+    else if (value && typeof value === 'object') { const r = swap(value as t.Node); if (r) holder[key] = r; else fill(T, value as t.Node, replacements) }
+  }
 }
 
 /** Edits one call; returns the options' path and the helper reference's, for rebind(). */

@@ -120,32 +120,40 @@ function patternNames(n: t.Node | null | undefined, out: string[] = []): string[
   return out
 }
 
-/** core's ModuleView over a Babel Program (core/deps.ts follows dependencies through it). */
-export function babelModule(program: NodePath<t.Program>, code: string): ModuleView<P> {
-  let bindings: Map<string, { node: P; text: string }> | undefined
+/** A top-level declaration: its node, and its path made only when its uses are asked for. */
+interface Declared { node: t.Node; path: () => P }
+
+/**
+ * core's ModuleView over a Babel Program (core/deps.ts follows dependencies through it). The top
+ * level is read from the nodes; a NodePath is made only for a declaration whose uses are walked
+ * (most of a file's declarations are never reached by a wrap).
+ */
+export function babelModule(program: NodePath<t.Program>, code: string): ModuleView<Declared> {
+  let bindings: Map<string, { node: Declared; text: string }> | undefined
   let imports: Map<string, { source: string; imported: string }> | undefined
   let exports: Map<string, { local: string } | { source: string; imported: string }> | undefined
   const stars: string[] = []
   const walked = new WeakMap<t.Node, Use[]>()
-  const text = (p: P) => code.slice(p.node.start!, p.node.end!)
+  const text = (n: t.Node) => code.slice(n.start!, n.end!)
   const read = () => {
     bindings = new Map(); imports = new Map(); exports = new Map()
     const b = bindings, i = imports, e = exports
-    const declare = (decl: P, exported: boolean) => {
-      const n = decl.node
+    const declare = (n: t.Node, path: () => P, exported: boolean) => {
       const names: string[] = []
       if (n.type === 'VariableDeclaration') {
         if (n.declare) return
-        for (const d of decl.get('declarations') as P[]) {
-          for (const name of patternNames((d.node as t.VariableDeclarator).id)) { b.set(name, { node: d, text: text(d) }); names.push(name) }
-        }
+        n.declarations.forEach((d, j) => {
+          const declarator: Declared = { node: d, path: () => path().get(`declarations.${j}`) as P }
+          for (const name of patternNames(d.id)) { b.set(name, { node: declarator, text: text(d) }); names.push(name) }
+        })
       } else if ((n.type === 'FunctionDeclaration' || n.type === 'ClassDeclaration' || n.type === 'TSEnumDeclaration' || n.type === 'TSModuleDeclaration') && !(n as { declare?: boolean }).declare && n.id?.type === 'Identifier') {
-        b.set(n.id.name, { node: decl, text: text(decl) }); names.push(n.id.name)
+        b.set(n.id.name, { node: { node: n, path }, text: text(n) }); names.push(n.id.name)
       }
       if (exported) for (const name of names) e.set(name, { local: name })
     }
-    for (const s of program.get('body') as P[]) {
-      const n = s.node
+    program.node.body.forEach((n, index) => {
+      const statement = () => program.get(`body.${index}`) as P
+      const declaration = () => statement().get('declaration') as P
       switch (n.type) {
         case 'ImportDeclaration':
           if (n.importKind === 'type' || n.importKind === 'typeof') break
@@ -157,7 +165,7 @@ export function babelModule(program: NodePath<t.Program>, code: string): ModuleV
           break
         case 'ExportNamedDeclaration':
           if (n.exportKind === 'type') break
-          if (n.declaration) { declare(s.get('declaration') as P, true); break }
+          if (n.declaration) { declare(n.declaration, declaration, true); break }
           for (const sp of n.specifiers) {
             const exported = sp.exported.type === 'Identifier' ? sp.exported.name : sp.exported.value
             if (sp.type === 'ExportNamespaceSpecifier') { if (n.source) e.set(exported, { source: n.source.value, imported: '*' }) }
@@ -172,14 +180,14 @@ export function babelModule(program: NodePath<t.Program>, code: string): ModuleV
           break
         case 'ExportDefaultDeclaration': {
           const d = n.declaration
-          if ((d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id) { declare(s.get('declaration') as P, false); e.set('default', { local: d.id.name }) }
+          if ((d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id) { declare(d, declaration, false); e.set('default', { local: d.id.name }) }
           else if (d.type === 'Identifier') e.set('default', { local: d.name })
-          else if ((d.type as string) !== 'TSInterfaceDeclaration') { b.set('default', { node: s.get('declaration') as P, text: text(s.get('declaration') as P) }); e.set('default', { local: 'default' }) }
+          else if ((d.type as string) !== 'TSInterfaceDeclaration') { b.set('default', { node: { node: d, path: declaration }, text: text(d) }); e.set('default', { local: 'default' }) }
           break
         }
-        default: declare(s, false)
+        default: declare(n, statement, false)
       }
-    }
+    })
   }
   return {
     bindings: () => { if (!bindings) read(); return bindings! },
@@ -187,6 +195,6 @@ export function babelModule(program: NodePath<t.Program>, code: string): ModuleV
     exports: () => { if (!exports) read(); return exports! },
     exportStars: () => { if (!bindings) read(); return stars },
     // A helper reached from several wraps is walked once.
-    uses: (n) => { let u = walked.get(n.node); if (!u) walked.set(n.node, (u = usesOf(n))); return u },
+    uses: (n) => { let u = walked.get(n.node); if (!u) walked.set(n.node, (u = usesOf(n.path()))); return u },
   }
 }

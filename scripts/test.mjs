@@ -28,25 +28,43 @@ const RUN_FILE = fileURLToPath(new URL('./test-file.mjs', import.meta.url))
 const FILE_TIMEOUT_MS = Number(process.env.FNCACHE_TEST_TIMEOUT_MS ?? 240_000)
 
 const timeoutOf = (file) => Math.max(FILE_TIMEOUT_MS, Number(/^\/\/ test-timeout-ms: (\d+)$/m.exec(readFileSync(file, 'utf8'))?.[1] ?? 0))
+const groups = new Set()
+const killGroup = (child) => {
+  try { process.platform === 'win32' ? child.kill('SIGKILL') : process.kill(-child.pid, 'SIGKILL') } catch {}
+}
+// Detached groups do not get the terminal's Ctrl-C: pass it on.
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, () => {
+    for (const pid of groups) { try { process.kill(-pid, 'SIGKILL') } catch {} }
+    process.exit(130)
+  })
+}
 const runFile = (file) => new Promise((resolve) => {
   const started = Date.now()
   const timeoutMs = timeoutOf(file)
   const child = spawn(process.execPath, ['--conditions=fncache-source', '--import', 'tsx', RUN_FILE, file], {
     env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    // Its own process group, so a timeout also kills what the file started (a redis-server, a
+    // build): a grandchild left alive holds the output pipe open and 'close' would never come.
+    detached: process.platform !== 'win32',
   })
+  groups.add(child.pid)
   let text = ''
   let counts
   let timedOut = false
   const timer = setTimeout(() => {
     timedOut = true
-    child.kill('SIGKILL')
+    killGroup(child)
   }, timeoutMs)
+  // Leftovers of a file that exited are leaks: they go with it, so its pipes close.
+  child.on('exit', () => killGroup(child))
   child.stdout.on('data', (d) => { text += d })
   child.stderr.on('data', (d) => { text += d })
   child.on('message', (m) => { counts = m })
   child.on('close', (code, signal) => {
     clearTimeout(timer)
+    groups.delete(child.pid)
     const r = { file, passed: 0, failed: 0, skipped: 0, notices: [], code, signal, text, ms: Date.now() - started }
     if (counts !== undefined) Object.assign(r, { passed: counts.passed, failed: counts.failed, skipped: counts.skipped, notices: counts.notices })
     // A file that skips itself (no redis-server outside CI) runs no suite and counts as one skip.

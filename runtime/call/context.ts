@@ -16,6 +16,7 @@ import { Counters, addInto, emptyStats, withRate } from '../metrics.js'
 import type { FnConfig } from '../options.js'
 import type { FunctionStats } from '../types.js'
 import { keepsFlights } from '../soft.js'
+import { Flights } from './flights.js'
 
 export type AnyFn = (...args: any[]) => any
 
@@ -119,7 +120,7 @@ export class FnContext {
   returnsPromise: boolean
   readonly counters = new Map<string, Counters>()
   /** Shared calls in flight, by logical key (without namespace). */
-  readonly inflight = new Map<string, Flight>()
+  readonly inflight = new Flights<Flight>()
   readonly refreshing = new Set<string>()
   bound = { gen: -1 } as Bound
 
@@ -309,10 +310,10 @@ export class FnContext {
     ;(globalCache.busy ??= new Set()).add(this)
   }
 
+  // The context stays in globalCache.busy when its last call lands: logInvalidation's detach()
+  // takes idle ones out, so a function called in sequence does not add and delete itself each call.
   land(flightKey: string, p: Promise<unknown>): void {
-    if (this.inflight.get(flightKey)?.p !== p) return
-    this.inflight.delete(flightKey)
-    if (this.inflight.size === 0) globalCache.busy?.delete(this)
+    if (this.inflight.get(flightKey)?.p === p) this.inflight.delete(flightKey)
   }
 
   /**

@@ -302,6 +302,11 @@ export class FnContext {
     return f.p.then((v) => (f.refused ? again() : v))
   }
 
+  /** Ends the flight `f` (a call landing itself: no closure, no extra reaction on its promise). */
+  landFlight(flightKey: string, f: Note): void {
+    if (this.inflight.get(flightKey) === f) this.inflight.delete(flightKey)
+  }
+
   fly(flightKey: string, p: Promise<unknown>, args: ArrayLike<unknown>, note: Note): void {
     const f = note as Flight
     f.p = p

@@ -21,7 +21,7 @@ const BUDGET_GZIP = 18.3 * 1024
 const SLACK = 1.1
 
 /** Modules only byte backends need: none may be in a memory-only bundle. */
-const BYTE_PATH = /(^|\/)(runtime\/(codec|cbor-scan|record|sign|hash|breaker)\.ts|runtime\/call\/bytes-(call|flow)\.ts|cbor-x\/)/
+const BYTE_PATH = /(^|\/)(runtime\/(codec|codec-values|cbor-scan|record|sign|hash|breaker)\.ts|runtime\/call\/(bytes-call|bytes-flow|put-flow)\.ts|cbor-x\/)/
 
 // Inside the repository, so 'fncache.macro' resolves to this checkout (package self-reference).
 const DIR = join(ROOT, `.cache/size-test-${process.pid}`)

@@ -67,7 +67,7 @@ const isThenable = (v: unknown): v is PromiseLike<unknown> =>
 /** What an early refresh needs from the call path. */
 export interface RefreshJob {
   /** The calls of this function in flight and refreshing, keyed like `key`. */
-  readonly inflight: ReadonlyMap<string, unknown>
+  readonly inflight: { has(key: string): boolean }
   readonly refreshing: Set<string>
   readonly fnId: string
   readonly counters: Counters

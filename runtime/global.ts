@@ -61,7 +61,7 @@ export interface GlobalCache {
    * The byte path (records, codec, signing, breaker), registered by the first byte backend made
    * (call/bytes-call.ts enableBytes): a memory-only app never loads it. Optional for older copies.
    */
-  bytePath?: import('./call/context.js').BytePath
+  bytePath?: import('./call/types.js').BytePath
 }
 
 /** What one invalidation covers, by logical key (no namespace). None of the fields: everything. */

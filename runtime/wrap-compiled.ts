@@ -7,7 +7,7 @@
 
 import { describe, typeError } from './errors.js'
 import { build } from './build.js'
-import type { AnyFn } from './call/context.js'
+import type { AnyFn } from './call/types.js'
 import type { FnConfig } from './options.js'
 import type { Cached } from './types.js'
 

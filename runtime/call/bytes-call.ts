@@ -12,8 +12,11 @@ import { globalCache, callEnded, callStarted } from '../global.js'
 import { boundKey } from '../hash.js'
 import { backendOpEnd, clock, missEnd, missStart } from '../metrics.js'
 import { BAD_SIGNATURE, keyMatches, readRecord } from '../record.js'
-import { isThenable, type Bound, type BytePath, type FnContext, type Local, type Note, type Put } from './context.js'
-import { FAILED, drive, earlyRefreshBytes, failed, fill, putFlow, runBytes, type ByteBound, type ByteCall } from './bytes-flow.js'
+import type { FnContext } from './context.js'
+import { isThenable, type Bound, type BytePath, type Local, type Put } from './types.js'
+import { FAILED, drive, earlyRefreshBytes, failed, fill, runBytes, type ByteBound, type ByteCall, type Prefetched } from './bytes-flow.js'
+import { putFlow } from './put-flow.js'
+import type { StoredRecord } from '../codec.js'
 import { dropInvalid, passes } from '../validate.js'
 
 /** The key a byte backend stores a call under: namespace + logical key, bounded by hashing when too long. */
@@ -27,60 +30,79 @@ function bytesCall(ctx: FnContext, bound: Bound, self: unknown, args: ArrayLike<
   const b = bound as ByteBound
   const logical = ctx.logicalKey(args)
   if (!b.sync && !ctx.returnsPromise) return learnShape(ctx, b, self, args, logical)
-  if (ctx.cfg.dedupe) {
+  // No closure for join() unless a call is in flight: this is the hit path.
+  if (ctx.cfg.dedupe && ctx.inflight.size !== 0) {
     const p = ctx.join(logical, () => bytesCall(ctx, ctx.current(), self, args))
     if (p !== undefined) {
       b.counters.dedupedCalls++
       return p
     }
   }
-  const note: Note = { refused: false }
-  const call: ByteCall = { self, args, logical, key: storageKey(b, logical), lookup: true, note }
-  const r = b.sync && !ctx.returnsPromise ? runBytes(ctx, b, call) : asyncHit(ctx, b, call)
-  return ctx.track(logical, r, args, note)
+  const call: ByteCall = { self, args, logical, key: storageKey(b, logical), lookup: true, note: { refused: false } }
+  if (b.sync && !ctx.returnsPromise) return ctx.track(logical, runBytes(ctx, b, call), args, call.note!)
+  return asyncCall(ctx, b, call)
 }
 
 /**
- * The async hit path of byte backends: one get and one decode, then the full flow only when the
- * record is not a fresh hit (its bytes handed over, not read again).
+ * An async call: one get; a fresh record is served from its bytes (one decode), anything else
+ * goes through the whole flow with the bytes handed over (not read again). The call is
+ * registered in flight here and lands in {@link settle}, which owns the rest.
  */
-function asyncHit(ctx: FnContext, bound: ByteBound, call: ByteCall): unknown {
+function asyncCall(ctx: FnContext, bound: ByteBound, call: ByteCall): unknown {
+  const note = call.note!
   // tiered: the epoch when the read leaves, so an invalidation logged meanwhile keeps its answer out of L1 (fill)
-  const seen = globalCache.epoch
-  const retry = (pre: Uint8Array | null | typeof FAILED) => runBytes(ctx, bound, { ...call, pre, seen })
-  if (!bound.breaker.allow()) return retry(FAILED)
-  const { logical, key, local } = call
-  const full = bound.ns + logical
-  let pending: Promise<Uint8Array | undefined>
+  call.seen = globalCache.epoch
+  let pending: Promise<Uint8Array | undefined> | undefined
   const t0 = clock.now()
-  try {
-    pending = bound.backend.get(key)
-  } catch (e) {
-    failed(bound, 'get', e)
-    return retry(FAILED)
+  if (bound.breaker.allow()) {
+    try {
+      pending = bound.backend.get(call.key)
+    } catch (e) {
+      failed(bound, 'get', e)
+    }
   }
-  return pending.then((bytes) => {
+  if (pending === undefined) return ctx.track(call.logical, runBytes(ctx, bound, { ...call, pre: FAILED }), call.args, note)
+  // settle() awaits before anything else, so it cannot land before fly() registers it.
+  const p = settle(ctx, bound, call, pending, t0)
+  if (ctx.cfg.dedupe) ctx.fly(call.logical, p, call.args, note)
+  return p
+}
+
+/** The reply of an async call's get: the value of a fresh hit, else the flow's result. Lands the call. */
+async function settle(ctx: FnContext, bound: ByteBound, call: ByteCall, pending: Promise<Uint8Array | undefined>, t0: number): Promise<unknown> {
+  let pre: Prefetched
+  try {
+    const bytes = await pending
     backendOpEnd(bound.counters, 'get', t0)
     bound.breaker.success()
-    if (bytes === undefined) return retry(null)
-    const rec = readRecord(bytes)
-    if (rec !== undefined && rec !== BAD_SIGNATURE && keyMatches(rec.key, full) && rec.version === ctx.cfg.version && rec.fresh > globalCache.now()) {
-      // validate: a value that fails is a miss, removed; the full flow then sees no record (runtime/validate.ts).
-      if (ctx.cfg.validate !== null && !passes(ctx.cfg.validate, bound, rec.value)) {
-        dropInvalid(bound, key)
-        return retry(null)
-      }
-      bound.counters.hits++
-      if (DEBUG) ctx.logLogical('hit', logical)
-      fill(local, seen, rec)
-      if (ctx.cfg.earlyRefresh !== null) earlyRefreshBytes(ctx, bound, call, rec.fresh) // earlyRefresh
-      return rec.value
-    }
-    return retry(bytes)
-  }, (e) => {
+    pre = bytes === undefined ? null : bytes
+  } catch (e) {
     failed(bound, 'get', e)
-    return retry(FAILED)
-  })
+    pre = FAILED
+  }
+  try {
+    if (pre !== null && pre !== FAILED) {
+      const rec = readRecord(pre)
+      if (rec !== undefined && rec !== BAD_SIGNATURE && keyMatches(rec.key, bound.ns + call.logical) && rec.version === ctx.cfg.version && rec.fresh > globalCache.now()) {
+        // validate: a value that fails is a miss, removed; the full flow then sees no record (runtime/validate.ts).
+        if (ctx.cfg.validate === null || passes(ctx.cfg.validate, bound, rec.value)) return hit(ctx, bound, call, rec)
+        dropInvalid(bound, call.key)
+        pre = null
+      }
+    }
+    call.pre = pre
+    return await runBytes(ctx, bound, call)
+  } finally {
+    ctx.landFlight(call.logical, call.note!)
+  }
+}
+
+function hit(ctx: FnContext, bound: ByteBound, call: ByteCall, rec: StoredRecord): unknown {
+  bound.counters.hits++
+  if (DEBUG) ctx.logLogical('hit', call.logical)
+  fill(call.local, call.seen!, rec)
+  if (ctx.cfg.earlyRefresh !== null) earlyRefreshBytes(ctx, bound, call, rec.fresh) // earlyRefresh
+  return rec.value
 }
 
 /**
@@ -119,8 +141,7 @@ const BYTES: BytePath = {
   tieredMiss(ctx, bound, self, args, logical, local) {
     const b = bound as ByteBound
     if (!ctx.returnsPromise) return learnShape(ctx, b, self, args, logical, local)
-    const note: Note = { refused: false }
-    return ctx.track(logical, asyncHit(ctx, b, { self, args, logical, key: storageKey(b, logical), lookup: true, local, note }), args, note)
+    return asyncCall(ctx, b, { self, args, logical, key: storageKey(b, logical), lookup: true, local, note: { refused: false } })
   },
 
   tieredPut(ctx, bound, logical, args, local): Put {

@@ -1,5 +1,6 @@
 // The call flow on byte backends, written once: read the record, check key, version and
-// freshness, serve stale or take a lease, call, then write the record (callFlow, putFlow). It is a
+// freshness, serve stale or take a lease, call, then write the record (callFlow; the write is
+// put-flow.ts's putFlow, a generator of the same operations). It is a
 // generator of backend operations; drive() below runs it synchronously (sync twins, sync
 // function) or asynchronously, switching to async the moment an operation returns a promise.
 // The flow and its driver live together so a call never hops between files to take one step.
@@ -10,13 +11,14 @@ import type { StoredRecord } from '../codec.js'
 import { DEBUG } from '../debug.js'
 import { warnOnce } from '../errors.js'
 import { globalCache, callEnded, callStarted, invalidatedSince, reportError } from '../global.js'
-import { backendOpEnd, clock, entryWritten, missEnd, missStart } from '../metrics.js'
-import { BAD_SIGNATURE, keyMatches, maxRecordBytes, readRecord, writeRecord } from '../record.js'
-import { NONE, isThenable, type Bound, type FnContext, type Local, type Note } from './context.js'
+import { backendOpEnd, clock, missEnd, missStart } from '../metrics.js'
+import { BAD_SIGNATURE, keyMatches, readRecord } from '../record.js'
+import type { FnContext } from './context.js'
+import { NONE, isThenable, type Bound, type Local, type Note } from './types.js'
 import { dropInvalid, passes } from '../validate.js'
+import { putFlow } from './put-flow.js'
 import { refreshEarly, refreshesEarly } from '../early-refresh.js'
 import { freshFor } from '../empty-ttl.js'
-import { DROP, KEEP, STALE, fateOf } from '../soft.js'
 
 /** Distributed stampede protection, on backends that offer acquire() without `lock` settings: lease and wait. */
 const LEASE_MS = 10_000
@@ -61,21 +63,6 @@ export interface ByteCall {
   /** With `pre`: the invalidation epoch when that read left (see {@link fill}). */
   seen?: number
   /** Learns whether the write was refused, for callers who joined this call. */
-  note?: Note
-}
-
-/** One result to write as a record ({@link putFlow}). */
-export interface RecordWrite {
-  logical: string
-  /** Where the backend stores it (bytes-call.ts storageKey). */
-  key: string
-  value: unknown
-  args: ArrayLike<unknown>
-  /** The invalidation epoch the computation started in. */
-  epoch: number
-  /** When the computation started (the runtime's clock): a backend refuses the write if an invalidation came after. */
-  since: number
-  local?: Local
   note?: Note
 }
 
@@ -175,43 +162,6 @@ export function corruptRecord(bound: Bound, key: string, badSignature = false): 
  */
 export function fill(local: Local | undefined, seen: number, rec: StoredRecord): void {
   if (local !== undefined && seen === globalCache.epoch) local.put(rec.value, rec.fresh, rec.tags)
-}
-
-/** Writes the record of a result. */
-export function* putFlow(ctx: FnContext, bound: Bound, write: RecordWrite): Generator<Op, void, unknown> {
-  const { logical, key, value, args, epoch, since, local, note } = write
-  if (!ctx.storable(bound, value)) return
-  const tags = ctx.tagsFor(bound, value, args)
-  if (tags === NONE) return
-  // soft invalidation (runtime/soft.ts): an overtaken result is dropped, or written marked stale
-  const fate = epoch === globalCache.epoch ? KEEP : fateOf(ctx.cfg.swr, invalidatedSince(epoch, logical, tags))
-  if (fate === DROP) return
-  const now = globalCache.now()
-  const fresh = ctx.cfg.empty === null ? ctx.freshFrom(bound, now) : freshFor(ctx.cfg.empty, bound, now, value, ctx.id) // emptyTtl
-  const rec: StoredRecord = { key: bound.ns + logical, version: ctx.cfg.version, created: now, fresh, stale: fresh + ctx.window, tags: tags ?? [], value }
-  const bytes = writeRecord(rec, fate === STALE ? now : Infinity)
-  if (bytes === undefined) {
-    warnOnce('FNCACHE_UNENCODABLE', ctx.id, `${ctx.id} returned a value that cannot be stored (a function, symbol or class instance inside it); such results are returned uncached.`)
-    return
-  }
-  if (bytes.length > maxRecordBytes()) return ctx.tooLarge(bytes.length, maxRecordBytes())
-  const ttl = rec.stale === Infinity ? undefined : rec.stale - now
-  const ns = bound.ns
-  const written = yield { op: 'set', key, bytes, options: { ttl, tags: ns === '' ? rec.tags : rec.tags.map((t) => ns + t), since } }
-  if (written === false) {
-    // An invalidation overtook this computation (here or in another process): store nothing, and
-    // let callers who joined it start afresh.
-    if (note !== undefined) note.refused = true
-    return
-  }
-  // The local tier keeps only what the shared tier accepted, unless an invalidation here came in between.
-  if (local !== undefined) {
-    const later = epoch === globalCache.epoch ? KEEP : fateOf(ctx.cfg.swr, invalidatedSince(epoch, logical, tags))
-    if (later !== DROP) local.put(value, later === STALE || written === 'stale' ? now : fresh, rec.tags)
-  }
-  entryWritten(bound.counters, bytes.length)
-  bound.counters.sets++
-  if (DEBUG) ctx.logLogical('store', logical)
 }
 
 /** The record in `bytes` if it is this call's (`full`: namespace + logical key; fresh or not) and verifies; corrupt ones are counted and removed. */

@@ -1,11 +1,9 @@
 // The state of one cached function (FnContext): its options, its binding to a backend (Bound,
 // re-resolved when configure() changes the generation), its counters and in-flight calls, and the
-// key of a call (computeKey) that every path shares. Also the one interface between the memory
-// path and the byte path (BytePath): byte backends register it (enableBytes in bytes-call.ts), so
-// an app that only caches in memory never loads the codec, records, signing or the breaker.
+// key of a call (computeKey) that every path shares. The shapes it hands out are in types.ts.
 
 import { isSyncBackend, type Backend } from '../backends/backend.js'
-import { DIRECT, ENCODED, OBJECT, PATH, defaultBackend, engineOf, type KeyKind, type MemoryEngine, type MemoryStore } from '../backends/memory.js'
+import { DIRECT, ENCODED, OBJECT, PATH, defaultBackend, engineOf } from '../backends/memory.js'
 import { objectKey, objectKeyText } from '../backends/object-key.js'
 import type { Breaker } from '../breaker.js'
 import { debugLog } from '../debug.js'
@@ -16,86 +14,8 @@ import { Counters, addInto, emptyStats, withRate } from '../metrics.js'
 import type { FnConfig } from '../options.js'
 import type { FunctionStats } from '../types.js'
 import { keepsFlights } from '../soft.js'
-
-export type AnyFn = (...args: any[]) => any
-
-/** The backend a function is bound to. */
-export interface Bound {
-  gen: number
-  backend: Backend
-  /** The backend's name in configure({ backends }). */
-  name: string
-  counters: Counters
-  fnId: string
-  /** The backend's circuit breaker: byte backends only (null on memory). */
-  breaker: Breaker | null
-  /** The byte path, for byte and tiered backends (null on memory). */
-  bytes: BytePath | null
-  /** Set when the backend holds live values (memory, or a tiered backend's L1): the fast path. */
-  store: MemoryStore | null
-  mem: MemoryEngine | null
-  /** True when `backend` is a tiered backend: a miss in `store` falls through to its L2 bytes. */
-  tiered: boolean
-  sync: boolean
-  /** Effective TTL in ms; 0: no expiry. */
-  ttl: number
-  /** Storage-key namespace, with its separator. */
-  ns: string
-}
-
-/** Where a value read from or written to the shared tier is also kept in this process (tiered L1). */
-export interface Local {
-  put(value: unknown, fresh: number, tags: readonly string[]): void
-}
-
-/** What a call learns about its own write: `refused` when a shared backend refused it (an invalidation overtook it). */
-export interface Note {
-  refused: boolean
-}
-
-/** A call in flight that later callers of its key may share. */
-export interface Flight extends Note {
-  p: Promise<unknown>
-  args: ArrayLike<unknown>
-}
-
-/** "No value" where undefined is a value. */
-export const NONE = Symbol('none')
-
-/** The key of one call: the store key (a primitive, a path of primitives, an object key or an encoded string) and how to look it up. */
-export interface CallKey {
-  key: unknown
-  kind: KeyKind
-}
-
-/**
- * What the memory path (wrap.ts, memory-call.ts, methods.ts) asks of the byte path
- * (bytes-call.ts): the whole call on a byte backend, and a tiered backend's L2 below its L1.
- * `logical` is the call's logical key (prefix + encoded arguments, no namespace).
- */
-export interface BytePath {
-  /** A call on a byte backend (file, Redis, custom). */
-  call(ctx: FnContext, bound: Bound, self: unknown, args: ArrayLike<unknown>): unknown
-  /** A miss in a tiered backend's L1: L2 answers (or the function runs); `local` keeps the value in L1. */
-  tieredMiss(ctx: FnContext, bound: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, local: Local): unknown
-  /** Stores a result computed on an L1 miss into L2 (and, once L2 accepted it, into L1). */
-  tieredPut(ctx: FnContext, bound: Bound, logical: string, args: ArrayLike<unknown>, local: Local): Put
-  /** Calls and stores without reading first (refresh()). */
-  refresh(ctx: FnContext, bound: Bound, self: unknown, args: ArrayLike<unknown>, logical: string, local?: Local): unknown
-  /** The fresh value stored for `logical`, else undefined (peek()); sync when the backend and the function are. */
-  peek(ctx: FnContext, bound: Bound, logical: string): unknown
-  /** Deletes the entry of `logical`, stamped so a computation in flight elsewhere cannot write it back. */
-  remove(ctx: FnContext, bound: Bound, logical: string): boolean | undefined | Promise<boolean | undefined>
-  /** The circuit breaker of a byte backend (one per backend). */
-  breaker(backend: Backend): Breaker
-}
-
-/** Stores a result; `epoch` is the invalidation epoch and `since` the clock when its computation started. */
-export type Put = (value: unknown, epoch: number, since: number, note: Note) => void | Promise<void>
-
-export function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function'
-}
+import { Flights } from './flights.js'
+import { NONE, isThenable, type AnyFn, type Bound, type BytePath, type CallKey, type Flight, type Note } from './types.js'
 
 function isTieredBackend(b: Backend): b is Backend & { l1: Backend } {
   const t = b as unknown as Record<string, unknown>
@@ -119,7 +39,7 @@ export class FnContext {
   returnsPromise: boolean
   readonly counters = new Map<string, Counters>()
   /** Shared calls in flight, by logical key (without namespace). */
-  readonly inflight = new Map<string, Flight>()
+  readonly inflight = new Flights<Flight>()
   readonly refreshing = new Set<string>()
   bound = { gen: -1 } as Bound
 
@@ -301,6 +221,11 @@ export class FnContext {
     return f.p.then((v) => (f.refused ? again() : v))
   }
 
+  /** Ends the flight `f` (a call landing itself: no closure, no extra reaction on its promise). */
+  landFlight(flightKey: string, f: Note): void {
+    if (this.inflight.get(flightKey) === f) this.inflight.delete(flightKey)
+  }
+
   fly(flightKey: string, p: Promise<unknown>, args: ArrayLike<unknown>, note: Note): void {
     const f = note as Flight
     f.p = p
@@ -309,10 +234,10 @@ export class FnContext {
     ;(globalCache.busy ??= new Set()).add(this)
   }
 
+  // The context stays in globalCache.busy when its last call lands: logInvalidation's detach()
+  // takes idle ones out, so a function called in sequence does not add and delete itself each call.
   land(flightKey: string, p: Promise<unknown>): void {
-    if (this.inflight.get(flightKey)?.p !== p) return
-    this.inflight.delete(flightKey)
-    if (this.inflight.size === 0) globalCache.busy?.delete(this)
+    if (this.inflight.get(flightKey)?.p === p) this.inflight.delete(flightKey)
   }
 
   /**

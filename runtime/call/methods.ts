@@ -6,7 +6,8 @@ import { DEBUG } from '../debug.js'
 import { typeError, warnOnce } from '../errors.js'
 import { globalCache, logInvalidation, reportError } from '../global.js'
 import type { CachedMethods } from '../types.js'
-import { isThenable, type AnyFn, type FnContext } from './context.js'
+import type { FnContext } from './context.js'
+import { isThenable, type AnyFn } from './types.js'
 import { REFRESH, invoke, localTier } from './memory-call.js'
 
 export function methodsOf(ctx: FnContext, wrapper: AnyFn): Omit<CachedMethods<unknown[], unknown>, 'id'> {

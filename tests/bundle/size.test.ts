@@ -26,7 +26,7 @@ const SLACK = 1.1
 const NORMALISER = /(^|\/)(runtime\/(options|uncompiled|nearest|duration)\.ts|shared\/(options|params|nearest|duration)\.ts)$/
 
 /** Modules only byte backends need: none may be in a memory-only bundle. */
-const BYTE_PATH = /(^|\/)(runtime\/(codec|cbor-scan|record|sign|hash|breaker)\.ts|runtime\/call\/bytes-(call|flow)\.ts|cbor-x\/)/
+const BYTE_PATH = /(^|\/)(runtime\/(codec|codec-values|cbor-scan|record|sign|hash|breaker)\.ts|runtime\/call\/(bytes-call|bytes-flow|put-flow)\.ts|cbor-x\/)/
 
 // Inside the repository, so 'fncache.macro' resolves to this checkout (package self-reference).
 const DIR = join(ROOT, `.cache/size-test-${process.pid}`)
